@@ -1,0 +1,1 @@
+"""Applications: what is submitted and its whole life, from the call (batch) to the audit."""

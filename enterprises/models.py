@@ -1,0 +1,1 @@
+"""Enterprises and what belongs to them. The registry arrives with the enterprises issue."""

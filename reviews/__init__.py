@@ -1,0 +1,1 @@
+"""Reviews: who judges and how — the expert pool, panels, scoring and the vote."""

@@ -1,0 +1,1 @@
+"""The expert pool, panels, scores and votes. They arrive with the reviews issue."""

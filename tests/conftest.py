@@ -1,0 +1,89 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, DivisionFactory, UserFactory
+from zaozhuang_titles.models import Role
+
+#: The roles of the authorization matrix; "anonymous" is nobody logged in.
+MATRIX_ROLES = ["anonymous", *[role.value for role in Role]]
+
+
+def pytest_report_header(config):
+    """Say which database and broker the run uses, so CI shows it ran on PostgreSQL."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    vendor = db["ENGINE"].rsplit(".", 1)[-1]
+    version = "?"
+    if vendor == "sqlite3":
+        import sqlite3
+
+        version = sqlite3.sqlite_version
+    else:
+        import psycopg2
+
+        try:
+            with (
+                psycopg2.connect(
+                    dbname=db["NAME"],
+                    user=db["USER"],
+                    host=db["HOST"],
+                    port=db["PORT"] or 5432,
+                    password=db["PASSWORD"],
+                ) as conn,
+                conn.cursor() as cursor,
+            ):
+                cursor.execute("select version()")
+                version = cursor.fetchone()[0]
+        except psycopg2.Error as error:
+            version = f"unreachable: {error}"
+    broker = settings.REDIS_URL or "none (tasks in process)"
+    return [f"database: {vendor} {version}", f"broker: {broker}"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def division(db):
+    return DivisionFactory(code="370481", name="滕州市")
+
+
+@pytest.fixture
+def other_division(db):
+    return DivisionFactory(code="370402", name="市中区")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def role_users(db, division):
+    """One user per role of the matrix (None for anonymous)."""
+    users = {"anonymous": None}
+    for role in Role:
+        kwargs = {"roles__division": division} if role == Role.DISTRICT_STAFF else {}
+        users[role.value] = UserFactory(username=f"matrix_{role.value}", roles=[role], **kwargs)
+    return users
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client logged in as ``user`` (anonymous for None)."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+        return client
+
+    return make

@@ -1,0 +1,108 @@
+"""Django admin for city staff: people, roles, divisions and the audit log."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
+
+from zaozhuang_titles.models import AuditEvent, Division, RoleAssignment, Town, User
+
+
+class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+    """Admin base of the portal: permissions come from django-rules, and nothing is ever deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoleAssignmentInline(ObjectPermissionsTabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "division", "granted_at", "granted_by"]
+    readonly_fields = ["granted_at", "granted_by"]
+    autocomplete_fields = []
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("zaozhuang_titles.grant_admin_roles")
+
+
+@admin.register(User)
+class UserAdmin(ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "real_name", "masked_mobile", "masked_id", "is_active", "last_login"]
+    list_filter = ["is_active", "roles__role", "roles__division"]
+    search_fields = ["username", "real_name", "mobile", "email"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("real_name", "mobile", "email", "id_number")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "real_name", "mobile", "email", "password1", "password2")},
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("zaozhuang_titles.grant_admin_roles"):
+            fields += ["is_staff", "is_superuser"]
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, obj):
+        return obj.masked_mobile
+
+    @admin.display(description=_("ID number"))
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TownInline(admin.TabularInline):
+    model = Town
+    extra = 0
+
+
+@admin.register(Division)
+class DivisionAdmin(PortalModelAdmin):
+    list_display = ["code", "name", "has_standard_code", "ordering"]
+    inlines = [TownInline]
+
+
+@admin.register(Town)
+class TownAdmin(PortalModelAdmin):
+    list_display = ["name", "division"]
+    list_filter = ["division"]
+    list_select_related = ["division"]
+    search_fields = ["name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(PortalModelAdmin):
+    list_display = ["at", "kind", "username", "ip", "object_repr", "path"]
+    list_filter = ["kind"]
+    search_fields = ["username", "object_repr", "ip"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Roles (RoleAssignment) replace Django's groups; an unused Group page would only confuse staff.
+admin.site.unregister(Group)

@@ -1,0 +1,99 @@
+"""Forms of accounts: login, registration."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from applications.validators import normalize_id_number, validate_id_number
+from zaozhuang_titles.models import SELF_REGISTERED_ROLES, Role, User, mobile_validator
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or mobile number"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The username or mobile number and the password do not match. Both are case-sensitive; "
+            "after 5 failures the account is locked for 30 minutes."
+        ),
+        "inactive": _("This account is disabled. Please contact the city HR bureau."),
+    }
+
+
+class RegistrationForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("I am registering as"),
+        choices=[(role.value, role.label) for role in SELF_REGISTERED_ROLES],
+        widget=forms.RadioSelect,
+        initial=Role.APPLICANT,
+    )
+    real_name = forms.CharField(label=_("Real name"), max_length=50)
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        validators=[mobile_validator],
+        help_text=_("Used to log in and for one-time codes."),
+    )
+    email = forms.EmailField(label=_("Email"), help_text=_("Used to reset a forgotten password and for notices."))
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("Required for applicants: the 18-character 居民身份证号码."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_real_name(self):
+        return self.cleaned_data["real_name"].strip()
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"].strip()
+        if User.objects.filter(mobile=mobile).exists() or User.objects.filter(username=mobile).exists():
+            raise forms.ValidationError(
+                _("This mobile number is already registered. Log in with it, or reset the password if you forgot it.")
+            )
+        return mobile
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if not value:
+            return ""
+        validate_id_number(value)
+        if User.objects.filter(id_number=value).exists():
+            raise forms.ValidationError(
+                _("This ID number is already registered. Each person has one account; log in with it instead.")
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.APPLICANT and not cleaned.get("id_number") and "id_number" not in self.errors:
+            self.add_error("id_number", _("Applicants must give their ID number."))
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif password1:
+            candidate = User(
+                username=cleaned.get("mobile") or "",
+                real_name=cleaned.get("real_name") or "",
+                email=cleaned.get("email") or "",
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

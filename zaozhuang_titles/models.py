@@ -1,0 +1,258 @@
+"""What belongs to no single app: people and their roles, the city's divisions, the security audit log.
+
+- ``User``: every person who logs in (applicant, chairman, staff, expert, commissioner). One row per
+  person; the ID number is stored here once.
+- ``RoleAssignment``: the roles a user holds (a user may hold several); district staff are bound to
+  one division.
+- ``Division`` and ``Town``: Zaozhuang's districts (区/市, plus 高新区) and their towns or subdistricts
+  (镇/街). They are reference geography used by accounts, enterprises and statistics alike.
+- ``AuditEvent``: the append-only log of security events (login, lockout, unmasked ID viewed, file
+  download, export). The workflow's own transition logs live with the workflow.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from applications.validators import validate_id_number
+from zaozhuang_titles.masking import mask_id_number, mask_mobile
+
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}$",
+    _("Enter an 11-digit mainland mobile number starting with 1, for example 13800000000."),
+)
+
+
+class Role(models.TextChoices):
+    """The roles of MISSION.md. Order matters: a user with several lands on the first one's home."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    CITY_STAFF = "city_staff", _("City HR staff")
+    DISTRICT_STAFF = "district_staff", _("District HR staff")
+    EXPERT = "expert", _("Expert")
+    COMMISSIONER = "commissioner", _("Service commissioner")
+    CHAIRMAN = "chairman", _("Chairman")
+    ENTERPRISE_CONTACT = "enterprise_contact", _("Enterprise contact")
+    APPLICANT = "applicant", _("Applicant")
+
+
+#: Roles a person may take by registering online; every other role is granted by city staff.
+SELF_REGISTERED_ROLES = (Role.APPLICANT, Role.ENTERPRISE_CONTACT)
+#: Roles whose holders work in Django admin.
+ADMIN_SITE_ROLES = (Role.ADMINISTRATOR, Role.CITY_STAFF)
+
+
+class Division(models.Model):
+    """区(市) — a district or county-level city of Zaozhuang, or the 高新区 functional zone."""
+
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        unique=True,
+        help_text=_("The 6-digit administrative code, or a local code for a functional zone without one."),
+    )
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    has_standard_code = models.BooleanField(
+        _("has a standard administrative code"),
+        default=True,
+        help_text=_("False for a functional zone such as 枣庄高新区, which has no GB/T 2260 code."),
+    )
+    ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
+
+    class Meta:
+        verbose_name = _("division (区/市)")
+        verbose_name_plural = _("divisions (区/市)")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Town(models.Model):
+    """镇/街 — a town or subdistrict inside a division."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="towns", verbose_name=_("division"))
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("town or subdistrict (镇/街)")
+        verbose_name_plural = _("towns and subdistricts (镇/街)")
+        ordering = ["division__ordering", "name"]
+        constraints = [models.UniqueConstraint(fields=["division", "name"], name="town_unique_name_per_division")]
+
+    def __str__(self):
+        return f"{self.division.name} {self.name}"
+
+
+class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(**{self.model.USERNAME_FIELD: username})
+
+
+class User(AbstractUser):
+    """A person who logs in. ``real_name`` is the legal name shown everywhere (姓名)."""
+
+    real_name = models.CharField(_("real name"), max_length=50)
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[mobile_validator]
+    )
+    id_number = models.CharField(
+        _("ID number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_id_number],
+        help_text=_("居民身份证号码, 18 characters. Shown masked to anyone who does not need it whole."),
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.real_name or self.username
+
+    def get_full_name(self):
+        return self.real_name or self.username
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_mobile(self):
+        return mask_mobile(self.mobile)
+
+    @cached_property
+    def role_assignments(self):
+        """The user's roles, loaded in one query and kept for the request."""
+        if not self.pk:
+            return []
+        return list(self.roles.select_related("division").all())
+
+    @cached_property
+    def role_set(self):
+        return frozenset(assignment.role for assignment in self.role_assignments)
+
+    def has_role(self, role):
+        return self.is_active and role in self.role_set
+
+    @property
+    def primary_role(self):
+        for role in Role:
+            if role in self.role_set:
+                return role
+        return None
+
+    @property
+    def district(self):
+        """The division a district staff member is bound to, or None."""
+        for assignment in self.role_assignments:
+            if assignment.role == Role.DISTRICT_STAFF:
+                return assignment.division
+        return None
+
+
+class RoleAssignment(models.Model):
+    """One role held by one user; district staff name their division."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_roles",
+        verbose_name=_("division"),
+        help_text=_("Required for district HR staff, who see only their own division."),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique_role_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.DISTRICT_STAFF, division__isnull=False)
+                | (~models.Q(role=Role.DISTRICT_STAFF) & models.Q(division__isnull=True)),
+                name="role_assignment_division_only_for_district_staff",
+            ),
+        ]
+
+    def __str__(self):
+        if self.division_id:
+            return f"{self.get_role_display()} ({self.division})"
+        return str(self.get_role_display())
+
+    def clean(self):
+        if self.role == Role.DISTRICT_STAFF and not self.division_id:
+            raise ValidationError({"division": _("District HR staff must be bound to one division.")})
+        if self.role != Role.DISTRICT_STAFF and self.division_id:
+            raise ValidationError({"division": _("Only district HR staff are bound to a division.")})
+
+
+class AuditEvent(models.Model):
+    """One security event. Append-only: rows are never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKOUT = "lockout", _("Account locked")
+        LOGOUT = "logout", _("Logout")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        REGISTERED = "registered", _("Registered")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        PERMISSION_DENIED = "permission_denied", _("Permission denied")
+        ID_NUMBER_VIEWED = "id_number_viewed", _("Unmasked ID number viewed")
+        FILE_DOWNLOADED = "file_downloaded", _("File downloaded")
+        EXPORTED = "exported", _("Data exported")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(
+        _("username as entered"), max_length=150, blank=True, help_text=_("Kept for failed logins of unknown users.")
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Audit events are append-only and cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Audit events are append-only and cannot be deleted."))

@@ -1,0 +1,144 @@
+"""Views of accounts and of the portal frame: home dispatch, registration, health, error pages."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import FormView, TemplateView
+
+from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.forms import LoginForm, RegistrationForm
+from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.roles import home_url
+from zaozhuang_titles.services import user_register
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    """Send each user to its role's home page; anonymous visitors to the login page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    target = home_url(request.user)
+    if target is None:
+        return render(request, "portal/no_role.html")
+    return redirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class RegisterView(FormView):
+    template_name = "registration/register.html"
+    form_class = RegistrationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = user_register(
+                real_name=data["real_name"],
+                mobile=data["mobile"],
+                email=data["email"],
+                password=data["password1"],
+                role=data["role"],
+                id_number=data["id_number"] or None,
+                request=self.request,
+            )
+        except ValidationError as error:
+            for field, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        login(self.request, user, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+        messages.success(self.request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.real_name})
+        return redirect("home")
+
+
+class PasswordChangeView(LoginRequiredMixin, auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The session auth hash changed with the password: every other session of this user is now
+        # logged out; update_session_auth_hash (in super) keeps only this one.
+        audit_record(kind=AuditEvent.Kind.PASSWORD_CHANGED, request=self.request, obj=self.request.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(kind=AuditEvent.Kind.PASSWORD_RESET, request=self.request, user=form.user, obj=form.user)
+        return response
+
+
+class AboutView(TemplateView):
+    template_name = "portal/about.html"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness: the database and, when configured, the broker."""
+    checks = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:
+        logger.exception("health check: database")
+        checks["database"] = f"error: {type(error).__name__}"
+        healthy = False
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception as error:
+            logger.exception("health check: broker")
+            checks["broker"] = f"error: {type(error).__name__}"
+            healthy = False
+    else:
+        checks["broker"] = "not configured (tasks run in process)"
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    audit_record(kind=AuditEvent.Kind.PERMISSION_DENIED, request=request)
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
