@@ -20,14 +20,15 @@ node_modules/.installed: package.json package-lock.json
 
 # Compile the translation catalogues with Babel (no GNU gettext needed on the machine).
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 	@test -f locale/en/LC_MESSAGES/django.mo && test -f locale/zh_Hans/LC_MESSAGES/django.mo
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
 # Re-extract the catalogues after changing user-facing strings (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --no-obsolete --no-location
+	$(PY) scripts/fill_english_catalogue.py
 
 migrate: setup
 	$(MANAGE) migrate --no-input

@@ -118,7 +118,9 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Every periodic schedule of the portal lives here, in one place. Later apps add their entries.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {"task": "zaozhuang_titles.clear_expired_sessions", "schedule": 60 * 60},
+}
 
 # --- Accounts and authentication ------------------------------------------------------------
 AUTH_USER_MODEL = "zaozhuang_titles.User"

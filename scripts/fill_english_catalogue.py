@@ -1,0 +1,37 @@
+"""Fill the English catalogue: our msgids are English, so each English msgstr is its msgid.
+
+Needed because Django falls back to the default language (zh-hans) for a string missing from the
+active language's catalogue: without this, the English UI would show Chinese.
+"""
+
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+PATH = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def main():
+    with open(PATH, "rb") as handle:
+        catalog = read_po(handle, locale="en")
+    catalog.fuzzy = False
+    filled = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            if not all(message.string):
+                message.string = (message.id[0], message.id[1])
+                filled += 1
+        elif not message.string:
+            message.string = message.id
+            filled += 1
+        message.flags.discard("fuzzy")
+    with open(PATH, "wb") as handle:
+        write_po(handle, catalog, width=0, omit_header=False, include_lineno=False)
+    sys.stdout.write(f"English catalogue: {filled} strings filled\n")
+
+
+if __name__ == "__main__":
+    main()
