@@ -1,0 +1,121 @@
+"""Django admin of the registry for city staff: enterprises with their recognitions and contacts,
+commissioners and the service log. Scoped like the portal's lists, with history and no deletes."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
+from enterprises.selectors import enterprises_for_staff
+from zaozhuang_titles.admin import PortalModelAdmin
+
+
+class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
+    """Portal admin with the change history (一企一档) of each object."""
+
+
+class RecognitionInline(ObjectPermissionsTabularInline):
+    model = Recognition
+    extra = 0
+    fields = ["kind", "level", "year_granted", "certificate_number", "expires_on", "policy_version"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EnterpriseContactInline(ObjectPermissionsTabularInline):
+    model = EnterpriseContact
+    extra = 0
+    fields = ["name", "mobile", "email", "user", "is_active"]
+    raw_id_fields = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(PortalHistoryAdmin):
+    inlines = [RecognitionInline, EnterpriseContactInline]
+    list_display = ["name", "credit_code", "division", "town", "is_key", "commissioner", "status", "recognition_count"]
+    list_filter = [
+        "status",
+        "is_key",
+        "service_tier",
+        "division",
+        "recognitions__kind",
+        "recognitions__level",
+        ("commissioner", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["division", "town", "commissioner__user"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["chairman", "town"]
+    readonly_fields = ["registered_by", "verified_by", "verified_at", "public_token", "created_at"]
+    fieldsets = (
+        (None, {"fields": ("name", "credit_code", "credit_code_override_reason", "outside_region_accepted")}),
+        (_("People"), {"fields": ("legal_representative", "chairman_name", "chairman")}),
+        (_("Where"), {"fields": ("address", "division", "town")}),
+        (
+            _("Service"),
+            {"fields": ("industry", "professional_staff_count", "is_key", "service_tier", "commissioner")},
+        ),
+        (_("Status"), {"fields": ("status", "status_reason", "registered_by", "verified_by", "verified_at")}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(pk__in=enterprises_for_staff(request.user).values("pk")).annotate(
+            _recognition_count=Count("recognitions", distinct=True)
+        )
+
+    @admin.display(description=_("recognitions"), ordering="_recognition_count")
+    def recognition_count(self, obj):
+        return obj._recognition_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commissioner":
+            kwargs["queryset"] = ServiceCommissioner.objects.select_related("user", "division")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(PortalHistoryAdmin):
+    list_display = ["enterprise", "kind", "level", "year_granted", "certificate_number", "expires_on"]
+    list_filter = ["kind", "level", "year_granted"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "certificate_number"]
+    raw_id_fields = ["enterprise"]
+    date_hierarchy = "expires_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(enterprise__in=enterprises_for_staff(request.user).values("pk"))
+
+
+@admin.register(ServiceCommissioner)
+class ServiceCommissionerAdmin(PortalHistoryAdmin):
+    list_display = ["__str__", "division", "work_phone", "is_active", "enterprise_count"]
+    list_filter = ["division", "is_active"]
+    list_select_related = ["user", "division"]
+    search_fields = ["user__real_name", "user__username"]
+    raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_enterprise_count=Count("enterprises", distinct=True))
+
+    @admin.display(description=_("enterprises served"), ordering="_enterprise_count")
+    def enterprise_count(self, obj):
+        return obj._enterprise_count
+
+
+@admin.register(ServiceLog)
+class ServiceLogAdmin(PortalHistoryAdmin):
+    list_display = ["occurred_on", "kind", "enterprise", "commissioner", "people_count", "solved_on"]
+    list_filter = ["kind", "enterprise__division", "commissioner"]
+    list_select_related = ["enterprise", "commissioner__user"]
+    search_fields = ["enterprise__name", "summary"]
+    raw_id_fields = ["enterprise", "commissioner"]
+    date_hierarchy = "occurred_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(enterprise__in=enterprises_for_staff(request.user).values("pk"))

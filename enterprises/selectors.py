@@ -1,0 +1,216 @@
+"""Reads of enterprises, each scoped to the user who reads.
+
+``enterprises_for_user`` is the one gate: city staff see every enterprise, district staff those of
+their own division, a commissioner the enterprises assigned to it, a contact its own enterprise, anyone
+else nothing. Lists, details, exports, counts and statistics all start from it.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
+from zaozhuang_titles.models import Role
+
+EXPIRING_DAYS = 90
+
+
+def enterprises_for_user(user):
+    """Every enterprise ``user`` may see (a queryset; empty for anybody without a role here)."""
+    queryset = Enterprise.objects.all()
+    if not user or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR):
+        return queryset
+    scope = Q(pk__in=[])
+    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
+        scope |= Q(division_id=user.district.pk)
+    if user.has_role(Role.COMMISSIONER):
+        scope |= Q(commissioner__user=user)
+    if user.has_role(Role.ENTERPRISE_CONTACT):
+        scope |= Q(contacts__user=user, contacts__is_active=True)
+    if user.has_role(Role.CHAIRMAN):
+        scope |= Q(chairman=user)
+    return queryset.filter(scope).distinct()
+
+
+def enterprises_for_staff(user):
+    """What HR staff see in the registry: city staff everything, district staff their own division."""
+    if not user or not user.is_authenticated:
+        return Enterprise.objects.none()
+    if user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR):
+        return Enterprise.objects.all()
+    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
+        return Enterprise.objects.filter(division_id=user.district.pk)
+    return Enterprise.objects.none()
+
+
+def enterprise_for_contact(user):
+    """The enterprise whose record ``user`` keeps as its contact (企业经办人), or None."""
+    if not user or not user.is_authenticated:
+        return None
+    contact = (
+        EnterpriseContact.objects.filter(user=user, is_active=True)
+        .select_related("enterprise__division", "enterprise__town")
+        .first()
+    )
+    return contact.enterprise if contact else None
+
+
+def enterprise_for_chairman(user):
+    """The enterprise whose chairman (董事长) ``user`` is, or None."""
+    if not user or not user.is_authenticated:
+        return None
+    return Enterprise.objects.filter(chairman=user).select_related("division", "town").first()
+
+
+def enterprise_by_code(credit_code):
+    return Enterprise.objects.filter(credit_code=credit_code).prefetch_related(active_contacts_prefetch()).first()
+
+
+def active_contacts_prefetch():
+    return Prefetch(
+        "contacts",
+        queryset=EnterpriseContact.objects.filter(is_active=True).order_by("id"),
+        to_attr="active_contacts",
+    )
+
+
+def with_list_data(queryset, *, today=None):
+    """What a list row shows, loaded in a constant number of queries."""
+    today = today or timezone.localdate()
+    valid = Recognition.objects.filter(enterprise=OuterRef("pk")).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    expired = Recognition.objects.filter(enterprise=OuterRef("pk"), expires_on__lt=today)
+    return (
+        queryset.select_related("division", "town", "commissioner__user")
+        .prefetch_related(Prefetch("recognitions", queryset=Recognition.objects.order_by("-year_granted", "id")))
+        .annotate(has_valid_recognition=Exists(valid), has_expired_recognition=Exists(expired))
+    )
+
+
+def filter_enterprises(queryset, *, filters, today=None):
+    """Apply the list filters (a dict of cleaned form data) to ``queryset``."""
+    today = today or timezone.localdate()
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "", [])}
+    if "q" in filters:
+        term = filters["q"].strip()
+        queryset = queryset.filter(Q(name__icontains=term) | Q(credit_code__icontains=term.upper()))
+    if "division" in filters:
+        queryset = queryset.filter(division=filters["division"])
+    if "town" in filters:
+        queryset = queryset.filter(town=filters["town"])
+    if "status" in filters:
+        queryset = queryset.filter(status=filters["status"])
+    if "is_key" in filters:
+        queryset = queryset.filter(is_key=filters["is_key"] == "yes")
+    if "commissioner" in filters:
+        if filters["commissioner"] == "none":
+            queryset = queryset.filter(commissioner__isnull=True)
+        else:
+            queryset = queryset.filter(commissioner_id=filters["commissioner"])
+    recognition = Q()
+    if "recognition_kind" in filters:
+        recognition &= Q(kind=filters["recognition_kind"])
+    if "recognition_level" in filters:
+        recognition &= Q(level=filters["recognition_level"])
+    if filters.get("expiring"):
+        recognition &= Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS))
+    if recognition:
+        queryset = queryset.filter(Exists(Recognition.objects.filter(recognition, enterprise=OuterRef("pk"))))
+    return queryset
+
+
+def enterprise_detail(user, pk):
+    """One enterprise ``user`` may see, with everything its page shows; raises DoesNotExist otherwise."""
+    return (
+        enterprises_for_user(user)
+        .select_related("division", "town", "commissioner__user", "commissioner__division", "chairman")
+        .prefetch_related(
+            Prefetch("recognitions", queryset=Recognition.objects.order_by("-year_granted", "id")),
+            Prefetch(
+                "contacts", queryset=EnterpriseContact.objects.select_related("user").order_by("-is_active", "id")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def enterprises_served_by(user):
+    """The enterprises assigned to commissioner ``user``, with their log counts."""
+    return with_list_data(
+        Enterprise.objects.filter(commissioner__user=user)
+        .annotate(
+            log_count=Count("service_logs", distinct=True),
+            open_problems=Count(
+                "service_logs",
+                filter=Q(service_logs__kind=ServiceLog.Kind.PROBLEM, service_logs__solved_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "id")
+    )
+
+
+def commissioner_for_user(user):
+    return ServiceCommissioner.objects.filter(user=user, is_active=True).select_related("division").first()
+
+
+def commissioners_for_enterprise(enterprise):
+    """Commissioners who may serve ``enterprise``: those of its division and those of the whole city."""
+    return (
+        ServiceCommissioner.objects.filter(is_active=True)
+        .filter(Q(division__isnull=True) | Q(division_id=enterprise.division_id))
+        .select_related("user", "division")
+    )
+
+
+def service_logs_for_enterprise(enterprise):
+    return enterprise.service_logs.select_related("commissioner__user").order_by("-occurred_on", "-id")
+
+
+def service_logs_for_user(user):
+    """Log entries of the enterprises ``user`` may see."""
+    return ServiceLog.objects.filter(enterprise__in=enterprises_for_user(user).values("pk"))
+
+
+def service_statistics(user, *, date_from=None, date_to=None):
+    """The service figures (一企一员) over the logs ``user`` may see: totals, by commissioner, by
+    division and by month. Enterprises served count distinct enterprises with any entry; consultations
+    count people (人次); problems solved count problems with a solution date."""
+    logs = service_logs_for_user(user)
+    if date_from:
+        logs = logs.filter(occurred_on__gte=date_from)
+    if date_to:
+        logs = logs.filter(occurred_on__lte=date_to)
+    figures = {
+        "enterprises_served": Count("enterprise", distinct=True),
+        "entries": Count("id"),
+        "visits": Count("id", filter=Q(kind=ServiceLog.Kind.VISIT)),
+        "consultations": Sum("people_count", filter=Q(kind=ServiceLog.Kind.CONSULTATION), default=0),
+        "policy_sessions": Count("id", filter=Q(kind=ServiceLog.Kind.POLICY)),
+        "problems_raised": Count("id", filter=Q(kind=ServiceLog.Kind.PROBLEM)),
+        "problems_solved": Count("id", filter=Q(kind=ServiceLog.Kind.PROBLEM, solved_on__isnull=False)),
+    }
+    totals = logs.aggregate(**figures)
+    by_commissioner = list(
+        logs.values("commissioner", "commissioner__user__real_name", "commissioner__division__name")
+        .annotate(**figures)
+        .order_by("commissioner__user__real_name", "commissioner")
+    )
+    by_division = list(
+        logs.values("enterprise__division", "enterprise__division__name")
+        .annotate(**figures)
+        .order_by("enterprise__division__ordering", "enterprise__division")
+    )
+    by_month = list(
+        logs.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**figures).order_by("month")
+    )
+    return {"totals": totals, "by_commissioner": by_commissioner, "by_division": by_division, "by_month": by_month}
+
+
+def key_enterprises_without_commissioner(user):
+    return enterprises_for_staff(user).filter(is_key=True, commissioner__isnull=True)
