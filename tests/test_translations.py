@@ -64,9 +64,8 @@ def extracted(tmp_path_factory):
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
 def test_every_string_is_translated(extracted, language):
     problems = _problems(extracted / language / "LC_MESSAGES" / "django.po")
-    assert problems == [], f"{len(problems)} strings need work in locale/{language} (run `make messages`):\n" + "\n".join(
-        problems[:50]
-    )
+    summary = f"{len(problems)} strings need work in locale/{language} (run `make messages`):\n"
+    assert problems == [], summary + "\n".join(problems[:50])
 
 
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
