@@ -57,10 +57,10 @@ lint: $(VENV)/.installed
 # ruff, then the whole suite (browser tests included; they skip only where Chromium is missing and CI
 # is not set). SQLite locally; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 test: setup lint
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest
 
 test-e2e: setup
-	$(PY) -m pytest -m e2e
+	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest -m e2e
 
 check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
