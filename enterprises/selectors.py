@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from zaozhuang_titles.models import Role
@@ -214,3 +215,100 @@ def service_statistics(user, *, date_from=None, date_to=None):
 
 def key_enterprises_without_commissioner(user):
     return enterprises_for_staff(user).filter(is_key=True, commissioner__isnull=True)
+
+
+# --- 一企一档: the archive timeline ------------------------------------------------------------
+
+_TIMELINE_SKIPPED = {"id", "enterprise", "credit_code_override_reason"}
+
+
+def _display(field, value, names):
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.get_internal_type() == "BooleanField":
+        return str(_("Yes") if value else _("No"))
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value}")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _related_names(records_by_model):
+    """Names of every object a foreign key of the records points at, fetched once per model."""
+    wanted = {}
+    for model, records in records_by_model:
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.name not in _TIMELINE_SKIPPED:
+                ids = {getattr(r, field.attname) for r in records} - {None}
+                if ids:
+                    wanted.setdefault(field.related_model, set()).update(ids)
+    names = {}
+    for related, ids in wanted.items():
+        queryset = related._default_manager.filter(pk__in=ids)
+        if related is ServiceCommissioner:
+            queryset = queryset.select_related("user")
+        elif hasattr(related, "division") and related._meta.model_name == "town":
+            queryset = queryset.select_related("division")
+        for obj in queryset:
+            names[(related, obj.pk)] = str(obj)
+    return names
+
+
+def enterprise_timeline(enterprise):
+    """The readable change history of an enterprise, its recognitions and contacts (newest first).
+
+    Each entry: when, who, what (the object), the action, and ``changes`` as (field, old, new).
+    The commissioner's assignment is a field of the enterprise, so every reassignment shows here."""
+    sources = [
+        (Enterprise, enterprise.history.all(), _("Enterprise")),
+        (Recognition, Recognition.history.filter(enterprise_id=enterprise.pk), _("Recognition")),
+        (EnterpriseContact, EnterpriseContact.history.filter(enterprise_id=enterprise.pk), _("Contact")),
+    ]
+    loaded = [
+        (model, list(queryset.select_related("history_user").order_by("history_date", "history_id")), label)
+        for model, queryset, label in sources
+    ]
+    names = _related_names([(model, records) for model, records, _label in loaded])
+    actions = {"+": _("created"), "~": _("changed"), "-": _("removed")}
+    entries = []
+    for model, records, label in loaded:
+        fields = [f for f in model._meta.concrete_fields if f.name not in _TIMELINE_SKIPPED]
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            for field in fields:
+                new = getattr(record, field.attname, None)
+                old = getattr(before, field.attname, None) if before is not None else None
+                if before is None and new in (None, "", False, 0):
+                    continue
+                if before is not None and old == new:
+                    continue
+                changes.append(
+                    (
+                        str(field.verbose_name),
+                        _display(field, old, names) if before is not None else "—",
+                        _display(field, new, names),
+                    )
+                )
+            previous[record.id] = record
+            if before is not None and not changes and record.history_type == "~":
+                continue
+            subject = str(label) if model is Enterprise else f"{label} · {record.instance}"
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "user": record.history_user,
+                    "subject": subject,
+                    "action": actions.get(record.history_type, record.history_type),
+                    "changes": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries

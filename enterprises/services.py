@@ -227,3 +227,39 @@ def service_log_solve(*, entry, commissioner, solution, solved_on):
     entry.full_clean()
     entry.save()
     return entry
+
+
+@transaction.atomic
+def enterprises_import(*, raw_rows, actor):
+    """Import validated rows of an Excel list in one transaction: all rows or none.
+
+    The rows are validated again here (another import may have registered a code since the preview);
+    any problem raises ValidationError with every ``(row, message)`` and nothing is written. Imported
+    enterprises are active at once: the list comes from the industry department through city staff."""
+    from enterprises.excel import validate_rows
+
+    if not _is_city(actor):
+        raise PermissionDenied(_("Only city HR staff import enterprises."))
+    rows, problems, _warnings = validate_rows(raw_rows)
+    if problems:
+        raise ValidationError(
+            [_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in problems]
+        )
+    now = timezone.now()
+    created = []
+    for row in rows:
+        enterprise = Enterprise(
+            **row["enterprise"], status=Enterprise.Status.ACTIVE, verified_by=actor, verified_at=now
+        )
+        _set_history_user(enterprise, actor)
+        enterprise.full_clean()
+        enterprise.save()
+        if row["recognition"]:
+            recognition_add(enterprise=enterprise, actor=actor, **row["recognition"])
+        if row["contact"]:
+            contact = EnterpriseContact(enterprise=enterprise, **row["contact"])
+            _set_history_user(contact, actor)
+            contact.full_clean()
+            contact.save()
+        created.append(enterprise)
+    return created
