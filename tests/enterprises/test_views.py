@@ -1,0 +1,262 @@
+"""Staff pages: district scoping everywhere, constant queries, registration, archive, statistics, QR."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from enterprises.models import Enterprise, ServiceLog
+from tests.enterprises.factories import (
+    CommissionerFactory,
+    ContactFactory,
+    EnterpriseFactory,
+    RecognitionFactory,
+    ServiceLogFactory,
+    make_credit_code,
+)
+from tests.factories import TownFactory
+from tests.helpers import assert_constant_queries
+from zaozhuang_titles.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def district_user(make_user, division):
+    return make_user(Role.DISTRICT_STAFF, roles__division=division)
+
+
+@pytest.fixture
+def city_user(make_user):
+    return make_user(Role.CITY_STAFF)
+
+
+def full_enterprise(division, **kwargs):
+    commissioner = CommissionerFactory(division=division)
+    enterprise = EnterpriseFactory(
+        division=division, town=TownFactory(division=division), commissioner=commissioner, **kwargs
+    )
+    RecognitionFactory(enterprise=enterprise)
+    RecognitionFactory(
+        enterprise=enterprise,
+        kind="little_giant",
+        level="national",
+        expires_on=datetime.date(2021, 1, 1),
+        year_granted=2020,
+    )
+    ContactFactory(enterprise=enterprise)
+    ServiceLogFactory(
+        enterprise=enterprise, commissioner=commissioner, kind=ServiceLog.Kind.CONSULTATION, people_count=3
+    )
+    return enterprise
+
+
+def test_list_district_staff_sees_only_own_division(client_for, district_user, division, other_division):
+    mine = EnterpriseFactory(division=division, name="本区企业")
+    EnterpriseFactory(division=other_division, name="外区企业")
+    response = client_for(district_user).get(reverse("enterprises:list"))
+    assert list(response.context["enterprises"]) == [mine]
+    assert "外区企业" not in response.content.decode()
+
+
+def test_list_district_staff_cannot_widen_scope_with_division_filter(client_for, district_user, other_division):
+    EnterpriseFactory(division=other_division)
+    response = client_for(district_user).get(reverse("enterprises:list"), {"division": other_division.pk})
+    assert response.context["enterprises"] == []
+
+
+def test_list_filters(client_for, city_user, division, other_division):
+    today = timezone.localdate()
+    expiring = EnterpriseFactory(division=division, name="即将到期")
+    RecognitionFactory(enterprise=expiring, expires_on=today + datetime.timedelta(days=30))
+    later = EnterpriseFactory(division=other_division, name="长期有效", is_key=False)
+    RecognitionFactory(enterprise=later, kind="little_giant", level="national")
+    client = client_for(city_user)
+    url = reverse("enterprises:list")
+    assert client.get(url, {"expiring": "on"}).context["enterprises"] == [expiring]
+    assert client.get(url, {"recognition_kind": "little_giant"}).context["enterprises"] == [later]
+    assert client.get(url, {"is_key": "no"}).context["enterprises"] == [later]
+    assert client.get(url, {"commissioner": "none", "is_key": "yes"}).context["enterprises"] == [expiring]
+    assert client.get(url, {"q": later.credit_code.lower()}).context["enterprises"] == [later]
+    assert client.get(url, {"q": "即将"}).context["enterprises"] == [expiring]
+
+
+def test_list_constant_queries(client_for, city_user, division, django_assert_num_queries):
+    client = client_for(city_user)
+    count = assert_constant_queries(
+        django_assert_num_queries, lambda: client.get(reverse("enterprises:list")), lambda: full_enterprise(division)
+    )
+    print(f"\nenterprises:list queries = {count}")
+
+
+def test_commissioner_home_constant_queries(client_for, make_user, division, django_assert_num_queries):
+    user = make_user(Role.COMMISSIONER)
+    commissioner = CommissionerFactory(user=user)
+
+    def add():
+        enterprise = full_enterprise(division)
+        enterprise.commissioner = commissioner
+        enterprise.save()
+
+    client = client_for(user)
+    count = assert_constant_queries(
+        django_assert_num_queries, lambda: client.get(reverse("enterprises:commissioner_home")), add
+    )
+    print(f"\nenterprises:commissioner_home queries = {count}")
+
+
+def test_statistics_constant_queries(client_for, city_user, division, django_assert_num_queries):
+    client = client_for(city_user)
+    count = assert_constant_queries(
+        django_assert_num_queries,
+        lambda: client.get(reverse("enterprises:statistics")),
+        lambda: full_enterprise(division),
+    )
+    print(f"\nenterprises:statistics queries = {count}")
+
+
+def test_detail_and_history_of_other_division_are_404(client_for, district_user, other_division):
+    enterprise = EnterpriseFactory(division=other_division)
+    client = client_for(district_user)
+    assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 404
+    assert client.get(reverse("enterprises:history", args=[enterprise.pk])).status_code == 404
+    assert client.post(reverse("enterprises:verify", args=[enterprise.pk])).status_code == 404
+
+
+def test_export_is_scoped_and_filtered(client_for, district_user, division, other_division):
+    mine = full_enterprise(division)
+    EnterpriseFactory(division=other_division)
+    response = client_for(district_user).get(reverse("enterprises:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes == [mine.credit_code]
+    assert sheet.cell(1, 1).value == "企业名称"
+
+
+def test_statistics_are_scoped_for_district_staff(client_for, district_user, division, other_division):
+    full_enterprise(division)
+    full_enterprise(other_division)
+    stats = client_for(district_user).get(reverse("enterprises:statistics")).context["stats"]
+    assert stats["totals"]["enterprises_served"] == 1
+    assert stats["totals"]["consultations"] == 3
+
+
+def test_statistics_by_commissioner_division_and_month(client_for, city_user, division, other_division):
+    commissioner = CommissionerFactory(division=None)
+    first = EnterpriseFactory(division=division, commissioner=commissioner)
+    second = EnterpriseFactory(division=other_division, commissioner=commissioner)
+    day = timezone.localdate().replace(day=1)
+    ServiceLogFactory(enterprise=first, commissioner=commissioner, kind="consultation", people_count=4, occurred_on=day)
+    ServiceLogFactory(
+        enterprise=second, commissioner=commissioner, kind="consultation", people_count=2, occurred_on=day
+    )
+    ServiceLogFactory(
+        enterprise=second, commissioner=commissioner, kind="problem", occurred_on=day, solution="已解决", solved_on=day
+    )
+    ServiceLogFactory(enterprise=second, commissioner=commissioner, kind="problem", occurred_on=day)
+    stats = client_for(city_user).get(reverse("enterprises:statistics")).context["stats"]
+    assert stats["totals"] == {
+        "enterprises_served": 2,
+        "entries": 4,
+        "visits": 0,
+        "consultations": 6,
+        "policy_sessions": 0,
+        "problems_raised": 2,
+        "problems_solved": 1,
+    }
+    assert [row["enterprises_served"] for row in stats["by_commissioner"]] == [2]
+    assert sorted(row["consultations"] for row in stats["by_division"]) == [2, 4]
+    assert [row["problems_solved"] for row in stats["by_month"]] == [1]
+
+
+def test_registration_page_registers_and_duplicate_shows_existing(client_for, make_user, division):
+    town = TownFactory(division=division, name="荆河街道")
+    data = {
+        "name": "滕州新注册机械有限公司",
+        "credit_code": make_credit_code("370481"),
+        "legal_representative": "赵六",
+        "chairman_name": "赵六",
+        "division": division.pk,
+        "town": town.pk,
+        "professional_staff_count": 8,
+        "recognition_kind": "specialized_sme",
+        "recognition_level": "provincial",
+        "recognition_year": 2022,
+    }
+    contact = make_user(Role.ENTERPRISE_CONTACT)
+    response = client_for(contact).post(reverse("enterprises:register"), data)
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get(credit_code=data["credit_code"])
+    assert enterprise.status == Enterprise.Status.PENDING
+    home = client_for(contact).get(reverse("enterprises:contact_home")).content.decode()
+    assert enterprise.name in home
+
+    other = make_user(Role.ENTERPRISE_CONTACT)
+    response = client_for(other).post(reverse("enterprises:register"), data)
+    assert response.status_code == 409
+    assert contact.real_name in response.content.decode()
+    assert Enterprise.objects.count() == 1
+
+
+def test_verify_page_by_district_staff(client_for, district_user, division):
+    enterprise = EnterpriseFactory(division=division, status=Enterprise.Status.PENDING)
+    client = client_for(district_user)
+    assert (
+        'data-testid="verify-form"' in client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    )
+    client.post(reverse("enterprises:verify", args=[enterprise.pk]))
+    enterprise.refresh_from_db()
+    assert enterprise.status == Enterprise.Status.ACTIVE
+
+
+def test_history_timeline_shows_who_changed_what(client_for, city_user, division):
+    enterprise = EnterpriseFactory(division=division, professional_staff_count=10)
+    client = client_for(city_user)
+    commissioner = CommissionerFactory(division=division)
+    client.post(
+        reverse("enterprises:assign_commissioner", args=[enterprise.pk]),
+        {"commissioner": commissioner.pk, "reason": "首次分配"},
+    )
+    RecognitionFactory(enterprise=enterprise)
+    response = client.get(reverse("enterprises:history", args=[enterprise.pk]))
+    timeline = response.context["timeline"]
+    change = next(entry for entry in timeline if entry["reason"] == "首次分配")
+    assert change["user"] == city_user
+    assert any(old == "—" and new == str(commissioner) for _field, old, new in change["changes"])
+    assert len(timeline) == 3
+    assert commissioner.user.real_name in response.content.decode()
+
+
+def test_commissioner_logs_visit_from_page(client_for, make_user, division):
+    user = make_user(Role.COMMISSIONER)
+    commissioner = CommissionerFactory(user=user)
+    enterprise = EnterpriseFactory(division=division, commissioner=commissioner)
+    response = client_for(user).post(
+        reverse("enterprises:service_log_add", args=[enterprise.pk]),
+        {"kind": "visit", "occurred_on": timezone.localdate().isoformat(), "people_count": 1, "summary": "走访"},
+    )
+    assert response.status_code == 302
+    assert ServiceLog.objects.get().enterprise == enterprise
+
+
+def test_commissioner_cannot_log_for_enterprise_it_does_not_serve(client_for, make_user, division):
+    user = make_user(Role.COMMISSIONER)
+    CommissionerFactory(user=user)
+    enterprise = EnterpriseFactory(division=division, commissioner=CommissionerFactory())
+    assert client_for(user).get(reverse("enterprises:service_log_add", args=[enterprise.pk])).status_code == 404
+
+
+def test_public_page_shows_commissioner_and_no_applicant_data(client, division):
+    enterprise = full_enterprise(division)
+    contact = enterprise.contacts.get()
+    response = client.get(reverse("enterprises:public", args=[enterprise.public_token]))
+    content = response.content.decode()
+    assert enterprise.commissioner.work_phone in content
+    assert contact.mobile not in content
+    svg = client.get(reverse("enterprises:qr_code", args=[enterprise.public_token]))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in svg.content
+    assert client.get(reverse("enterprises:public", args=["not-a-token"])).status_code == 404
