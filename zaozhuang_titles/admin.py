@@ -1,12 +1,16 @@
-"""Django admin for city staff: people, roles, divisions and the audit log."""
+"""Django admin for city staff: people, roles, divisions, the holiday calendar and the audit log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
-from zaozhuang_titles.models import AuditEvent, Division, RoleAssignment, Town, User
+from zaozhuang_titles import workdays
+from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, RoleAssignment, Town, User
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -102,6 +106,49 @@ class AuditEventAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(date__year=self.value())
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(PortalModelAdmin):
+    list_display = ["date", "weekday", "kind", "name", "note"]
+    list_filter = [YearListFilter, "kind"]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"
+    fields = ["date", "kind", "name", "note"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return date_format(obj.date, "l")
+
+    def changelist_view(self, request, extra_context=None):
+        # Say which years' deadlines are only provisional, while staff can still do something about it.
+        this_year = timezone.localdate().year
+        missing = workdays.years_without_schedule(this_year, this_year + 1)
+        if missing:
+            messages.warning(
+                request,
+                gettext(
+                    "No holiday schedule for %(years)s: working days there count statutory holidays and weekends "
+                    "only, and deadlines are shown as provisional. Enter the State Council notice's holidays and "
+                    "make-up working days for these years."
+                )
+                % {"years": ", ".join(str(year) for year in missing)},
+            )
+        return super().changelist_view(request, extra_context)
 
 
 # Roles (RoleAssignment) replace Django's groups; an unused Group page would only confuse staff.

@@ -8,6 +8,8 @@
   (镇/街). They are reference geography used by accounts, enterprises and statistics alike.
 - ``AuditEvent``: the append-only log of security events (login, lockout, unmasked ID viewed, file
   download, export). The workflow's own transition logs live with the workflow.
+- ``CalendarDay``: holidays and make-up working days (调休上班) entered by city staff, for the years the
+  ``chinesecalendar`` package does not cover and for corrections; read by ``zaozhuang_titles.workdays``.
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -16,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applications.validators import validate_id_number
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
@@ -256,3 +259,59 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events are append-only and cannot be deleted."))
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("holiday (休)")
+    MAKEUP_WORKING_DAY = "makeup_working_day", _("make-up working day (调休上班)")
+
+
+class CalendarDay(models.Model):
+    """节假日安排 — one day of the State Council's holiday notice, entered by city staff.
+
+    ``zaozhuang_titles.workdays`` reads these entries: on its date an entry overrides the
+    ``chinesecalendar`` package (so a wrong day can be corrected), and for a year the package does not
+    cover, the year's entries plus weekends are the calendar. A year without any entry falls back to
+    the statutory holidays and is reported as provisional. Changes are kept in the history table,
+    since they move legal deadlines (公示 and 补正 periods).
+    """
+
+    Kind = CalendarDayKind
+
+    date = models.DateField(
+        _("date"),
+        unique=True,
+        help_text=_(
+            "An entry overrides the built-in calendar on its date. For a year the built-in calendar does not "
+            "cover, enter the whole State Council notice: every holiday and every make-up working day. A year "
+            "with no entry is counted with statutory holidays and weekends only, as provisional."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    name = models.CharField(
+        _("holiday name"),
+        max_length=50,
+        help_text=_("The holiday the day belongs to, for example 春节 or 国庆节; make-up days name theirs too."),
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_(
+            "Where the day comes from, for example the State Council notice (国务院办公厅通知) and its number."
+        ),
+    )
+    history = HistoricalRecords(verbose_name=_("historical calendar day"))
+
+    class Meta:
+        verbose_name = _("holiday or make-up working day (节假日安排)")
+        verbose_name_plural = _("holidays and make-up working days (节假日安排)")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CalendarDayKind.values),
+                name="calendar_day_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"

@@ -47,6 +47,10 @@ rules.add_perm("zaozhuang_titles.view_town", is_city_admin)
 rules.add_perm("zaozhuang_titles.add_town", is_city_admin)
 rules.add_perm("zaozhuang_titles.change_town", is_city_admin)
 rules.add_perm("zaozhuang_titles.view_auditevent", is_city_admin)
+# The holiday calendar (节假日安排): city staff keep it, since deadlines follow it.
+rules.add_perm("zaozhuang_titles.view_calendarday", is_city_admin)
+rules.add_perm("zaozhuang_titles.add_calendarday", is_city_admin)
+rules.add_perm("zaozhuang_titles.change_calendarday", is_city_admin)
 # Whole ID numbers are for the staff who audit applications.
 rules.add_perm("zaozhuang_titles.view_full_id_number", is_hr_staff)
 rules.add_perm("zaozhuang_titles.grant_admin_roles", is_administrator)
