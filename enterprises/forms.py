@@ -60,7 +60,7 @@ class EnterpriseRegistrationForm(forms.ModelForm):
     recognition_year = forms.IntegerField(label=_("Year granted"), min_value=2000, max_value=2100)
     recognition_number = forms.CharField(label=_("Certificate or list number"), max_length=100, required=False)
     recognition_expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     class Meta:
@@ -145,8 +145,8 @@ class ServiceLogForm(forms.ModelForm):
         model = ServiceLog
         fields = ["kind", "occurred_on", "people_count", "summary", "solution", "solved_on"]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}),
-            "solved_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "solved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "solution": forms.Textarea(attrs={"rows": 2}),
         }
@@ -163,7 +163,9 @@ class ServiceLogForm(forms.ModelForm):
 class SolveProblemForm(forms.Form):
     solution = forms.CharField(label=_("How it was solved"), widget=forms.Textarea(attrs={"rows": 3}))
     solved_on = forms.DateField(
-        label=_("Solved on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Solved on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -178,5 +180,9 @@ class ImportForm(forms.Form):
 
 
 class StatisticsFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
