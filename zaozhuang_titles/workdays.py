@@ -92,17 +92,8 @@ def _provisional_notice(years):
     ) % {"years": ", ".join(str(year) for year in years)}
 
 
-@dataclasses.dataclass(frozen=True)
-class PeriodEnd:
-    """The result of ``period_end`` and ``add_working_days``."""
-
-    #: The first working day of the period (the start itself when it is a working day).
-    first_day: datetime.date
-    #: The last day of the period, always a working day.
-    end: datetime.date
-    working_days: int
-    #: Years the period touches that have no official schedule (neither package data nor staff entries).
-    years_without_data: tuple[int, ...] = ()
+class _MaybeProvisional:
+    """Shared by results that may rest on years without an official schedule."""
 
     @property
     def provisional(self):
@@ -115,21 +106,26 @@ class PeriodEnd:
 
 
 @dataclasses.dataclass(frozen=True)
-class WorkingDayCount:
+class PeriodEnd(_MaybeProvisional):
+    """The result of ``period_end`` and ``add_working_days``."""
+
+    #: The first working day of the period (the start itself when it is a working day).
+    first_day: datetime.date
+    #: The last day of the period, always a working day.
+    end: datetime.date
+    working_days: int
+    #: Years the period touches that have no official schedule (neither package data nor staff entries).
+    years_without_data: tuple[int, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkingDayCount(_MaybeProvisional):
     """The result of ``working_days_between``."""
 
     start: datetime.date
     end: datetime.date
     count: int
     years_without_data: tuple[int, ...] = ()
-
-    @property
-    def provisional(self):
-        return bool(self.years_without_data)
-
-    @property
-    def notice(self):
-        return _provisional_notice(self.years_without_data)
 
 
 # --- Statutory holidays, for years without an official schedule ---------------------------------
