@@ -1,11 +1,250 @@
-"""Reads of batches and applications."""
+"""Reads of batches and applications, each scoped to the user who reads.
 
+An application outside the reader's scope is never loaded: the pages answer 404, not a hint that it
+exists. Applicants see their own; enterprise contacts and chairmen their enterprise's submitted ones;
+district staff those of enterprises in their division once the enterprise has forwarded them; city
+staff every submitted one.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Batch
+from applications.models import (
+    Application,
+    Batch,
+    CorrectionRequest,
+    Evidence,
+    NominationEntry,
+    Status,
+    Submission,
+    Transition,
+)
+from zaozhuang_titles.models import Role
+
+#: What district staff see: from their audit on.
+DISTRICT_VISIBLE = [
+    s for s in Status.values if s not in (Status.DRAFT, Status.ENTERPRISE_REVIEW, Status.NOMINATED, Status.WITHDRAWN)
+]
+#: What the enterprise and the city see: everything once submitted.
+SUBMITTED = [s for s in Status.values if s != Status.DRAFT]
 
 
 def batches_accepting(*, now=None):
     """Batches open for applications right now, the soonest to close first."""
     now = now or timezone.now()
     return Batch.objects.filter(status=Batch.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def _is_city(user):
+    return user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR)
+
+
+def _valid_entry_prefetch():
+    return Prefetch(
+        "nomination_entries",
+        queryset=NominationEntry.objects.filter(voided_at__isnull=True).select_related("nomination"),
+        to_attr="valid_entries",
+    )
+
+
+def with_list_data(queryset):
+    """What every list of applications shows, in a fixed number of queries."""
+    return queryset.select_related("applicant", "enterprise__division", "batch", "internal_notice").annotate(
+        achievement_count=Count("achievements", distinct=True),
+        signed=Exists(NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=True)),
+        open_correction=Exists(CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)),
+    )
+
+
+def applications_for_user(user):
+    """Every application ``user`` may see, by its roles (a union of scopes)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return Application.objects.none()
+    if _is_city(user):
+        return Application.objects.filter(status__in=SUBMITTED)
+    scope = Q(pk__in=[])
+    if user.has_role(Role.APPLICANT):
+        scope |= Q(applicant=user)
+    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
+        scope |= Q(enterprise__division_id=user.district.pk, status__in=DISTRICT_VISIBLE)
+    if user.has_role(Role.ENTERPRISE_CONTACT):
+        from enterprises.selectors import enterprise_for_contact
+
+        enterprise = enterprise_for_contact(user)
+        if enterprise is not None:
+            scope |= Q(enterprise=enterprise, status__in=SUBMITTED)
+    if user.has_role(Role.CHAIRMAN):
+        scope |= Q(enterprise__chairman=user, status__in=SUBMITTED)
+    return Application.objects.filter(scope)
+
+
+def application_detail(user, pk):
+    """One application the user may see, with what its pages show, or 404."""
+    try:
+        return (
+            applications_for_user(user)
+            .select_related(
+                "applicant__applicant_profile__enterprise", "enterprise__division", "batch", "internal_notice"
+            )
+            .prefetch_related(
+                "achievements",
+                Prefetch("evidence", queryset=Evidence.objects.filter(removed_at__isnull=True)),
+                _valid_entry_prefetch(),
+            )
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def applications_of_applicant(user):
+    return with_list_data(Application.objects.filter(applicant=user)).order_by("-created_at")
+
+
+def application_timeline(application):
+    """The transition log, oldest first, with who acted."""
+    return list(application.transitions.select_related("actor").order_by("at", "id"))
+
+
+def correction_open(application):
+    return (
+        application.corrections.filter(answered_at__isnull=True)
+        .select_related("transition__actor")
+        .prefetch_related("items")
+        .order_by("-id")
+        .first()
+    )
+
+
+def corrections_of(application):
+    return list(application.corrections.select_related("transition__actor").prefetch_related("items").order_by("id"))
+
+
+def submissions_of(application):
+    return list(Submission.objects.filter(application=application).order_by("revision"))
+
+
+def last_diff(application):
+    """What changed between the last two submissions ([] and None when there is only one)."""
+    from applications.snapshots import snapshot_diff
+
+    latest = list(Submission.objects.filter(application=application).order_by("-revision")[:2])
+    if len(latest) < 2:
+        return None
+    return snapshot_diff(latest[1].data, latest[0].data)
+
+
+# --- Eligibility ---------------------------------------------------------------------------------
+
+
+def eligibility_facts(application, *, nominated=None):
+    """The facts the eligibility engine reads, from the applicant's profile."""
+    from applications.eligibility import Education, Facts, SkillHeld, TitleHeld, TrainingYear
+    from applications.models import ApplicantProfile
+
+    try:
+        profile = application.applicant.applicant_profile
+    except ApplicantProfile.DoesNotExist:
+        profile = None
+    if nominated is None:
+        nominated = application.nomination_entries.filter(voided_at__isnull=True).exists()
+    if profile is None:
+        return Facts(educations=(), titles=(), skills=(), training=(), nominated=nominated)
+    return Facts(
+        educations=tuple(Education(degree=e.degree, graduated_on=e.graduated_on) for e in profile.educations.all()),
+        titles=tuple(TitleHeld(series=t.series, level=t.level, granted_on=t.granted_on) for t in profile.titles.all()),
+        skills=tuple(SkillHeld(level=s.level, granted_on=s.granted_on) for s in profile.skills.all()),
+        training=tuple(
+            TrainingYear(year=t.year, total_hours=t.total_hours, specialty_hours=t.specialty_hours)
+            for t in profile.training.all()
+        ),
+        nominated=nominated,
+    )
+
+
+def application_eligibility(application, *, on=None):
+    """The eligibility evaluation of ``application`` on ``on`` (its submission date, else today)."""
+    from applications.eligibility import evaluate
+
+    if on is None:
+        on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    return evaluate(facts=eligibility_facts(application), ruleset=application.batch.ruleset(), on=on)
+
+
+# --- Queues --------------------------------------------------------------------------------------
+
+#: The queue of each auditing step: the status that waits for it.
+QUEUE_STATUS = {"district": Status.DISTRICT_AUDIT, "city": Status.CITY_AUDIT}
+
+
+def queue_for(user, stage):
+    """The applications waiting for ``user`` at ``stage`` (district or city audit)."""
+    return with_list_data(applications_for_user(user).filter(status=QUEUE_STATUS[stage])).order_by(
+        "status_changed_at", "id"
+    )
+
+
+def status_counts(queryset):
+    """{status: count} of a scoped queryset, in one query."""
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def filter_applications(queryset, *, batch=None, division=None, enterprise=None, status=None, query=""):
+    if batch:
+        queryset = queryset.filter(batch=batch)
+    if division:
+        queryset = queryset.filter(enterprise__division=division)
+    if enterprise:
+        queryset = queryset.filter(enterprise=enterprise)
+    if status:
+        queryset = queryset.filter(status=status)
+    query = (query or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(number__icontains=query)
+            | Q(applicant__real_name__icontains=query)
+            | Q(enterprise__name__icontains=query)
+            | Q(specialty__icontains=query)
+        )
+    return queryset
+
+
+def duplicate_patents(queryset):
+    """{patent number: [application numbers]} for patents claimed by more than one application of the
+    batch(es) in ``queryset`` (one query)."""
+    from applications.models import Achievement
+
+    rows = (
+        Achievement.objects.filter(application__in=queryset.values("pk"))
+        .exclude(patent_number="")
+        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .values_list("patent_number", "application__number", "application__batch_id")
+    )
+    claims = {}
+    for number, application_number, _batch in rows:
+        claims.setdefault(number, set()).add(application_number)
+    return {number: sorted(apps) for number, apps in claims.items() if len(apps) > 1}
+
+
+def patent_claimed_elsewhere(application):
+    """{patent number: [other applications' numbers]}: the same patent claimed by other applicants."""
+    from applications.models import Achievement
+
+    numbers = [a.patent_number for a in application.achievements.all() if a.patent_number]
+    if not numbers:
+        return {}
+    rows = (
+        Achievement.objects.filter(patent_number__in=numbers)
+        .exclude(application=application)
+        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .values_list("patent_number", "application__number")
+    )
+    found = {}
+    for number, other in rows:
+        found.setdefault(number, []).append(other)
+    return found
+
+
+def transitions_for_admin():
+    return Transition.objects.select_related("application", "actor")

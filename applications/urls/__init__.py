@@ -1,11 +1,6 @@
-from django.urls import path
+"""URLs of applications, one module per audience (see ``applications.views``)."""
 
-from applications import views
+from applications.urls import applicant, audit, enterprise
 
 app_name = "applications"
-urlpatterns = [
-    path("", views.ApplicantHomeView.as_view(), name="applicant_home"),
-    path("nominations/", views.ChairmanHomeView.as_view(), name="chairman_home"),
-    path("audit/district/", views.DistrictQueueView.as_view(), name="district_queue"),
-    path("audit/city/", views.CityQueueView.as_view(), name="city_queue"),
-]
+urlpatterns = [*applicant.urlpatterns, *enterprise.urlpatterns, *audit.urlpatterns]

@@ -14,7 +14,20 @@ ADMINISTRATOR_ONLY_MODELS = set()
 #: Models only administrators add (the city's divisions are fixed reference data).
 ADMINISTRATOR_ONLY_ADD = {"zaozhuang_titles.division"}
 #: Models nobody adds by hand in admin.
-NO_ADD_MODELS = {"zaozhuang_titles.auditevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+NO_ADD_MODELS = {
+    "zaozhuang_titles.auditevent",
+    "zaozhuang_titles.smsmessage",
+    "axes.accessattempt",
+    # Records of the applications' work: made by the portal's pages and the transition function only.
+    "applications.application",
+    "applications.transition",
+    "applications.submission",
+    "applications.nomination",
+    "applications.internalnotice",
+    "applications.correctionrequest",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 

@@ -1,0 +1,296 @@
+"""The life of an application: the table of allowed moves and the one function that performs them.
+
+``MOVES`` is the single source of truth, read by ``application_transition``, by the pages (which
+buttons to show) and by the tests (each move tried by each role). A move names the action, the state it
+leaves, the state it reaches, the roles that may make it and the label the applicant sees on its
+timeline. Guards that depend on more than the state (the batch's window, the internal notice, the
+nomination) live in ``GUARDS`` beside it.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.models import Application, Status, Transition
+from zaozhuang_titles.models import Role
+
+logger = logging.getLogger(__name__)
+
+#: The actor of moves the portal makes itself (the vote's result, the end of publicity).
+SYSTEM = "system"
+
+APPLICANT = Role.APPLICANT.value
+CONTACT = Role.ENTERPRISE_CONTACT.value
+CHAIRMAN = Role.CHAIRMAN.value
+DISTRICT = Role.DISTRICT_STAFF.value
+CITY = Role.CITY_STAFF.value
+ADMIN = Role.ADMINISTRATOR.value
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    source: str
+    target: str
+    roles: frozenset
+    label: object  # lazy translation, shown on the timeline and on buttons
+
+    def allows(self, role):
+        return role in self.roles
+
+
+def _move(action, source, target, roles, label):
+    return Move(action, source, target, frozenset(roles), label)
+
+
+#: Statuses in which the applicant may still withdraw (before review starts).
+WITHDRAWABLE = (
+    Status.DRAFT,
+    Status.ENTERPRISE_REVIEW,
+    Status.NOMINATED,
+    Status.DISTRICT_AUDIT,
+    Status.CITY_AUDIT,
+    Status.RETURNED,
+    Status.ACCEPTED,
+)
+#: Statuses in which the applicant may change the application's content.
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+MOVES = (
+    _move("submit", Status.DRAFT, Status.ENTERPRISE_REVIEW, [APPLICANT], gettext_lazy("Submitted to the enterprise")),
+    _move(
+        "nominate", Status.ENTERPRISE_REVIEW, Status.NOMINATED, [CHAIRMAN], gettext_lazy("Nominated by the chairman")
+    ),
+    _move(
+        "forward",
+        Status.ENTERPRISE_REVIEW,
+        Status.DISTRICT_AUDIT,
+        [CONTACT],
+        gettext_lazy("Forwarded by the enterprise"),
+    ),
+    _move("forward", Status.NOMINATED, Status.DISTRICT_AUDIT, [CONTACT], gettext_lazy("Forwarded by the enterprise")),
+    _move("return", Status.ENTERPRISE_REVIEW, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
+    _move("return", Status.NOMINATED, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
+    _move("return", Status.DISTRICT_AUDIT, Status.RETURNED, [DISTRICT], gettext_lazy("Returned for correction")),
+    _move("return", Status.CITY_AUDIT, Status.RETURNED, [CITY, ADMIN], gettext_lazy("Returned for correction")),
+    _move(
+        "resubmit", Status.RETURNED, Status.ENTERPRISE_REVIEW, [APPLICANT], gettext_lazy("Corrected and resubmitted")
+    ),
+    _move("resubmit", Status.RETURNED, Status.DISTRICT_AUDIT, [APPLICANT], gettext_lazy("Corrected and resubmitted")),
+    _move("resubmit", Status.RETURNED, Status.CITY_AUDIT, [APPLICANT], gettext_lazy("Corrected and resubmitted")),
+    _move("pass", Status.DISTRICT_AUDIT, Status.CITY_AUDIT, [DISTRICT], gettext_lazy("Passed the district audit")),
+    _move("pass", Status.CITY_AUDIT, Status.ACCEPTED, [CITY, ADMIN], gettext_lazy("Accepted by the city")),
+    _move("reject", Status.DISTRICT_AUDIT, Status.REJECTED, [DISTRICT], gettext_lazy("Rejected (不予受理)")),
+    _move("reject", Status.CITY_AUDIT, Status.REJECTED, [CITY, ADMIN], gettext_lazy("Rejected (不予受理)")),
+    *(
+        _move("withdraw", source, Status.WITHDRAWN, [APPLICANT], gettext_lazy("Withdrawn by the applicant"))
+        for source in WITHDRAWABLE
+    ),
+    _move("start_review", Status.ACCEPTED, Status.IN_REVIEW, [CITY, ADMIN, SYSTEM], gettext_lazy("Review started")),
+    _move("review_pass", Status.IN_REVIEW, Status.PASSED, [SYSTEM, CITY, ADMIN], gettext_lazy("Passed the review")),
+    _move("review_fail", Status.IN_REVIEW, Status.NOT_PASSED, [SYSTEM, CITY, ADMIN], gettext_lazy("Did not pass")),
+    _move("publish", Status.PASSED, Status.PUBLICITY, [CITY, ADMIN, SYSTEM], gettext_lazy("Published for objections")),
+    _move("file", Status.PUBLICITY, Status.FILED, [CITY, ADMIN, SYSTEM], gettext_lazy("Filed with the province")),
+    _move("reopen", Status.PUBLICITY, Status.IN_REVIEW, [CITY, ADMIN], gettext_lazy("Reopened after an objection")),
+    _move("revoke", Status.PUBLICITY, Status.REJECTED, [CITY, ADMIN], gettext_lazy("Rejected after an objection")),
+    _move("certify", Status.FILED, Status.CERTIFIED, [CITY, ADMIN, SYSTEM], gettext_lazy("Certificate issued")),
+)
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "nominate": gettext_lazy("Nominate"),
+    "forward": gettext_lazy("Forward to the district"),
+    "return": gettext_lazy("Return for correction"),
+    "resubmit": gettext_lazy("Resubmit"),
+    "pass": gettext_lazy("Pass"),
+    "reject": gettext_lazy("Reject"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "start_review": gettext_lazy("Start review"),
+    "review_pass": gettext_lazy("Record as passed"),
+    "review_fail": gettext_lazy("Record as not passed"),
+    "publish": gettext_lazy("Publish"),
+    "file": gettext_lazy("File"),
+    "reopen": gettext_lazy("Reopen"),
+    "revoke": gettext_lazy("Reject after objection"),
+    "certify": gettext_lazy("Certify"),
+}
+
+#: Actions whose reason is required (the applicant and the log must say why).
+REASON_REQUIRED = {"return", "reject", "reopen", "revoke", "withdraw"}
+#: Actions that store a submitted snapshot.
+SUBMITTING = {"submit", "resubmit"}
+
+
+class TransitionConflict(ValidationError):
+    """The application moved on while the actor was looking at it (someone else acted first)."""
+
+
+def moves_from(status):
+    return [move for move in MOVES if move.source == status]
+
+
+def find_moves(action, status):
+    return [move for move in MOVES if move.action == action and move.source == status]
+
+
+def actor_role(application, actor):
+    """The role in which ``actor`` may act on ``application``, or None.
+
+    Object-level: the applicant owns it, the contact and chairman belong to its enterprise, district
+    staff serve its division, city staff and administrators act on all. ``application.enterprise``
+    should be loaded (the selectors do it)."""
+    if actor is None:
+        return SYSTEM
+    if not actor.is_authenticated or not actor.is_active:
+        return None
+    roles = []
+    if actor.has_role(Role.CITY_STAFF):
+        roles.append(CITY)
+    if actor.has_role(Role.ADMINISTRATOR) or actor.is_superuser:
+        roles.append(ADMIN)
+    if (
+        actor.has_role(Role.DISTRICT_STAFF)
+        and actor.district
+        and actor.district.pk == application.enterprise.division_id
+    ):
+        roles.append(DISTRICT)
+    if actor.has_role(Role.CHAIRMAN) and application.enterprise.chairman_id == actor.pk:
+        roles.append(CHAIRMAN)
+    if actor.has_role(Role.ENTERPRISE_CONTACT) and _is_contact_of(actor, application.enterprise_id):
+        roles.append(CONTACT)
+    if actor.has_role(Role.APPLICANT) and application.applicant_id == actor.pk:
+        roles.append(APPLICANT)
+    return roles
+
+
+def _is_contact_of(user, enterprise_id):
+    from enterprises.selectors import enterprise_for_contact
+
+    cache = user.__dict__.setdefault("_contact_enterprise_cache", {})
+    if "enterprise" not in cache:
+        enterprise = enterprise_for_contact(user)
+        cache["enterprise"] = enterprise.pk if enterprise else None
+    return cache["enterprise"] == enterprise_id
+
+
+def available_actions(application, actor):
+    """The actions ``actor`` may attempt now, in table order, without running the guards."""
+    roles = actor_role(application, actor)
+    roles = [roles] if isinstance(roles, str) else roles or []
+    actions = []
+    for move in moves_from(application.status):
+        if any(move.allows(role) for role in roles) and move.action not in actions:
+            actions.append(move.action)
+    return actions
+
+
+def _role_for(move_candidates, roles):
+    for move in move_candidates:
+        for role in roles:
+            if move.allows(role):
+                return move, role
+    return None, None
+
+
+def _status_label(status):
+    return Status(status).label
+
+
+def application_transition(*, application, action, actor, reason="", ip=None, target=None, now=None, check=None):
+    """Perform ``action`` on ``application`` for ``actor`` and return the ``Transition`` logged.
+
+    Checks that the move is allowed from the current state for this actor, locks the row
+    (``select_for_update``) and checks the state again under the lock, so that of two staff acting at
+    once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new state. Runs
+    ``check(application)`` (the action's guard, raising ``ValidationError``) under the lock, writes the
+    log, stores a snapshot on submission, and queues the notices on commit. ``target`` picks among
+    moves of the same action from the same state (a resubmission goes back to the step that returned
+    it).
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if action in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Please give the reason; the applicant and the log will show it.")})
+    observed = application.status
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "batch", "applicant")
+            .get(pk=application.pk)
+        )
+        if locked.status != observed:
+            raise TransitionConflict(
+                _("This application has just been moved to “%(status)s” by someone else; nothing was changed.")
+                % {"status": _status_label(locked.status)},
+                code="conflict",
+            )
+        candidates = find_moves(action, locked.status)
+        if target is not None:
+            candidates = [move for move in candidates if move.target == target]
+        if not candidates:
+            raise ValidationError(
+                _("“%(action)s” is not possible while the application is in “%(status)s”.")
+                % {"action": ACTION_LABELS.get(action, action), "status": _status_label(locked.status)},
+                code="not_allowed",
+            )
+        roles = actor_role(locked, actor)
+        roles = [roles] if isinstance(roles, str) else roles or []
+        move, role = _role_for(candidates, roles)
+        if move is None:
+            raise PermissionDenied(_("You may not do this with this application."))
+        if check is not None:
+            check(locked)
+        log = Transition.objects.create(
+            application=locked,
+            action=action,
+            from_status=locked.status,
+            to_status=move.target,
+            actor=actor,
+            actor_role=role,
+            at=now,
+            reason=reason,
+            ip=ip,
+        )
+        updates = {"status": move.target, "status_changed_at": now}
+        if action in SUBMITTING:
+            updates["revision"] = locked.revision + 1
+            updates["submitted_at"] = now
+        changed = Application.objects.filter(pk=locked.pk, status=locked.status).update(**updates)
+        if changed != 1:  # pragma: no cover - the row lock makes this impossible; kept as a tripwire
+            raise TransitionConflict(_("The application changed meanwhile; nothing was changed."), code="conflict")
+        for field, value in updates.items():
+            setattr(locked, field, value)
+            setattr(application, field, value)
+        if action in SUBMITTING:
+            from applications.snapshots import submission_store
+
+            submission_store(application=locked, transition=log)
+        transaction.on_commit(lambda: _queue_notices(log.pk))
+    logger.info(
+        "application %s %s: %s -> %s by %s (%s)",
+        locked.number,
+        action,
+        log.from_status,
+        log.to_status,
+        actor.pk if actor else SYSTEM,
+        role,
+    )
+    return log
+
+
+def _queue_notices(transition_id):
+    from applications.tasks import notify_transition
+
+    try:
+        notify_transition.delay(transition_id=transition_id)
+    except Exception:  # the broker is down: the outbox sweep delivers later
+        logger.exception("could not queue the notices of transition %s; the sweep will deliver them", transition_id)
+
+
+def deadline_text(date):
+    return formats.date_format(date, "SHORT_DATE_FORMAT")
