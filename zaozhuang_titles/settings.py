@@ -194,6 +194,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # views only, never by the web server.
 MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 MEDIA_URL = None
+# Limits on evidence uploads (applications/evidence.py): per file, and per application in total.
+EVIDENCE_MAX_FILE_BYTES = envint("EVIDENCE_MAX_FILE_MB", 20) * 1024 * 1024
+EVIDENCE_MAX_TOTAL_BYTES = envint("EVIDENCE_MAX_TOTAL_MB", 100) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
