@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export DJANGO_SETTINGS_MODULE ?= zaozhuang_titles.settings
 
-.PHONY: run test test-e2e lint setup translations messages migrate seed serve worker beat clean check-deploy
+.PHONY: run test test-e2e lint setup translations pdf-font messages migrate seed serve worker beat clean check-deploy
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,7 +23,23 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 	@test -f locale/en/LC_MESSAGES/django.mo && test -f locale/zh_Hans/LC_MESSAGES/django.mo
 
-setup: $(VENV)/.installed node_modules/.installed translations
+# PDFs (举荐信, certificates) embed a TrueType CJK font; ReportLab cannot embed Noto CJK (OpenType/CFF).
+# Installs Debian's fonts-wqy-zenhei when no such font is found (see zaozhuang_titles/pdf.py), or says how.
+PDF_FONT_PACKAGE := fonts-wqy-zenhei
+pdf-font: $(VENV)/.installed
+	@if $(PY) -m zaozhuang_titles.pdf >/dev/null 2>&1; then exit 0; fi; \
+	if [ -n "$$PDF_CJK_FONT" ]; then $(PY) -m zaozhuang_titles.pdf; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "No TrueType CJK font for PDFs: apt-get install $(PDF_FONT_PACKAGE)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PDF_FONT_PACKAGE) >/dev/null; \
+		$(PY) -m zaozhuang_titles.pdf; \
+	else \
+		echo "No TrueType CJK font for PDFs. Run as root: apt-get install $(PDF_FONT_PACKAGE)" >&2; \
+		echo "(or set PDF_CJK_FONT to a .ttf/.ttc file with Chinese glyphs), then make setup again." >&2; \
+		exit 1; \
+	fi
+
+setup: $(VENV)/.installed node_modules/.installed translations pdf-font
 
 # Re-extract the catalogues after changing user-facing strings (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.installed

@@ -1,4 +1,5 @@
-"""Django admin for city staff: people, roles, divisions, the holiday calendar and the audit log."""
+"""Django admin for city staff: people, roles, divisions, the holiday calendar, the audit log and the
+text messages of the development SMS backend."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
-from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, RoleAssignment, Town, User
+from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, RoleAssignment, SmsMessage, Town, User
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -100,6 +101,22 @@ class AuditEventAdmin(PortalModelAdmin):
     search_fields = ["username", "object_repr", "ip"]
     date_hierarchy = "at"
     list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(PortalModelAdmin):
+    """Text messages kept by the development SMS backend (a real gateway keeps none here)."""
+
+    list_display = ["created_at", "mobile", "purpose", "text", "status", "backend"]
+    list_filter = ["status", "purpose"]
+    search_fields = ["mobile", "purpose"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

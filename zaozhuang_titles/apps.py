@@ -7,4 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts, divisions and audit")
 
     def ready(self):
-        from zaozhuang_titles import signals  # noqa: F401  (connects the audit receivers)
+        from zaozhuang_titles import (
+            pdf,  # noqa: F401  (registers the CJK font check)
+            signals,  # noqa: F401  (connects the audit receivers)
+            sms,  # noqa: F401  (registers the SMS backend check)
+        )

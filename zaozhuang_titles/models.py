@@ -10,12 +10,16 @@
   download, export). The workflow's own transition logs live with the workflow.
 - ``CalendarDay``: holidays and make-up working days (调休上班) entered by city staff, for the years the
   ``chinesecalendar`` package does not cover and for corrections; read by ``zaozhuang_titles.workdays``.
+- ``SmsMessage``: a text message as the development SMS backend keeps it (``zaozhuang_titles.sms``).
+- ``OneTimeCode``: a 6-digit code sent by SMS to confirm an act such as signing a nomination; only its
+  salted HMAC is stored (``zaozhuang_titles.otp``).
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -315,3 +319,67 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+class SmsMessage(models.Model):
+    """One text message, as the development backend (``ConsoleAndDatabaseBackend``) records it.
+
+    ``send_sms`` builds an unsaved instance and hands it to the configured backend; a real gateway
+    backend need not store it (and should not store codes).
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    mobile = models.CharField(_("mobile number"), max_length=20)
+    text = models.TextField(_("text"))
+    purpose = models.CharField(_("purpose"), max_length=50)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    backend = models.CharField(_("backend"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.mobile} {self.purpose}"
+
+
+#: Wrong tries after which a one-time code is locked.
+OTP_MAX_ATTEMPTS = 5
+
+
+class OneTimeCode(models.Model):
+    """A one-time code for one user, purpose and object (``key``, e.g. ``nomination:42``).
+
+    Only the latest code of a (user, purpose, key) counts. The code itself is never stored: ``code_hash``
+    is an HMAC (keyed by SECRET_KEY) of the row's salt, user, purpose, key and code.
+    """
+
+    MAX_ATTEMPTS = OTP_MAX_ATTEMPTS
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    purpose = models.CharField(_("purpose"), max_length=50)
+    key = models.CharField(_("object"), max_length=100)
+    salt = models.CharField(_("salt"), max_length=32)
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose", "key", "-created_at"], name="otp_latest_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(attempts__lte=OTP_MAX_ATTEMPTS), name="otp_attempts_at_most_max"),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="otp_expires_later"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.purpose} {self.key} {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -194,9 +194,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # views only, never by the web server.
 MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 MEDIA_URL = None
-# Limits on evidence uploads (applications/evidence.py): per file, and per application in total.
-EVIDENCE_MAX_FILE_BYTES = envint("EVIDENCE_MAX_FILE_MB", 20) * 1024 * 1024
-EVIDENCE_MAX_TOTAL_BYTES = envint("EVIDENCE_MAX_TOTAL_MB", 100) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -253,6 +250,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- PDF, SMS and one-time codes -----------------------------------------------------------
+# A TrueType CJK font embedded in PDFs (zaozhuang_titles.pdf); empty: Debian's fonts-wqy-zenhei.
+PDF_CJK_FONT = envstr("PDF_CJK_FONT")
+PDF_CJK_FONT_INDEX = envint("PDF_CJK_FONT_INDEX", 0)
+# Dotted path of the SMS backend (zaozhuang_titles.sms); the default prints and keeps messages.
+SMS_BACKEND = envstr("SMS_BACKEND", "zaozhuang_titles.sms.ConsoleAndDatabaseBackend")
+OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_NAME = _("Zaozhuang Professional Title Portal")
