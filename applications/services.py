@@ -555,7 +555,10 @@ def application_return(*, application, actor, reason, items, deadline=None, ip=N
     elif deadline <= today:
         raise ValidationError({"deadline": _("The deadline must be after today.")})
     returned_from = application.status
-    log = application_transition(application=application, action="return", actor=actor, reason=reason, ip=ip)
+    note = _("Please correct it by %(date)s.") % {"date": _date(deadline)}
+    log = application_transition(
+        application=application, action="return", actor=actor, reason=reason, ip=ip, notice_note=note
+    )
     correction = CorrectionRequest.objects.create(
         application=application,
         transition=log,

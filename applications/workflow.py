@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -201,14 +201,17 @@ def _status_label(status):
     return Status(status).label
 
 
-def application_transition(*, application, action, actor, reason="", ip=None, target=None, now=None, check=None):
+def application_transition(
+    *, application, action, actor, reason="", ip=None, target=None, now=None, check=None, notice_note=""
+):
     """Perform ``action`` on ``application`` for ``actor`` and return the ``Transition`` logged.
 
     Checks that the move is allowed from the current state for this actor, locks the row
     (``select_for_update``) and checks the state again under the lock, so that of two staff acting at
     once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new state. Runs
     ``check(application)`` (the action's guard, raising ``ValidationError``) under the lock, writes the
-    log, stores a snapshot on submission, and queues the notices on commit. ``target`` picks among
+    log, stores a snapshot on submission, and writes the notices (an outbox: their emails are queued on
+    commit, ``notice_note`` is added to them). ``target`` picks among
     moves of the same action from the same state (a resubmission goes back to the step that returned
     it).
     """
@@ -270,7 +273,9 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
             from applications.snapshots import submission_store
 
             submission_store(application=locked, transition=log)
-        transaction.on_commit(lambda: _queue_notices(log.pk))
+        from applications.notices import transition_notices
+
+        transition_notices(transition=log, move_label=move.label, note=notice_note)
     logger.info(
         "application %s %s: %s -> %s by %s (%s)",
         locked.number,
@@ -281,16 +286,3 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
         role,
     )
     return log
-
-
-def _queue_notices(transition_id):
-    from applications.tasks import notify_transition
-
-    try:
-        notify_transition.delay(transition_id=transition_id)
-    except Exception:  # the broker is down: the outbox sweep delivers later
-        logger.exception("could not queue the notices of transition %s; the sweep will deliver them", transition_id)
-
-
-def deadline_text(date):
-    return formats.date_format(date, "SHORT_DATE_FORMAT")

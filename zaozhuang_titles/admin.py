@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
-from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, RoleAssignment, SmsMessage, Town, User
+from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, Notice, RoleAssignment, SmsMessage, Town, User
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -170,3 +170,31 @@ class CalendarDayAdmin(PortalModelAdmin):
 
 # Roles (RoleAssignment) replace Django's groups; an unused Group page would only confuse staff.
 admin.site.unregister(Group)
+
+
+@admin.register(Notice)
+class NoticeAdmin(PortalModelAdmin):
+    """Notices and the state of their emails; a failed email can be sent again."""
+
+    list_display = ["created_at", "recipient", "subject", "email", "email_attempts", "email_error", "read_at"]
+    list_filter = ["email", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "recipient__username", "recipient__real_name"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["retry_email"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the email again"), permissions=["view"])
+    def retry_email(self, request, queryset):
+        from zaozhuang_titles.notices import _queue_delivery
+
+        notices = list(queryset.filter(email__in=[Notice.Email.FAILED, Notice.Email.PENDING]))
+        queryset.filter(pk__in=[n.pk for n in notices]).update(email=Notice.Email.PENDING, email_attempts=0)
+        for notice in notices:
+            _queue_delivery(notice.pk)
+        messages.success(request, gettext("%(count)d emails queued again.") % {"count": len(notices)})

@@ -1,9 +1,18 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from zaozhuang_titles.roles import role_menu
 
 
 def portal(request):
     user = getattr(request, "user", None)
-    menu = role_menu(user) if user is not None and user.is_authenticated else []
-    return {"portal_name": settings.PORTAL_NAME, "role_menu": menu}
+    if user is None or not user.is_authenticated:
+        return {"portal_name": settings.PORTAL_NAME, "role_menu": []}
+    from zaozhuang_titles.notices import unread_count
+
+    # A lazy count: one query, and only on pages that show the navbar.
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "role_menu": role_menu(user),
+        "unread_notices": SimpleLazyObject(lambda: unread_count(user)),
+    }

@@ -383,3 +383,39 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.purpose} {self.key} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notice(models.Model):
+    """站内消息 — a message to one user in the portal, and the state of its email copy.
+
+    Notices are written in the same transaction as the change they tell about (an outbox): queuing the
+    email happens on commit, and a periodic sweep sends what a dead broker left unsent. ``key`` makes
+    each notice unique (for example ``transition:42:applicant``), so a task that runs twice, or the
+    sweep and a worker racing, never tells anyone twice."""
+
+    class Email(models.TextChoices):
+        PENDING = "pending", _("to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        NONE = "none", _("no email")
+
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notices", verbose_name=_("recipient"))
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email = models.CharField(_("email"), max_length=16, choices=Email.choices, default=Email.PENDING, db_index=True)
+    email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_error = models.CharField(_("last email error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notice (站内消息)")
+        verbose_name_plural = _("notices (站内消息)")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread_idx")]
+
+    def __str__(self):
+        return self.subject

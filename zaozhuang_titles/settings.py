@@ -120,6 +120,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Every periodic schedule of the portal lives here, in one place. Later apps add their entries.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "zaozhuang_titles.clear_expired_sessions", "schedule": 60 * 60},
+    # The outbox sweep: emails of notices that no worker sent (the broker was down, a worker was lost).
+    "deliver-pending-notices": {"task": "zaozhuang_titles.deliver_pending_notices", "schedule": 60},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -194,6 +196,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # views only, never by the web server.
 MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 MEDIA_URL = None
+# Limits on evidence uploads (applications/evidence.py): per file, and per application in total.
+EVIDENCE_MAX_FILE_BYTES = envint("EVIDENCE_MAX_FILE_MB", 20) * 1024 * 1024
+EVIDENCE_MAX_TOTAL_BYTES = envint("EVIDENCE_MAX_TOTAL_MB", 100) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -261,3 +266,5 @@ OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_NAME = _("Zaozhuang Professional Title Portal")
+#: The portal's address as users reach it, for links in emails.
+PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000")

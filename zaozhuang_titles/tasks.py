@@ -24,3 +24,27 @@ def clear_expired_sessions():
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     logger.info("cleared %d expired sessions and %d stale login-failure records", sessions, attempts)
     return {"sessions": sessions, "attempts": attempts}
+
+
+@shared_task(
+    name="zaozhuang_titles.deliver_notice",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_notice(*, notice_id):
+    """Send the email of one notice (once, however often the task runs)."""
+    from zaozhuang_titles.notices import notice_deliver
+
+    return notice_deliver(notice_id=notice_id)
+
+
+@shared_task(name="zaozhuang_titles.deliver_pending_notices")
+def deliver_pending_notices():
+    """The outbox sweep: send the emails that no worker sent (a broker that was down, a worker lost)."""
+    from zaozhuang_titles.notices import notice_deliver, pending_notice_ids
+
+    sent = sum(1 for notice_id in pending_notice_ids() if notice_deliver(notice_id=notice_id))
+    if sent:
+        logger.info("sweep sent %d pending notice emails", sent)
+    return sent

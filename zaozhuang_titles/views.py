@@ -142,3 +142,25 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+class NoticeListView(LoginRequiredMixin, TemplateView):
+    """站内消息 — the user's notices, newest first; opening the page marks them read (POST marks all)."""
+
+    template_name = "portal/notices.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from zaozhuang_titles.notices import notices_for
+
+        page = Paginator(notices_for(self.request.user), self.page_size).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, notices=list(page.object_list), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        from zaozhuang_titles.notices import notices_mark_read
+
+        count = notices_mark_read(user=request.user)
+        messages.success(request, _("%(count)d notices marked as read.") % {"count": count})
+        return redirect("notices")

@@ -21,6 +21,7 @@ ROWS = [
     # Home sends everybody on: anonymous to login, each role to its home (admin to Django admin).
     Row("home", get={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}, post=same_for_all(405)),
     Row("about", get=same_for_all(200), post=same_for_all(405)),
+    Row("notices", get=any_logged_in, post={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}),
     Row("healthz", get=same_for_all(200), post=same_for_all(405)),
     Row("login", get=only_anonymous_page, post=only_anonymous_page),
     Row("register", get=only_anonymous_page, post=only_anonymous_page),

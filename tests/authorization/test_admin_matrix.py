@@ -17,6 +17,7 @@ ADMINISTRATOR_ONLY_ADD = {"zaozhuang_titles.division"}
 NO_ADD_MODELS = {
     "zaozhuang_titles.auditevent",
     "zaozhuang_titles.smsmessage",
+    "zaozhuang_titles.notice",
     "axes.accessattempt",
     # Records of the applications' work: made by the portal's pages and the transition function only.
     "applications.application",

@@ -1,0 +1,81 @@
+"""Who is told about a move of an application, and what they read (in-site notice and email).
+
+Called by the transition function inside its transaction (the notices are an outbox): the applicant
+hears of every move of its application; the enterprise's contact of what it must act on; the chairman
+when an application of the dedicated channel waits for its signature."""
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from applications.models import Status
+from zaozhuang_titles.notices import notice_create
+
+#: Moves the enterprise's contact must act on or know about.
+_CONTACT_ACTIONS = {"submit", "resubmit", "withdraw", "nominate"}
+
+
+def _text(transition, application, label):
+    values = {
+        "number": application.number,
+        "batch": application.batch.name,
+        "move": label,
+        "status": Status(transition.to_status).label,
+        "name": application.applicant.real_name,
+    }
+    subject = _("Application %(number)s: %(move)s") % values
+    body = _("Your application %(number)s in “%(batch)s” is now “%(status)s”.") % values
+    if transition.reason:
+        body += "\n" + _("Reason: %(reason)s") % {"reason": transition.reason}
+    return subject, body, values
+
+
+def transition_notices(*, transition, move_label, note=""):
+    """Write the notices of one transition (in Chinese, the portal's language for messages)."""
+    application = transition.application
+    with translation.override("zh-hans"):
+        subject, body, values = _text(transition, application, move_label)
+        if note:
+            body += "\n" + str(note)
+        url = reverse("applications:timeline", args=[application.pk]) if _has_timeline() else ""
+        notice_create(
+            recipient=application.applicant,
+            key=f"transition:{transition.pk}:applicant",
+            subject=subject,
+            body=body,
+            url=url,
+        )
+        if transition.action in _CONTACT_ACTIONS:
+            from enterprises.models import EnterpriseContact
+
+            contacts = EnterpriseContact.objects.filter(
+                enterprise_id=application.enterprise_id, is_active=True, user__isnull=False
+            ).select_related("user")
+            for contact in contacts:
+                notice_create(
+                    recipient=contact.user,
+                    key=f"transition:{transition.pk}:contact:{contact.user_id}",
+                    subject=_("%(name)s's application %(number)s: %(move)s") % values,
+                    body=_("The application %(number)s of %(name)s in “%(batch)s” is now “%(status)s”.") % values,
+                    url=url,
+                )
+        chairman = application.enterprise.chairman
+        if chairman is not None and application.batch.is_dedicated and transition.to_status == Status.ENTERPRISE_REVIEW:
+            notice_create(
+                recipient=chairman,
+                key=f"transition:{transition.pk}:chairman",
+                subject=_("%(name)s's application %(number)s waits for your nomination") % values,
+                body=_("The application %(number)s of %(name)s in “%(batch)s” needs your ranked, signed nomination.")
+                % values,
+                url=reverse("applications:chairman_home"),
+            )
+
+
+def _has_timeline():
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse("applications:timeline", args=[1])
+    except NoReverseMatch:
+        return False
+    return True

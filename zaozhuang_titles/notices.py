@@ -1,0 +1,112 @@
+"""In-site notices (站内消息) and their email copies, written as an outbox.
+
+``notice_create`` is called inside the transaction of the change it tells about; it queues the email
+on commit. ``notice_deliver`` sends one email at most once (the row is locked and marked); the beat
+task ``deliver_pending_notices`` sends what was left pending (a broker that was down, a worker killed).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zaozhuang_titles.models import Notice
+
+logger = logging.getLogger(__name__)
+
+#: How often the email of a notice is tried before it is left as failed (the admin shows it).
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def notice_create(*, recipient, key, subject, body, url="", email=True):
+    """Write one notice (idempotent by ``key``) and queue its email on commit. Returns the notice, or
+    the existing one when ``key`` was used before."""
+    existing = Notice.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    wants_email = email and bool(recipient.email)
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                recipient=recipient,
+                key=key[:100],
+                subject=str(subject)[:200],
+                body=str(body),
+                url=url[:300],
+                email=Notice.Email.PENDING if wants_email else Notice.Email.NONE,
+            )
+    except IntegrityError:
+        return Notice.objects.get(key=key)
+    if wants_email:
+        transaction.on_commit(lambda: _queue_delivery(notice.pk))
+    return notice
+
+
+def _queue_delivery(notice_id):
+    from zaozhuang_titles.tasks import deliver_notice
+
+    try:
+        deliver_notice.delay(notice_id=notice_id)
+    except Exception:  # the broker is down: the sweep sends it later
+        logger.warning("could not queue the email of notice %s; the sweep will send it", notice_id)
+
+
+def notice_deliver(*, notice_id):
+    """Send the email of one notice if it is still pending. Returns True when this call sent it."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(pk=notice_id, email=Notice.Email.PENDING)
+            .first()
+        )
+        if notice is None:
+            return False
+        link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notice.url}" if notice.url else ""
+        try:
+            send_mail(
+                subject=f"【{settings.PORTAL_NAME}】{notice.subject}",
+                message=f"{notice.body}\n\n{link}".strip(),
+                from_email=None,
+                recipient_list=[notice.recipient.email],
+            )
+        except Exception as error:  # any SMTP failure is recorded and retried by the sweep
+            notice.email_attempts += 1
+            notice.email_error = str(error)[:300]
+            if notice.email_attempts >= MAX_EMAIL_ATTEMPTS:
+                notice.email = Notice.Email.FAILED
+            notice.save(update_fields=["email_attempts", "email_error", "email"])
+            logger.warning("email of notice %s failed (%s attempts): %s", notice.pk, notice.email_attempts, error)
+            return False
+        notice.email = Notice.Email.SENT
+        notice.email_sent_at = timezone.now()
+        notice.email_attempts += 1
+        notice.save(update_fields=["email", "email_sent_at", "email_attempts"])
+        return True
+
+
+def pending_notice_ids(*, older_than=timedelta(minutes=1), limit=500):
+    cutoff = timezone.now() - older_than
+    return list(
+        Notice.objects.filter(email=Notice.Email.PENDING, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def notices_for(user):
+    return Notice.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user):
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_mark_read(*, user, notice_ids=None):
+    queryset = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        queryset = queryset.filter(pk__in=notice_ids)
+    return queryset.update(read_at=timezone.now())
