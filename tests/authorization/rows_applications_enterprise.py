@@ -1,12 +1,140 @@
-"""Matrix rows of the applications app: enterprise pages."""
+"""Matrix rows of the applications app: enterprise pages (the contact's and the chairman's)."""
 
-from tests.authorization.matrix import Row, outcome
+import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from applications.models import InternalNotice, InternalObjection, Nomination, NominationEntry, Status
+from tests.applications.factories import ApplicationFactory, tiny_pdf
+from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.enterprises.factories import ContactFactory, EnterpriseFactory
+from tests.factories import BatchFactory
 from zaozhuang_titles.models import Role
+
+CONTACT = [Role.ENTERPRISE_CONTACT]
+CHAIRMAN = [Role.CHAIRMAN]
+#: Who may download a nomination letter: the enterprise's chairman and contact, and HR staff in scope.
+LETTER_READERS = [
+    Role.CHAIRMAN,
+    Role.ENTERPRISE_CONTACT,
+    Role.DISTRICT_STAFF,
+    Role.CITY_STAFF,
+    Role.ADMINISTRATOR,
+]
+
+
+def enterprise_world(ctx):
+    """An enterprise of the district staff's division whose contact and chairman are the matrix users,
+    with an application under enterprise review in a running notice (with an objection), and one at
+    district audit with a signed nomination and its letter."""
+    users = ctx["users"]
+    enterprise = EnterpriseFactory(division=users[Role.DISTRICT_STAFF.value].district, chairman=users["chairman"])
+    ContactFactory(enterprise=enterprise, user=users[Role.ENTERPRISE_CONTACT.value])
+    batch = BatchFactory()
+    today = timezone.localdate()
+    notice = InternalNotice.objects.create(
+        enterprise=enterprise,
+        batch=batch,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=7),
+        working_days=5,
+        location="公司公告栏",
+        started_by=users[Role.ENTERPRISE_CONTACT.value],
+    )
+    waiting = ApplicationFactory(
+        batch=batch, enterprise=enterprise, status=Status.ENTERPRISE_REVIEW, internal_notice=notice
+    )
+    forwarded = ApplicationFactory(batch=batch, enterprise=enterprise, status=Status.DISTRICT_AUDIT)
+    objection = InternalObjection.objects.create(
+        notice=notice,
+        application=waiting,
+        raised_on=today,
+        raised_by="职工甲",
+        content="业绩不实",
+        recorded_by=users[Role.ENTERPRISE_CONTACT.value],
+    )
+    letter = default_storage.save("nominations/test/matrix.pdf", ContentFile(tiny_pdf("letter")))
+    nomination = Nomination.objects.create(
+        enterprise=enterprise, batch=batch, signed_by=users["chairman"], letter=letter, letter_sha256="0" * 64
+    )
+    NominationEntry.objects.create(
+        nomination=nomination, application=forwarded, rank=1, recommendation="骨干", content_sha256="0" * 64
+    )
+    ctx.update(batch=batch, notice=notice, waiting=waiting, objection=objection, nomination=nomination)
+
 
 ROWS = [
     Row(
+        "applications:enterprise_applications",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT, ok=405),
+        setup=enterprise_world,
+    ),
+    # An empty POST re-renders the form with its errors.
+    Row(
+        "applications:internal_notice_start",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+    ),
+    Row(
+        "applications:internal_notice_preview",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT, ok=405),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+    ),
+    Row(
+        "applications:internal_notice",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT, ok=405),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"pk": ctx["notice"].pk},
+    ),
+    Row(
+        "applications:internal_objection_record",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"pk": ctx["notice"].pk},
+    ),
+    Row(
+        "applications:internal_objection_resolve",
+        get=outcome(allowed=CONTACT),
+        post=outcome(allowed=CONTACT),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"pk": ctx["objection"].pk},
+    ),
+    # The notice is still running: the service refuses, the page sends back with its message.
+    Row(
+        "applications:application_forward",
+        get=outcome(allowed=CONTACT, ok=405),
+        post=outcome(allowed=CONTACT, ok=REDIRECT),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"pk": ctx["waiting"].pk},
+    ),
+    Row(
         "applications:chairman_home",
-        get=outcome(allowed=[Role.CHAIRMAN]),
-        post=outcome(allowed=[Role.CHAIRMAN], ok=405),
+        get=outcome(allowed=CHAIRMAN),
+        post=outcome(allowed=CHAIRMAN, ok=405),
+        setup=enterprise_world,
+    ),
+    # An empty POST re-renders the ranking with its errors; nothing is signed.
+    Row(
+        "applications:nomination_sign",
+        get=outcome(allowed=CHAIRMAN),
+        post=outcome(allowed=CHAIRMAN),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+    ),
+    Row(
+        "applications:nomination_letter",
+        get=outcome(allowed=LETTER_READERS),
+        post=outcome(allowed=LETTER_READERS, ok=405),
+        setup=enterprise_world,
+        kwargs=lambda ctx: {"pk": ctx["nomination"].pk},
     ),
 ]
