@@ -1,0 +1,181 @@
+"""Forms of the applicant's pages: the profile and its records, the application, its achievements and
+evidence files, and the withdrawal. They check input; the rules live in the models and the services,
+which the views call with ``cleaned_data``."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import (
+    Achievement,
+    AchievementKind,
+    Application,
+    EducationRecord,
+    SkillRecord,
+    TitleRecord,
+    TrainingRecord,
+    WorkRecord,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: What a browser offers in its file picker; the inspector decides by content, not by this.
+EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class LockableMixin:
+    """A form shown read-only (every field disabled) when ``locked`` is true: the profile under audit."""
+
+    def __init__(self, *args, locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class EmployerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.division.name}）"
+
+
+class ProfileForm(LockableMixin, forms.Form):
+    """个人档案 — employer, post and contact data. Name and ID number are fixed at registration."""
+
+    enterprise = EmployerChoiceField(
+        label=_("Employer"),
+        queryset=None,
+        empty_label=_("— choose your employer —"),
+        help_text=_(
+            "An active enterprise registered on the portal. If yours is missing, ask its contact to register it."
+        ),
+    )
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+    specialty = forms.CharField(label=_("Specialty"), max_length=100, required=False)
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+
+
+class EducationForm(LockableMixin, forms.ModelForm):
+    class Meta:
+        model = EducationRecord
+        fields = ["degree", "school", "major", "graduated_on"]
+        widgets = {"graduated_on": DATE_INPUT}
+
+
+class TitleForm(LockableMixin, forms.ModelForm):
+    class Meta:
+        model = TitleRecord
+        fields = ["series", "level", "name", "granted_on", "certificate_number"]
+        widgets = {"granted_on": DATE_INPUT}
+
+
+class SkillForm(LockableMixin, forms.ModelForm):
+    class Meta:
+        model = SkillRecord
+        fields = ["level", "occupation", "granted_on", "certificate_number"]
+        widgets = {"granted_on": DATE_INPUT}
+
+
+class WorkForm(LockableMixin, forms.ModelForm):
+    class Meta:
+        model = WorkRecord
+        fields = ["employer", "position", "started_on", "ended_on"]
+        widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
+
+
+class TrainingForm(LockableMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingRecord
+        fields = ["year", "total_hours", "specialty_hours"]
+
+
+class ApplicationForm(forms.ModelForm):
+    """The application's own text: the specialty it is made in and the summary of achievements."""
+
+    class Meta:
+        model = Application
+        fields = ["specialty", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+
+
+#: The fields each kind of achievement asks for, in order: its required ones (``Achievement.REQUIRED``)
+#: first, then the optional ones that make sense for it.
+ACHIEVEMENT_OPTIONAL = {
+    AchievementKind.PATENT: [],
+    AchievementKind.PROJECT: ["amount"],
+    AchievementKind.TRANSFORMATION: ["role"],
+    AchievementKind.AWARD: [],
+    AchievementKind.STANDARD: [],
+    AchievementKind.PRODUCT: ["benefit"],
+    AchievementKind.PERFORMANCE: ["role"],
+}
+
+
+def achievement_fields(kind):
+    return ["title", "occurred_on", *Achievement.REQUIRED[kind], *ACHIEVEMENT_OPTIONAL[kind], "description"]
+
+
+class AchievementForm(forms.ModelForm):
+    """One achievement of one kind, with only the fields that kind needs (see ``achievement_form``)."""
+
+    kind = None
+
+    class Meta:
+        model = Achievement
+        fields = ["title", "occurred_on", "description"]
+        widgets = {"occurred_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean() checks the fields of the kind: it must know the kind before validation.
+        self.instance.kind = self.kind
+        for name in Achievement.REQUIRED[self.kind]:
+            self.fields[name].required = True
+        if "patent_number" in self.fields:
+            self.fields["patent_number"].widget.attrs.update(
+                {"placeholder": "ZL201910123456.X", "autocapitalize": "characters"}
+            )
+        if "amount" in self.fields and self.kind == AchievementKind.PROJECT:
+            self.fields["amount"].label = _("funding (万元)")
+
+    def achievement_data(self):
+        return {"kind": self.kind, **self.cleaned_data}
+
+
+def achievement_form(kind):
+    """The form class of an achievement of ``kind``."""
+    meta = type("Meta", (AchievementForm.Meta,), {"fields": achievement_fields(kind)})
+    return type(f"{kind.title()}AchievementForm", (AchievementForm,), {"kind": kind, "Meta": meta})
+
+
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of achievement"), choices=AchievementKind.choices, widget=forms.RadioSelect)
+
+
+class EvidenceForm(forms.Form):
+    """One evidence file (PDF, JPEG or PNG); the inspector decides what it really is."""
+
+    file = forms.FileField(
+        label=_("File"),
+        max_length=200,
+        help_text=_("PDF, JPEG or PNG, at most 20 MB. Scans of certificates, contracts, award letters."),
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the application?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your enterprise and the HR staff will see the reason on the application's record."),
+    )
