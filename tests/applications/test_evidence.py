@@ -479,7 +479,8 @@ def test_inspect_upload_sanitises_original_name(png_bytes):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
+def media_root(settings, tmp_path, db):
+    # ``db``: closing a response sends request_finished, which checks the database connection.
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
