@@ -65,7 +65,7 @@ def notice_deliver(*, notice_id):
         )
         if notice is None:
             return False
-        link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notice.url}" if notice.url else ""
+        link = f"{settings.SITE_URL}{notice.url}" if notice.url else ""
         try:
             send_mail(
                 subject=f"【{settings.PORTAL_NAME}】{notice.subject}",

@@ -266,5 +266,3 @@ OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_NAME = _("Zaozhuang Professional Title Portal")
-#: The portal's address as users reach it, for links in emails.
-PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000")
