@@ -574,7 +574,7 @@ def application_return(*, application, actor, reason, items, deadline=None, ip=N
 
 # --- Nomination ----------------------------------------------------------------------------------
 
-NOMINATION_PURPOSE = "nomination"
+NOMINATION_PURPOSE = "sign_nomination"  # zaozhuang_titles.otp.Purpose.SIGN_NOMINATION: its own SMS wording
 
 
 def nomination_otp_key(enterprise, batch):
