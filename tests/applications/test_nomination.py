@@ -7,7 +7,7 @@ from applications import services
 from applications.models import Nomination, NominationEntry, Status
 from tests.applications.factories import World
 from tests.enterprises.factories import EnterpriseFactory
-from zaozhuang_titles.models import SmsMessage
+from zaozhuang_titles.models import OneTimeCode, SmsMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,8 @@ def test_wrong_code_writes_nothing(world):
         )
     assert not Nomination.objects.exists()
     assert application.__class__.objects.get(pk=application.pk).status == Status.ENTERPRISE_REVIEW
+    # The wrong try counts although the signing was refused (five lock the code).
+    assert OneTimeCode.objects.get(user=world.chairman).attempts == 1
 
 
 def test_ranking_must_name_every_candidate_once_with_a_recommendation(world):
