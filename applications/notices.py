@@ -37,7 +37,7 @@ def transition_notices(*, transition, move_label, note=""):
         subject, body, values = _text(transition, application, move_label)
         if note:
             body += "\n" + str(note)
-        url = reverse("applications:timeline", args=[application.pk]) if _has_timeline() else ""
+        url = reverse("applications:timeline", args=[application.pk])
         notice_create(
             recipient=application.applicant,
             key=f"transition:{transition.pk}:applicant",
@@ -70,12 +70,3 @@ def transition_notices(*, transition, move_label, note=""):
                 url=reverse("applications:chairman_home"),
             )
 
-
-def _has_timeline():
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("applications:timeline", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
