@@ -599,11 +599,18 @@ class ApplicationView(OwnApplicationMixin, TemplateView):
         achievements, general_files = mark_items(application, marks)
         entries = list(application.nomination_entries.select_related("nomination").order_by("-id"))
         evaluation = application_eligibility(application)
-        rows = [
-            {"result": r, "badge": OUTCOME_BADGES.get(r.outcome, "text-bg-light"), "label": Outcome(r.outcome).label}
-            for r in evaluation.results
-        ]
         editable = application.status in EDITABLE
+        rows = []
+        for result in evaluation.results:
+            row = {
+                "result": result,
+                "badge": OUTCOME_BADGES.get(result.outcome),
+                "label": Outcome(result.outcome).label,
+            }
+            if result.code == "nomination" and result.outcome == Outcome.FAIL and editable:
+                # The chairman signs after the applicant submits: not a fault of the draft.
+                row.update(badge="text-bg-info", label=_("After you submit"))
+            rows.append(row)
         actions = available_actions(application, user)
         return super().get_context_data(
             application=application,
@@ -951,6 +958,8 @@ class WithdrawView(OwnApplicationMixin, View):
 
 # --- 办件进度 --------------------------------------------------------------------------------------
 
+#: Moves whose reason the applicant does not read on its timeline.
+HIDDEN_FROM_APPLICANT = {"nominate"}
 MOVE_LABELS = {(move.action, move.source, move.target): move.label for move in MOVES}
 
 
@@ -977,11 +986,14 @@ class TimelineView(PermissionRequiredMixin, TemplateView):
         application = application_detail(self.request.user, self.kwargs["pk"])
         corrections = {c.transition_id: c for c in corrections_of(application)}
         open_correction = next((c for c in corrections.values() if c.answered_at is None), None)
+        is_own = application.applicant_id == self.request.user.pk
         steps = []
         for transition in application_timeline(application):
             steps.append(
                 {
                     "transition": transition,
+                    # The chairman's reason names the rank; the applicant is not told its rank.
+                    "reason": "" if is_own and transition.action in HIDDEN_FROM_APPLICANT else transition.reason,
                     "label": MOVE_LABELS.get(
                         (transition.action, transition.from_status, transition.to_status), transition.action
                     ),
@@ -993,7 +1005,7 @@ class TimelineView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             application=application,
             steps=steps,
-            is_own=application.applicant_id == self.request.user.pk,
+            is_own=is_own,
             next_step=next_step(application, open_correction),
             **kwargs,
         )
