@@ -146,8 +146,9 @@ class NominationForm(forms.Form):
         self.candidates = list(candidates)
         count = len(self.candidates)
         for application in self.candidates:
+            name = application.applicant.real_name
             self.fields[f"{RANK_PREFIX}{application.pk}"] = forms.IntegerField(
-                label=_("Rank"),
+                label=_("Rank of %(name)s") % {"name": name},
                 min_value=1,
                 max_value=count,
                 widget=forms.NumberInput(attrs={"class": "nomination-rank", "inputmode": "numeric"}),
@@ -158,7 +159,7 @@ class NominationForm(forms.Form):
                 },
             )
             self.fields[f"{RECOMMENDATION_PREFIX}{application.pk}"] = forms.CharField(
-                label=_("Recommendation"),
+                label=_("Recommendation for %(name)s") % {"name": name},
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 error_messages={"required": _("Write a recommendation for this nominee.")},

@@ -91,6 +91,8 @@ def _describe(application, user, today):
         application.notice_state = "none"
     elif today > notice.ends_on:
         application.notice_state = "ended"
+    elif today < notice.starts_on:
+        application.notice_state = "upcoming"
     else:
         application.notice_state = "running"
     if not application.batch.is_dedicated:
@@ -108,7 +110,7 @@ def _describe(application, user, today):
     if application.can_forward:
         if notice is None:
             application.forward_blocked = _("Start the internal notice (单位内部公示) first.")
-        elif application.notice_state == "running":
+        elif application.notice_state in ("running", "upcoming"):
             application.forward_blocked = _("The internal notice runs until %(end)s; forward it after that day.") % {
                 "end": _date(notice.ends_on)
             }
