@@ -166,7 +166,6 @@ class EvidenceForm(forms.Form):
 
     file = forms.FileField(
         label=_("File"),
-        max_length=200,
         help_text=_("PDF, JPEG or PNG, at most 20 MB. Scans of certificates, contracts, award letters."),
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )

@@ -42,6 +42,7 @@ from applications.models import (
     Achievement,
     AchievementKind,
     ApplicantProfile,
+    Application,
     Batch,
     CorrectionRequest,
     EducationRecord,
@@ -298,6 +299,13 @@ SECTIONS = {
 }
 
 
+def profile_marks(user):
+    """{section: [reasons]} of the profile items (``profile:<section>``) an open return for correction
+    of one of the user's applications asks to fix."""
+    returned = Application.objects.filter(applicant=user, status=Status.RETURNED).order_by("-id").first()
+    return correction_marks(correction_open(returned) if returned else None)["profile"]
+
+
 def active_enterprises():
     return Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).select_related("division").order_by("name", "id")
 
@@ -323,7 +331,10 @@ class ProfileView(ApplicantMixin, View):
         user = self.request.user
         counts = _counts(profile)
         id_number = user.id_number or ""
-        sections = [(key, title, counts.get(key, 0)) for key, (_m, _f, _r, title) in SECTIONS.items()]
+        marks = profile_marks(user)
+        sections = [
+            (key, title, counts.get(key, 0), marks.get(key, [])) for key, (_m, _f, _r, title) in SECTIONS.items()
+        ]
         return render(
             self.request,
             self.template_name,
@@ -335,6 +346,7 @@ class ProfileView(ApplicantMixin, View):
                 "sex": {"M": _("Male"), "F": _("Female")}.get(id_number_sex(id_number)) if id_number else "",
                 "birth_date": id_number_birth_date(id_number) if id_number else None,
                 "sections": sections,
+                "other_marks": [reason for key, reasons in marks.items() if key not in SECTIONS for reason in reasons],
                 "profile_gaps": profile_gaps(profile, counts),
             },
         )
@@ -432,6 +444,7 @@ class ProfileSectionView(SectionMixin, View):
                 "records": list(self.records()),
                 "form": form,
                 "lock_reason": self.lock_reason,
+                "correction_reasons": profile_marks(self.request.user).get(self.kwargs["section"], []),
             },
         )
 

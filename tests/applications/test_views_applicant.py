@@ -761,3 +761,48 @@ def test_timeline_constant_queries(world, applicant, client_for, django_assert_n
 def test_profile_factory_applicant_has_the_role():
     # Guard for the tests above: ProfileFactory's user is an applicant.
     assert ProfileFactory().user.has_role(Role.APPLICANT)
+
+
+def test_profile_section_marked_for_correction_is_highlighted(world, applicant, english):
+    application = world.at_district(applicant)
+    services.application_return(
+        application=application,
+        actor=world.district,
+        reason="请补正",
+        items=[("profile:training", "继续教育", "缺少2021年度学时证明")],
+    )
+    client = english(applicant)
+    response = client.get(reverse("applications:profile"))
+    assert ("training", ["缺少2021年度学时证明"]) in [
+        (key, reasons) for key, _t, _c, reasons in response.context["sections"]
+    ]
+    assert response.context["lock_reason"] == ""  # returned: the profile can change again
+    page = client.get(reverse("applications:profile_section", args=["training"])).content.decode()
+    assert 'data-testid="section-marks"' in page and "缺少2021年度学时证明" in page
+
+
+def test_profile_invalid_mobile_is_a_field_error(world, applicant, english):
+    response = english(applicant).post(
+        reverse("applications:profile"), {"enterprise": world.enterprise.pk, "mobile": "12345"}
+    )
+    assert response.status_code == 200
+    assert "11-digit" in " ".join(response.context["form"].errors["mobile"])
+    applicant.refresh_from_db()
+    assert applicant.mobile != "12345"
+
+
+def test_evidence_of_another_application_cannot_be_removed(world, draft, english):
+    other = world.draft()
+    item = other.evidence.first()
+    response = english(draft.applicant).post(reverse("applications:evidence_remove", args=[draft.pk, item.pk]))
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.removed_at is None
+
+
+def test_evidence_upload_with_a_very_long_name_is_checked_by_the_inspector(draft, english):
+    upload = SimpleUploadedFile("专" * 250 + ".pdf", tiny_pdf("long"), content_type="application/pdf")
+    response = english(draft.applicant).post(reverse("applications:evidence_add", args=[draft.pk]), {"file": upload})
+    assert response.status_code == 302
+    item = Evidence.objects.filter(application=draft).latest("id")
+    assert len(item.original_name) <= 200 and item.original_name.endswith(".pdf")
