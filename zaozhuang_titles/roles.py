@@ -1,6 +1,7 @@
 """Where each role lands after login, and the menu of a user's homes."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from zaozhuang_titles.models import Role
 
@@ -26,6 +27,24 @@ def home_url(user):
     return ROLE_HOME[role]
 
 
+#: Further pages of a role, shown in the menu after its home: (role, label, URL name).
+ROLE_PAGES = [
+    (Role.ENTERPRISE_CONTACT, _("Employees' applications"), "applications:enterprise_applications"),
+    (Role.APPLICANT, _("My profile"), "applications:profile"),
+]
+
+
 def role_menu(user):
-    """(label, url) for every role the user holds, in Role order."""
-    return [(role.label, reverse(ROLE_HOME[role])) for role in Role if role in user.role_set]
+    """(label, url) for every role the user holds, in Role order, and each role's further pages."""
+    menu = []
+    for role in Role:
+        if role not in user.role_set:
+            continue
+        home = reverse(ROLE_HOME[role])
+        if all(url != home for _label, url in menu):
+            menu.append((role.label, home))
+        for page_role, label, name in ROLE_PAGES:
+            url = reverse(name)
+            if page_role == role and all(existing != url for _label, existing in menu):
+                menu.append((label, url))
+    return menu
