@@ -1,3 +1,6 @@
+"""URLs of the audit (under ``audit/``): the queues, and the application's page with its actions, its
+return for correction and its changes between submissions (shared by everyone in the application's life)."""
+
 from django.urls import path
 
 from applications.views import audit
@@ -5,4 +8,8 @@ from applications.views import audit
 urlpatterns = [
     path("audit/district/", audit.DistrictQueueView.as_view(), name="district_queue"),
     path("audit/city/", audit.CityQueueView.as_view(), name="city_queue"),
+    path("audit/applications/<int:pk>/", audit.ApplicationDetailView.as_view(), name="detail"),
+    path("audit/applications/<int:pk>/changes/", audit.DiffView.as_view(), name="diff"),
+    path("audit/applications/<int:pk>/return/", audit.ReturnView.as_view(), name="return"),
+    path("audit/applications/<int:pk>/act/<slug:action>/", audit.ActionView.as_view(), name="act"),
 ]

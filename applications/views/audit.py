@@ -1,23 +1,549 @@
-"""Pages of auditing staff: queues, the application's page, and the actions of every role."""
+"""Pages of the audit: the queues of district staff (区县初审) and city staff (市级复审), the application's
+page shared by everyone who takes part in its life, the generic action view (pass, reject, forward),
+the return for correction (退回补正) and the changes between submissions.
 
+Every application is loaded through ``selectors.application_detail`` (404 outside the reader's scope);
+which buttons a reader sees comes from ``workflow.available_actions``; every move goes through
+``applications.services``, which check the actor again, lock the row and log the move.
+"""
+
+from itertools import pairwise
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applications.selectors import batches_accepting
+from applications import services
+from applications.eligibility import Outcome
+from applications.forms_audit import ALL, QueueFilterForm, ReasonForm, ReturnForm
+from applications.models import (
+    Achievement,
+    Application,
+    EducationRecord,
+    SkillRecord,
+    Status,
+    TitleRecord,
+    TrainingRecord,
+    WorkRecord,
+)
+from applications.selectors import (
+    DISTRICT_VISIBLE,
+    QUEUE_STATUS,
+    SUBMITTED,
+    application_detail,
+    application_eligibility,
+    applications_for_user,
+    batches_accepting,
+    corrections_of,
+    duplicate_patents,
+    filter_applications,
+    last_diff,
+    patent_claimed_elsewhere,
+    queue_for,
+    status_counts,
+    submissions_of,
+    with_list_data,
+)
+from applications.snapshots import snapshot_diff
+from applications.validators import id_number_birth_date, id_number_sex
+from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role
+from applications.workflow import available_actions as workflow_actions
+from zaozhuang_titles.audit import audit_record, client_ip
+from zaozhuang_titles.masking import mask_id_number, mask_mobile
+from zaozhuang_titles.models import AuditEvent
+
+PAGE_SIZE = 50
+FULL_ID_PERMISSION = "zaozhuang_titles.view_full_id_number"
+STAFF_ROLES = {DISTRICT, CITY, ADMIN}
+#: Who may read the chairman's ranking and recommendation, and the enterprise's internal objections.
+INSIDER_ROLES = STAFF_ROLES | {CONTACT, CHAIRMAN}
+#: The actions this page offers; the others (review, publicity, filing) have their own pages.
+PAGE_ACTIONS = ("pass", "reject", "forward", "return", "withdraw")
 
 
-class DistrictQueueView(PermissionRequiredMixin, TemplateView):
+def _date(value):
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _roles(application, user):
+    roles = actor_role(application, user)
+    return {roles} if isinstance(roles, str) else set(roles or [])
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+def _conflict_message(application):
+    # The same sentence as the transition function's, so that both cases read alike.
+    return _("This application has just been moved to “%(status)s” by someone else; nothing was changed.") % {
+        "status": application.get_status_display()
+    }
+
+
+def _observe(request, application):
+    """Set the status the actor saw when the page was drawn (the form's ``status``), so that the
+    transition function reports a conflict when the application moved on meanwhile."""
+    observed = request.POST.get("status")
+    if observed in Status.values:
+        application.status = observed
+
+
+# --- Queues ---------------------------------------------------------------------------------------
+
+
+class QueueView(PermissionRequiredMixin, TemplateView):
+    """A queue of one audit step, with the other applications in the reader's scope behind status tabs.
+
+    The default tab lists what waits for the reader, oldest first; counts per status follow the
+    filters; the duplicate-patent flag compares the applications of the page."""
+
+    stage = ""
+    #: Statuses the reader may list (the selectors decide what it sees).
+    statuses = ()
+    with_division = False
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        waiting = QUEUE_STATUS[self.stage]
+        form = QueueFilterForm(self.request.GET or None, statuses=self.statuses, with_division=self.with_division)
+        filters = form.filters()
+        common = {"batch": filters["batch"], "division": filters["division"], "query": filters["query"]}
+        scope = applications_for_user(user)
+        counts = status_counts(filter_applications(scope, **common))
+        tab = filters["status"] or waiting
+        if tab == waiting:
+            queryset = filter_applications(queue_for(user, self.stage), **common)
+        else:
+            status = None if tab == ALL else tab
+            queryset = with_list_data(filter_applications(scope, status=status, **common)).order_by(
+                "status_changed_at", "id"
+            )
+        page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        self.flag_duplicates(rows)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        tab_query = query.copy()
+        tab_query.pop("status", None)
+        return super().get_context_data(
+            form=form,
+            page=page,
+            rows=rows,
+            tabs=self.tabs(counts, waiting, tab),
+            tab=tab,
+            waiting=waiting,
+            query=query.urlencode(),
+            tab_query=tab_query.urlencode(),
+            filtered=any(common.values()),
+            **kwargs,
+        )
+
+    def tabs(self, counts, waiting, active):
+        tabs = [
+            {"value": "", "label": Status(waiting).label, "count": counts.get(waiting, 0), "active": active == waiting}
+        ]
+        for status in self.statuses:
+            if status != waiting and (counts.get(status) or active == status):
+                tabs.append(
+                    {
+                        "value": status,
+                        "label": Status(status).label,
+                        "count": counts.get(status, 0),
+                        "active": active == status,
+                    }
+                )
+        tabs.append(
+            {
+                "value": ALL,
+                "label": gettext_lazy("All in my scope"),
+                "count": sum(counts.get(s, 0) for s in self.statuses),
+                "active": active == ALL,
+            }
+        )
+        return tabs
+
+    @staticmethod
+    def flag_duplicates(rows):
+        """Mark each row with the patents it shares with another application of the page (one query)."""
+        duplicates = duplicate_patents(Application.objects.filter(pk__in=[row.pk for row in rows])) if rows else {}
+        by_number = {}
+        for patent, numbers in duplicates.items():
+            for number in numbers:
+                by_number.setdefault(number, []).append(patent)
+        for row in rows:
+            row.duplicate_patents = sorted(by_number.get(row.number, []))
+
+
+class DistrictQueueView(QueueView):
     """区县初审 — applications from the staff member's own division waiting for first audit."""
 
     permission_required = "applications.view_district_queue"
     template_name = "applications/district_queue.html"
+    stage = "district"
+    statuses = DISTRICT_VISIBLE
 
 
-class CityQueueView(PermissionRequiredMixin, TemplateView):
+class CityQueueView(QueueView):
     """市级复审 — applications waiting for the city's second audit, and the campaign's tools."""
 
     permission_required = "applications.view_city_queue"
     template_name = "applications/city_queue.html"
+    stage = "city"
+    statuses = SUBMITTED
+    with_division = True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(batches=list(batches_accepting()), **kwargs)
+
+
+# --- The application's page ------------------------------------------------------------------------
+
+#: The profile's sections as a return for correction names them (``profile:<section>``); the keys are
+#: the applicant's profile pages' sections, so that its page can link to each.
+PROFILE_SECTIONS = (
+    ("educations", "educations", gettext_lazy("Education (学历)")),
+    ("titles", "titles", gettext_lazy("Titles held (专业技术职称)")),
+    ("skills", "skills", gettext_lazy("Vocational skill level (职业技能等级)")),
+    ("work", "work_history", gettext_lazy("Work history (工作经历)")),
+    ("training", "training", gettext_lazy("Continuing education (继续教育)")),
+)
+OUTCOME_BADGES = {Outcome.PASS: "text-bg-success", Outcome.FAIL: "text-bg-danger", Outcome.WAIVED: "text-bg-secondary"}
+
+
+def _profile(application):
+    """The applicant's profile with its records (five queries), or None."""
+    try:
+        profile = application.applicant.applicant_profile
+    except ObjectDoesNotExist:
+        return None
+    prefetch_related_objects([profile], *[related for _key, related, _label in PROFILE_SECTIONS])
+    return profile
+
+
+def _achievements(application):
+    """The achievements, each with its live ``files``, and the files of the application as a whole."""
+    files = {}
+    for item in application.evidence.all():  # live files only (the selector's prefetch)
+        files.setdefault(item.achievement_id, []).append(item)
+    achievements = list(application.achievements.all())
+    for achievement in achievements:
+        achievement.files = files.get(achievement.pk, [])
+    return achievements, files.get(None, [])
+
+
+def _nomination(application, roles):
+    """The chairman's nomination as this reader may know it: signed (with rank and recommendation for
+    insiders) or voided with the reason; None outside the dedicated channel or before any signature."""
+    if not application.batch.is_dedicated:
+        return None
+    valid = application.valid_entries[0] if application.valid_entries else None  # the selector's prefetch
+    # Checked against the content as the pass will check it: a change that reached the application
+    # outside the services voids the signature here, visibly, rather than at the staff's click.
+    if valid is not None and services.valid_nomination_entry(application) is not None:
+        return {"state": "valid", "entry": valid, "insider": bool(roles & INSIDER_ROLES)}
+    latest = application.nomination_entries.select_related("nomination").order_by("-id").first()
+    if latest is None:
+        return {"state": "never"}
+    return {"state": "voided", "entry": latest}
+
+
+def _eligibility(application):
+    evaluation = application_eligibility(application)
+    rows = [
+        {"result": r, "badge": OUTCOME_BADGES.get(r.outcome, "text-bg-light"), "label": Outcome(r.outcome).label}
+        for r in evaluation.results
+    ]
+    return evaluation, rows
+
+
+_SECTION_MODELS = {
+    "achievements": Achievement,
+    "educations": EducationRecord,
+    "titles": TitleRecord,
+    "skills": SkillRecord,
+    "work": WorkRecord,
+    "training": TrainingRecord,
+}
+_MASKED = {"id_number": mask_id_number, "mobile": mask_mobile}
+
+
+def _shown(change, value):
+    """A snapshot value as staff read it: choices by their label, personal numbers masked."""
+    if value in (None, ""):
+        return None
+    if change.field in _MASKED:
+        return _MASKED[change.field](value)
+    model = _SECTION_MODELS.get(change.section)
+    if model is not None and change.field:
+        try:
+            field = model._meta.get_field(change.field)
+        except FieldDoesNotExist:  # a field of an older snapshot version
+            field = None
+        if field is not None and field.choices:
+            return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def diff_rows(changes):
+    return [{"change": c, "old": _shown(c, c.old), "new": _shown(c, c.new)} for c in changes or []]
+
+
+class ApplicationMixin(PermissionRequiredMixin):
+    """Loads the application of the URL among those the reader may see (404 for any other)."""
+
+    permission_required = "applications.open_application"
+
+    def get_permission_object(self):
+        return None
+
+    @property
+    def application(self):
+        if not hasattr(self, "_application"):
+            self._application = application_detail(self.request.user, self.kwargs["pk"])
+        return self._application
+
+    def detail_url(self):
+        return reverse("applications:detail", args=[self.application.pk])
+
+
+class ApplicationDetailView(ApplicationMixin, View):
+    """申报详情 — one application as everyone who takes part in its life sees it, with the buttons of
+    the moves the reader may make. Staff also see the eligibility, the same patent claimed by others
+    and what changed since the previous submission; the whole ID number only after asking for it
+    (a POST with ``reveal=1``), which is logged."""
+
+    template_name = "applications/audit/detail.html"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self.context(reveal=False))
+
+    def post(self, request, pk):
+        if request.POST.get("reveal") != "1":
+            return redirect(self.detail_url())
+        if not request.user.has_perm(FULL_ID_PERMISSION):
+            raise PermissionDenied(_("You may not see whole ID numbers."))
+        application = self.application
+        audit_record(
+            kind=AuditEvent.Kind.ID_NUMBER_VIEWED,
+            request=request,
+            obj=application.applicant,
+            detail={"application": application.number},
+        )
+        return render(request, self.template_name, self.context(reveal=True))
+
+    def context(self, *, reveal):
+        application, user = self.application, self.request.user
+        roles = _roles(application, user)
+        staff = bool(roles & STAFF_ROLES)
+        applicant = application.applicant
+        full_numbers = user.has_perm(FULL_ID_PERMISSION)
+        achievements, general_files = _achievements(application)
+        profile = _profile(application)
+        evaluation, eligibility = _eligibility(application)
+        actions = [a for a in workflow_actions(application, user) if a in PAGE_ACTIONS]
+        corrections = corrections_of(application)
+        return {
+            "application": application,
+            "applicant": applicant,
+            "is_own": application.applicant_id == user.pk,
+            "staff": staff,
+            "insider": bool(roles & INSIDER_ROLES),
+            "can_reveal": full_numbers and bool(applicant.id_number) and not reveal,
+            "id_number": applicant.id_number if reveal else applicant.masked_id_number,
+            "revealed": reveal,
+            "mobile": applicant.mobile if full_numbers else applicant.masked_mobile,
+            "birth_date": id_number_birth_date(applicant.id_number) if full_numbers and applicant.id_number else None,
+            "sex": id_number_sex(applicant.id_number) if full_numbers and applicant.id_number else None,
+            "profile": profile,
+            "achievements": achievements,
+            "general_files": general_files,
+            "claimed_elsewhere": patent_claimed_elsewhere(application) if staff else {},
+            "eligibility": eligibility,
+            "eligible": evaluation.eligible,
+            "nomination": _nomination(application, roles),
+            "notice": application.internal_notice,
+            "objections": list(application.internal_objections.all()) if roles & INSIDER_ROLES else [],
+            "corrections": corrections,
+            "open_correction": next((c for c in corrections if c.answered_at is None), None),
+            "changes": diff_rows(last_diff(application)) if staff and application.revision > 1 else None,
+            "actions": actions,
+        }
+
+
+# --- Actions --------------------------------------------------------------------------------------
+
+#: The simple moves of the audit and of the enterprise, each by its service.
+ACTIONS = {
+    "pass": services.application_pass,
+    "reject": services.application_reject,
+    "forward": services.application_forward,
+}
+
+
+class ActionView(ApplicationMixin, View):
+    """POST ``pass``, ``reject`` (with a reason) or ``forward`` for the application; back to where the
+    reader came from with a message. Two staff acting at once: the second is told what happened."""
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404
+        application = self.application
+        back = _safe_next(request, self.detail_url())
+        reason = ""
+        if action == "reject":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors["reason"]))
+                return redirect(back)
+            reason = form.cleaned_data["reason"]
+        _observe(request, application)
+        try:
+            ACTIONS[action](application=application, actor=request.user, reason=reason, ip=client_ip(request))
+        except TransitionConflict as conflict:
+            messages.error(request, " ".join(conflict.messages))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Application %(number)s is now “%(status)s”.")
+                % {"number": application.number, "status": application.get_status_display()},
+            )
+        return redirect(back)
+
+
+class ReturnView(ApplicationMixin, View):
+    """退回补正 — mark the fields, achievements, files and profile sections to correct, each with its
+    reason, and set the deadline (by default the batch's working days from today)."""
+
+    template_name = "applications/audit/return.html"
+
+    def items(self):
+        application = self.application
+        group_application = _("The application")
+        group_achievements = _("Achievements and their files")
+        group_files = _("Files of the application as a whole")
+        group_profile = _("Profile (个人档案)")
+        items = [
+            ("field:specialty", _("Specialty (申报专业)"), group_application),
+            ("field:summary", _("Summary of achievements"), group_application),
+        ]
+        achievements, general_files = _achievements(application)
+        for achievement in achievements:
+            items.append(
+                (
+                    f"achievement:{achievement.pk}",
+                    _("Achievement: %(title)s") % {"title": achievement.title},
+                    group_achievements,
+                )
+            )
+            for item in achievement.files:
+                items.append(
+                    (
+                        f"evidence:{item.pk}",
+                        _("File “%(name)s” of “%(title)s”") % {"name": item.original_name, "title": achievement.title},
+                        group_achievements,
+                    )
+                )
+        for item in general_files:
+            items.append((f"evidence:{item.pk}", _("File “%(name)s”") % {"name": item.original_name}, group_files))
+        for key, _related, label in PROFILE_SECTIONS:
+            items.append((f"profile:{key}", str(label), group_profile))
+        return items
+
+    def default_deadline(self):
+        from zaozhuang_titles.workdays import add_working_days
+
+        return add_working_days(timezone.localdate(), self.application.batch.correction_working_days)
+
+    def can_return(self):
+        return "return" in workflow_actions(self.application, self.request.user)
+
+    def refuse(self):
+        messages.error(
+            self.request,
+            _("The application is “%(status)s”; you cannot return it for correction now.")
+            % {"status": self.application.get_status_display()},
+        )
+        return redirect(self.detail_url())
+
+    def render(self, form, default):
+        return render(
+            self.request,
+            self.template_name,
+            {"application": self.application, "form": form, "default": default, "groups": form.rows()},
+        )
+
+    def get(self, request, pk):
+        if not self.can_return():
+            return self.refuse()
+        default = self.default_deadline()
+        return self.render(ReturnForm(items=self.items(), default_deadline=default.end), default)
+
+    def post(self, request, pk):
+        application = self.application
+        observed = request.POST.get("status")
+        if observed in Status.values and observed != application.status:
+            messages.error(request, _conflict_message(application))
+            return redirect(self.detail_url())
+        if not self.can_return():
+            return self.refuse()
+        default = self.default_deadline()
+        form = ReturnForm(request.POST, items=self.items(), default_deadline=default.end)
+        if form.is_valid():
+            try:
+                correction = services.application_return(
+                    application=application,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    items=form.marked_items(),
+                    deadline=form.chosen_deadline(),
+                    ip=client_ip(request),
+                )
+            except TransitionConflict as conflict:
+                messages.error(request, " ".join(conflict.messages))
+                return redirect(self.detail_url())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Application %(number)s is returned for correction; the applicant answers by %(date)s.")
+                    % {"number": application.number, "date": _date(correction.deadline)},
+                )
+                return redirect(self.detail_url())
+        return self.render(form, default)
+
+
+# --- What changed between submissions ---------------------------------------------------------------
+
+
+class DiffView(ApplicationMixin, TemplateView):
+    """What changed from each submission to the next, newest first (staff in scope)."""
+
+    permission_required = "applications.audit_application"
+    template_name = "applications/audit/diff.html"
+
+    def get_context_data(self, **kwargs):
+        submissions = submissions_of(self.application)
+        pairs = [
+            {"old": old, "new": new, "rows": diff_rows(snapshot_diff(old.data, new.data))}
+            for old, new in pairwise(submissions)
+        ]
+        pairs.reverse()
+        return super().get_context_data(application=self.application, submissions=submissions, pairs=pairs, **kwargs)

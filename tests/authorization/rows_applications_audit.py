@@ -1,7 +1,37 @@
-"""Matrix rows of the applications app: audit pages."""
+"""Matrix rows of the applications app: audit pages (queues, the application's page, its actions, its
+return for correction and its changes between submissions).
 
-from tests.authorization.matrix import Row, outcome
+The matrix's applicant owns the application of each setup, at district audit; the matrix's contact and
+chairman belong to its enterprise, and the matrix's district staff serve its division."""
+
+from tests.applications.factories import ProfileFactory, World, give_regular_qualification
+from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.enterprises.factories import ContactFactory
 from zaozhuang_titles.models import Role
+
+STAFF = [Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.ADMINISTRATOR]
+ENTERPRISE = [Role.APPLICANT.value, Role.ENTERPRISE_CONTACT.value, Role.CHAIRMAN.value]
+PARTICIPANTS = [Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, *STAFF]
+
+
+def at_district(ctx):
+    """An application of the matrix's applicant, signed and forwarded: waiting for the district."""
+    users = ctx["users"]
+    world = World(division=users[Role.DISTRICT_STAFF.value].district)
+    world.contact = ContactFactory(enterprise=world.enterprise, user=users[Role.ENTERPRISE_CONTACT.value]).user
+    world.chairman = users[Role.CHAIRMAN.value]
+    world.enterprise.chairman = world.chairman
+    world.enterprise.save(update_fields=["chairman"])
+    world.district = users[Role.DISTRICT_STAFF.value]
+    world.city = users[Role.CITY_STAFF.value]
+    applicant = users[Role.APPLICANT.value]
+    give_regular_qualification(ProfileFactory(user=applicant, enterprise=world.enterprise))
+    ctx["application"] = world.at_district(applicant)
+
+
+def application_pk(ctx):
+    return {"pk": ctx["application"].pk}
+
 
 ROWS = [
     Row(
@@ -13,5 +43,39 @@ ROWS = [
         "applications:city_queue",
         get=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR]),
         post=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR], ok=405),
+    ),
+    # Everyone in the application's life reads it; only staff may ask for the whole ID number.
+    Row(
+        "applications:detail",
+        get=outcome(allowed=PARTICIPANTS),
+        post={**outcome(allowed=STAFF), **dict.fromkeys(ENTERPRISE, 403)},
+        kwargs=application_pk,
+        setup=at_district,
+        data={"reveal": "1"},
+    ),
+    Row(
+        "applications:diff",
+        get=outcome(allowed=STAFF),
+        post=outcome(allowed=STAFF, ok=405),
+        kwargs=application_pk,
+        setup=at_district,
+    ),
+    # Only the district may return it now; the others are sent back to the page with a message. An
+    # empty POST re-renders the district's form with its errors.
+    Row(
+        "applications:return",
+        get={**outcome(allowed=PARTICIPANTS, ok=REDIRECT), Role.DISTRICT_STAFF.value: 200},
+        post={**outcome(allowed=PARTICIPANTS, ok=REDIRECT), Role.DISTRICT_STAFF.value: 200},
+        kwargs=application_pk,
+        setup=at_district,
+    ),
+    # POST only. Roles are tried in order: the administrator and the city may not pass at district
+    # audit (403), the district passes it (redirect), the enterprise's roles may not pass (403).
+    Row(
+        "applications:act",
+        get=outcome(allowed=PARTICIPANTS, ok=405),
+        post={**outcome(allowed=[Role.DISTRICT_STAFF], ok=REDIRECT)},
+        kwargs=lambda ctx: {"pk": ctx["application"].pk, "action": "pass"},
+        setup=at_district,
     ),
 ]
