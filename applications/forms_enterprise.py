@@ -38,6 +38,17 @@ class ApplicationFilterForm(forms.Form):
 
 
 class ApplicationChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # A key no database row can have (not a number, or beyond 64 bits) is an invalid choice, not
+        # an overflow inside the database driver.
+        for key in value:
+            text = str(key)
+            if not (text.isascii() and text.isdigit()) or int(text) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         return f"{obj.applicant.real_name} · {obj.specialty} · {obj.number}"
 
