@@ -1,0 +1,93 @@
+"""Two staff acting on the same application at once: exactly one succeeds, the other is told, and the
+log holds one row. Needs real row locks, so PostgreSQL only (SQLite serialises whole transactions)."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from applications import services
+from applications.models import Application, Status, Transition
+from applications.workflow import TransitionConflict
+from tests.applications.factories import World
+from tests.factories import UserFactory
+from zaozhuang_titles.models import Role
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def race(*attempts):
+    """Run each ``attempt()`` in its own thread, all released at once; return what each returned or raised."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = attempt()
+        except Exception as error:  # the outcome is what the test inspects
+            outcomes[index] = error
+        finally:
+            connections.close_all()  # this thread's connections
+
+    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def refused(outcome):
+    if isinstance(outcome, TransitionConflict):
+        return True
+    return isinstance(outcome, ValidationError) and getattr(outcome, "code", None) == "not_allowed"
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def test_two_staff_passing_at_once_one_wins_and_one_row_is_logged(world):
+    application = world.at_district()
+    colleague = UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=world.division)
+    # Both looked at the application while it waited for the district.
+    seen_by_one = Application.objects.select_related("enterprise", "batch").get(pk=application.pk)
+    seen_by_other = Application.objects.select_related("enterprise", "batch").get(pk=application.pk)
+
+    outcomes = race(
+        lambda: services.application_pass(application=seen_by_one, actor=world.district),
+        lambda: services.application_pass(application=seen_by_other, actor=colleague),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, Transition)]
+    losers = [o for o in outcomes if refused(o)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert Transition.objects.filter(application=application, action="pass").count() == 1
+    application.refresh_from_db()
+    assert application.status == Status.CITY_AUDIT
+    assert application.revision == 1
+
+
+def test_pass_and_reject_at_once_one_wins(world):
+    application = world.at_district()
+    colleague = UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=world.division)
+    seen_by_one = Application.objects.select_related("enterprise", "batch").get(pk=application.pk)
+    seen_by_other = Application.objects.select_related("enterprise", "batch").get(pk=application.pk)
+
+    outcomes = race(
+        lambda: services.application_pass(application=seen_by_one, actor=world.district),
+        lambda: services.application_reject(application=seen_by_other, actor=colleague, reason="不符合条件"),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, Transition)]
+    assert len(winners) == 1 and refused(next(o for o in outcomes if o not in winners)), outcomes
+    assert Transition.objects.filter(application=application, action__in=["pass", "reject"]).count() == 1
+    application.refresh_from_db()
+    assert application.status == winners[0].to_status
