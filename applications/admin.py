@@ -3,12 +3,16 @@ the transition log and the snapshots are shown read-only (every move goes throug
 and the transition function, so that each is checked and logged)."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
     Achievement,
     Application,
     Batch,
+    CorrectionItem,
     CorrectionRequest,
     Evidence,
     InternalNotice,
@@ -70,13 +74,92 @@ class TransitionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class SignatureFilter(admin.SimpleListFilter):
+    """The chairman's signature (专项通道): valid, or none valid (never signed or voided)."""
+
+    title = _("chairman's signature")
+    parameter_name = "signed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("valid signature")), ("no", _("no valid signature"))]
+
+    def queryset(self, request, queryset):
+        valid = Exists(NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=True))
+        if self.value() == "yes":
+            return queryset.filter(valid)
+        if self.value() == "no":
+            return queryset.filter(~valid)
+        return queryset
+
+
+class OpenCorrectionFilter(admin.SimpleListFilter):
+    """A return for correction (退回补正) still waiting for the applicant's answer."""
+
+    title = _("return for correction")
+    parameter_name = "correction"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("waiting for the applicant")), ("overdue", _("past its deadline"))]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        waiting = CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)
+        if self.value() == "open":
+            return queryset.filter(Exists(waiting))
+        if self.value() == "overdue":
+            return queryset.filter(Exists(waiting.filter(deadline__lt=timezone.localdate())))
+        return queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
-    list_display = ["number", "applicant_name", "enterprise", "division", "batch", "status", "status_changed_at"]
-    list_filter = ["status", "batch", "enterprise__division"]
-    search_fields = ["number", "applicant__real_name", "enterprise__name", "specialty"]
+    """Applications, read-only, with the count of each status of what the filters select above the list
+    and a link to the portal's page of each (where the audit's moves are made)."""
+
+    change_list_template = "admin/applications/application/change_list.html"
+    list_display = [
+        "number",
+        "applicant_name",
+        "enterprise",
+        "division",
+        "batch",
+        "status",
+        "revision",
+        "status_changed_at",
+        "portal_link",
+    ]
+    list_filter = [
+        "status",
+        "batch",
+        "batch__channel",
+        "enterprise__division",
+        SignatureFilter,
+        OpenCorrectionFilter,
+    ]
+    search_fields = [
+        "number",
+        "applicant__real_name",
+        "=applicant__id_number",
+        "enterprise__name",
+        "=enterprise__credit_code",
+        "specialty",
+        "achievements__patent_number",
+    ]
     list_select_related = ["applicant", "enterprise__division", "batch"]
-    fields = ["number", "batch", "applicant", "enterprise", "specialty", "summary", "status", "revision"]
+    fields = [
+        "number",
+        "batch",
+        "applicant",
+        "enterprise",
+        "specialty",
+        "summary",
+        "status",
+        "revision",
+        "submitted_at",
+        "status_changed_at",
+        "portal_link",
+    ]
     readonly_fields = fields
     inlines = [AchievementInline, EvidenceInline, TransitionInline]
     date_hierarchy = "status_changed_at"
@@ -88,6 +171,27 @@ class ApplicationAdmin(ReadOnlyAdmin):
     @admin.display(description=_("division"), ordering="enterprise__division__code")
     def division(self, obj):
         return obj.enterprise.division
+
+    @admin.display(description=_("in the portal"))
+    def portal_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("applications:detail", args=[obj.pk]), _("open the application")
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            from applications.selectors import status_counts
+
+            counts = status_counts(changelist.queryset)
+            response.context_data["status_summary"] = [
+                {"status": value, "label": label, "count": counts[value]}
+                for value, label in Application.Status.choices
+                if counts.get(value)
+            ]
+            response.context_data["status_total"] = sum(counts.values())
+        return response
 
 
 @admin.register(Transition)
@@ -129,9 +233,16 @@ class InternalNoticeAdmin(ReadOnlyAdmin):
     list_select_related = ["enterprise", "batch", "started_by"]
 
 
+class CorrectionItemInline(ReadOnlyInline):
+    model = CorrectionItem
+    fields = ["target", "label", "reason"]
+    readonly_fields = fields
+
+
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(ReadOnlyAdmin):
-    list_display = ["application", "returned_from", "deadline", "answered_at"]
-    list_filter = ["returned_from"]
-    search_fields = ["application__number"]
+    list_display = ["application", "returned_from", "deadline", "deadline_provisional", "answered_at"]
+    list_filter = ["returned_from", "deadline_provisional", ("answered_at", admin.EmptyFieldListFilter)]
+    search_fields = ["application__number", "application__applicant__real_name"]
     list_select_related = ["application__applicant"]
+    inlines = [CorrectionItemInline]

@@ -1,0 +1,102 @@
+"""Django admin of applications: filters, search and the count of each status above the list."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from applications import services
+from applications.models import Status
+from tests.applications.factories import World
+from tests.factories import UserFactory
+from tests.helpers import assert_constant_queries
+from zaozhuang_titles.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(division):
+    return World(division=division)
+
+
+@pytest.fixture
+def city_client(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.city, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+    return client
+
+
+URL = reverse("admin:applications_application_changelist")
+
+
+def listed(response):
+    return sorted(a.number for a in response.context["cl"].result_list)
+
+
+def test_application_list_counts_each_status_of_the_selection(world, city_client):
+    world.at_district()
+    world.at_district()
+    world.at_city()
+
+    response = city_client.get(URL)
+
+    summary = {row["status"]: row["count"] for row in response.context["status_summary"]}
+    assert summary == {Status.DISTRICT_AUDIT: 2, Status.CITY_AUDIT: 1}
+    assert response.context["status_total"] == 3
+    assert 'data-testid="status-summary"' in response.content.decode()
+
+
+def test_application_list_filters_signature_and_open_corrections(world, city_client):
+    signed = world.at_district()
+    returned = world.at_district()
+    services.application_return(
+        application=returned, actor=world.district, reason="补正", items=[("field:summary", "业绩综述", "补充")]
+    )
+    services.application_touch(application=returned, reason="改动")  # voids its signature
+
+    assert listed(city_client.get(URL, {"signed": "yes"})) == [signed.number]
+    assert listed(city_client.get(URL, {"signed": "no"})) == [returned.number]
+    assert listed(city_client.get(URL, {"correction": "open"})) == [returned.number]
+    assert listed(city_client.get(URL, {"correction": "overdue"})) == []
+
+
+def test_application_list_searches_patent_and_whole_id_number(world, city_client):
+    application = world.at_district()
+    world.at_district()
+    patent = application.achievements.get().patent_number
+
+    assert listed(city_client.get(URL, {"q": patent})) == [application.number]
+    assert listed(city_client.get(URL, {"q": application.applicant.id_number})) == [application.number]
+
+
+def test_application_list_links_to_the_portal_page(world, city_client):
+    application = world.at_district()
+
+    page = city_client.get(URL).content.decode()
+
+    assert reverse("applications:detail", args=[application.pk]) in page
+
+
+def test_application_list_query_count_is_constant(world, city_client, django_assert_num_queries):
+    assert_constant_queries(django_assert_num_queries, render=lambda: city_client.get(URL), add_item=world.at_district)
+
+
+def test_correction_request_shows_its_items(world, city_client):
+    application = world.at_district()
+    correction = services.application_return(
+        application=application, actor=world.district, reason="补正", items=[("field:summary", "业绩综述", "补充数据")]
+    )
+
+    page = city_client.get(reverse("admin:applications_correctionrequest_change", args=[correction.pk]))
+
+    assert "补充数据" in page.content.decode()
+
+
+def test_district_staff_do_not_reach_the_admin(world):
+    client = Client()
+    client.force_login(
+        UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=world.division),
+        backend="zaozhuang_titles.backends.UsernameOrMobileBackend",
+    )
+
+    assert client.get(URL).status_code == 302
