@@ -1,8 +1,6 @@
-from django.urls import path
+"""URLs of reviews, one module per audience (see ``reviews.views``)."""
 
-from reviews import views
+from reviews.urls import expert, staff
 
 app_name = "reviews"
-urlpatterns = [
-    path("tasks/", views.ExpertHomeView.as_view(), name="expert_home"),
-]
+urlpatterns = [*expert.urlpatterns, *staff.urlpatterns]

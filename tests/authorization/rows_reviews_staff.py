@@ -1,0 +1,3 @@
+"""Matrix rows of the reviews app: staff pages."""
+
+ROWS = []
