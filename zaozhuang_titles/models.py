@@ -13,6 +13,7 @@
 - ``SmsMessage``: a text message as the development SMS backend keeps it (``zaozhuang_titles.sms``).
 - ``OneTimeCode``: a 6-digit code sent by SMS to confirm an act such as signing a nomination; only its
   salted HMAC is stored (``zaozhuang_titles.otp``).
+- ``FailedTask``: a Celery task that failed after its last retry, shown to city staff who may retry it.
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -419,3 +420,30 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class FailedTask(models.Model):
+    """A background task that failed for good (after its last retry), for city staff to see and retry.
+
+    Written by the ``task_failure`` receiver (``zaozhuang_titles.failed_tasks``). Tasks take IDs only,
+    so ``kwargs`` holds no personal data; a retry queues the task again by name with the same kwargs."""
+
+    task_name = models.CharField(_("task"), max_length=200, db_index=True)
+    task_id = models.CharField(_("task ID"), max_length=64, blank=True)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    exception = models.TextField(_("error"), blank=True)
+    traceback = models.TextField(_("traceback (excerpt)"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), default=timezone.now, db_index=True)
+    retried_at = models.DateTimeField(_("retried at"), null=True, blank=True)
+    retried_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("retried by")
+    )
+    retry_task_id = models.CharField(_("task ID of the retry"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task_name} {self.failed_at:%Y-%m-%d %H:%M:%S}"
