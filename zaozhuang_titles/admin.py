@@ -1,5 +1,5 @@
-"""Django admin for city staff: people, roles, divisions, the holiday calendar, the audit log and the
-text messages of the development SMS backend."""
+"""Django admin for city staff: people, roles, divisions, the holiday calendar, the audit log, the
+text messages of the development SMS backend and the background tasks that failed for good."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
-from zaozhuang_titles.models import AuditEvent, CalendarDay, Division, Notice, RoleAssignment, SmsMessage, Town, User
+from zaozhuang_titles.models import (
+    AuditEvent,
+    CalendarDay,
+    Division,
+    FailedTask,
+    Notice,
+    RoleAssignment,
+    SmsMessage,
+    Town,
+    User,
+)
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -198,3 +208,53 @@ class NoticeAdmin(PortalModelAdmin):
         for notice in notices:
             _queue_delivery(notice.pk)
         messages.success(request, gettext("%(count)d emails queued again.") % {"count": len(notices)})
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(PortalModelAdmin):
+    """Background tasks that failed after their last retry; city staff queue them again by name."""
+
+    list_display = ["failed_at", "task_name", "kwargs", "exception", "retried_at", "retried_by"]
+    list_filter = ["task_name", ("retried_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task_name", "task_id", "exception"]
+    list_select_related = ["retried_by"]
+    date_hierarchy = "failed_at"
+    readonly_fields = [
+        "task_name",
+        "task_id",
+        "kwargs",
+        "exception",
+        "traceback",
+        "failed_at",
+        "retried_at",
+        "retried_by",
+        "retry_task_id",
+    ]
+    fields = readonly_fields
+    actions = ["retry"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Queue the selected tasks again"), permissions=["change"])
+    def retry(self, request, queryset):
+        from django.core.exceptions import ValidationError
+
+        from zaozhuang_titles.failed_tasks import failed_task_retry
+
+        queued = 0
+        for failed_task in queryset.order_by("failed_at", "id"):
+            try:
+                failed_task_retry(failed_task=failed_task, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            except Exception as error:  # the broker is down, or (run in process) the task failed again
+                messages.error(
+                    request,
+                    gettext("%(task)s could not be queued again: %(error)s")
+                    % {"task": failed_task.task_name, "error": error},
+                )
+            else:
+                queued += 1
+        if queued:
+            messages.success(request, gettext("%(count)d tasks queued again.") % {"count": queued})

@@ -66,3 +66,6 @@ rules.add_perm("axes.delete_accessattempt", is_city_admin)
 rules.add_perm("axes.view_accesslog", is_city_admin)
 rules.add_perm("axes.view_accessfailurelog", is_city_admin)
 rules.add_perm("axes.view_accessattemptexpiration", is_city_admin)
+# Background tasks that failed for good: city staff see them and queue them again ("change").
+rules.add_perm("zaozhuang_titles.view_failedtask", is_city_admin)
+rules.add_perm("zaozhuang_titles.change_failedtask", is_city_admin)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,13 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "zaozhuang_titles.clear_expired_sessions", "schedule": 60 * 60},
     # The outbox sweep: emails of notices that no worker sent (the broker was down, a worker was lost).
     "deliver-pending-notices": {"task": "zaozhuang_titles.deliver_pending_notices", "schedule": 60},
+    # Publicity periods (公示) that have ended are closed within a quarter of an hour.
+    "close-due-publicities": {"task": "applications.close_due_publicities", "schedule": crontab(minute="*/15")},
+    # Applicants whose return for correction (退回补正) is due within two working days, each morning.
+    "remind-correction-deadlines": {
+        "task": "applications.remind_correction_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

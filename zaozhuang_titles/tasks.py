@@ -48,3 +48,25 @@ def deliver_pending_notices():
     if sent:
         logger.info("sweep sent %d pending notice emails", sent)
     return sent
+
+
+def retryable_errors():
+    """What a task retries with backoff: a lost connection to the database, the broker or a mail
+    server, never a domain error (those fail at once and are recorded as failed tasks)."""
+    from django.db import InterfaceError, OperationalError
+    from kombu.exceptions import OperationalError as BrokerError
+
+    return (ConnectionError, TimeoutError, OperationalError, InterfaceError, BrokerError)
+
+
+#: Options of every task that changes something: retried with exponential backoff (1 s, 2 s, 4 s, ...
+#: at most 10 minutes, with jitter) on connection errors, five times, then recorded as a failed task.
+#: ``acks_late`` and ``reject_on_worker_lost`` are global settings (CELERY_TASK_*), so a task whose
+#: worker dies is delivered again; the tasks are idempotent, so that costs nothing.
+RETRYING = {
+    "autoretry_for": retryable_errors(),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}

@@ -18,6 +18,7 @@ NO_ADD_MODELS = {
     "zaozhuang_titles.auditevent",
     "zaozhuang_titles.smsmessage",
     "zaozhuang_titles.notice",
+    "zaozhuang_titles.failedtask",
     "axes.accessattempt",
     # Records of the applications' work: made by the portal's pages and the transition function only.
     "applications.application",

@@ -1,0 +1,87 @@
+"""Background work on applications after the vote: closing publicity periods, building the filing's
+files, issuing certificates, reminding applicants of correction deadlines.
+
+Each task is thin: it takes IDs only, finds its object again (and returns quietly when it is gone),
+and calls a service that is idempotent, so running a task twice has the effect of once. Services queue
+these tasks with ``transaction.on_commit``, never before the commit. The beat schedule is in settings
+(``CELERY_BEAT_SCHEDULE``). Retries: ``zaozhuang_titles.tasks.RETRYING``; failures after the last
+retry are shown to staff (``zaozhuang_titles.failed_tasks``).
+"""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from zaozhuang_titles.tasks import RETRYING
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="applications.close_due_publicities", **RETRYING)
+def close_due_publicities():
+    """Beat: queue the closing of every publicity period that has ended (one task per publicity)."""
+    from applications.selectors_publicity import publicities_due
+
+    publicity_ids = [getattr(item, "pk", item) for item in publicities_due(timezone.localdate())]
+    for publicity_id in publicity_ids:
+        close_publicity.delay(publicity_id=publicity_id)
+    if publicity_ids:
+        logger.info("queued the closing of %d publicity periods", len(publicity_ids))
+    return publicity_ids
+
+
+@shared_task(name="applications.close_publicity", **RETRYING)
+def close_publicity(*, publicity_id):
+    """Close one publicity period that has ended (idempotent: a closed one stays as it is)."""
+    from applications.models import Publicity
+    from applications.services_publicity import publicity_close_due
+
+    if not Publicity.objects.filter(pk=publicity_id).exists():
+        logger.info("publicity %s is gone; nothing to close", publicity_id)
+        return None
+    return _plain(publicity_close_due(publicity_id=publicity_id))
+
+
+@shared_task(name="applications.build_filing_files", **RETRYING)
+def build_filing_files(*, filing_id):
+    """Build the Excel 备案表 and the summary PDF of one filing (idempotent)."""
+    from applications.models import Filing
+    from applications.services_filing import filing_build_files
+
+    if not Filing.objects.filter(pk=filing_id).exists():
+        logger.info("filing %s is gone; no files to build", filing_id)
+        return None
+    return _plain(filing_build_files(filing_id=filing_id))
+
+
+@shared_task(name="applications.issue_certificates", **RETRYING)
+def issue_certificates(*, batch_id):
+    """Issue the certificate of every filed application of a batch that has none yet (idempotent)."""
+    from applications.models import Batch
+    from applications.services_filing import certificates_issue_for_batch
+
+    if not Batch.objects.filter(pk=batch_id).exists():
+        logger.info("batch %s is gone; no certificates to issue", batch_id)
+        return None
+    return _plain(certificates_issue_for_batch(batch_id=batch_id))
+
+
+@shared_task(name="applications.remind_correction_deadlines", **RETRYING)
+def remind_correction_deadlines():
+    """Beat, daily: tell applicants whose return for correction is due within two working days."""
+    from applications.reminders import correction_reminders_send
+
+    return correction_reminders_send()
+
+
+def _plain(value):
+    """What a service returned, as something a result backend can store (a count, never an object)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "pk"):
+        return value.pk
+    try:
+        return len(value)
+    except TypeError:
+        return None
