@@ -1,0 +1,22 @@
+"""Arrangements shared by the vote's tests: a meeting with attendance recorded and the vote open."""
+
+from reviews.models import Ballot, Meeting
+from reviews.services.voting import attendance_record, ballot_cast, vote_open
+from tests.reviews.factories import ReviewWorld
+
+
+def voting_world(*, cases=2, panel_size=5, present=None, division=None):
+    """A ReviewWorld whose first ``present`` experts (all by default) attend, with the vote open."""
+    world = ReviewWorld(cases=cases, panel_size=panel_size, division=division)
+    attending = world.experts if present is None else world.experts[:present]
+    attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in attending])
+    vote_open(meeting=world.meeting, actor=world.city)
+    world.meeting.refresh_from_db()
+    assert world.meeting.status == Meeting.Status.VOTING
+    return world
+
+
+def cast_all(world, case, choices):
+    """The first experts cast ``choices`` (``"yes"``, ``"no"``, ``"abstain"``) on ``case``, in order."""
+    for expert, choice in zip(world.experts, choices, strict=False):
+        ballot_cast(case=case, expert=expert, choice=Ballot.Choice(choice))
