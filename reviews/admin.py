@@ -1,0 +1,237 @@
+"""Django admin of reviews for city staff: the expert pool with declared relations, specialties, the
+committee with its size rules, review settings and the rubric; meetings (read mostly: they are
+created and drawn on the staff pages), and the draw's records read only. Nothing is deleted."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviews.models import (
+    Case,
+    Committee,
+    Criterion,
+    DrawExclusion,
+    Expert,
+    ExpertRelation,
+    Meeting,
+    PanelMember,
+    ReviewSettings,
+    Specialty,
+)
+from reviews.selectors_pool import committee_problems
+from zaozhuang_titles.admin import PortalModelAdmin
+
+
+class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
+    """Portal admin with the change history of each object."""
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
+    """Records the portal writes itself (the draw): listed and opened, never added or changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ExpertRelationInline(ObjectPermissionsTabularInline):
+    model = ExpertRelation
+    extra = 0
+    fields = ["applicant", "enterprise", "reason", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["applicant", "enterprise"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TermFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("running", _("Running today")), ("ended", _("Ended")), ("future", _("Not started yet"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "running":
+            return queryset.filter(term_starts__lte=today, term_ends__gte=today)
+        if self.value() == "ended":
+            return queryset.filter(term_ends__lt=today)
+        if self.value() == "future":
+            return queryset.filter(term_starts__gt=today)
+        return queryset
+
+
+@admin.register(Expert)
+class ExpertAdmin(PortalHistoryAdmin):
+    inlines = [ExpertRelationInline]
+    list_display = ["__str__", "title_name", "employer_name", "specialty_list", "term_starts", "term_ends", "is_active"]
+    list_filter = ["is_active", TermFilter, "specialties", "title_level"]
+    list_select_related = ["user"]
+    search_fields = ["user__real_name", "user__username", "user__mobile", "employer_name", "employer_credit_code"]
+    raw_id_fields = ["user", "employer"]
+    filter_horizontal = ["specialties"]
+    fieldsets = (
+        (None, {"fields": ("user", "title_series", "title_level", "title_name", "specialties")}),
+        (_("Employer"), {"fields": ("employer_name", "employer", "employer_credit_code")}),
+        (_("Term (at most 3 years, 人社部令第40号)"), {"fields": ("term_starts", "term_ends", "is_active")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("specialties")
+
+    @admin.display(description=_("specialties"))
+    def specialty_list(self, obj):
+        return "、".join(specialty.name for specialty in obj.specialties.all())
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(PortalModelAdmin):
+    list_display = ["name", "expert_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_expert_count=Count("experts", distinct=True))
+
+    @admin.display(description=_("experts"), ordering="_expert_count")
+    def expert_count(self, obj):
+        return obj._expert_count
+
+
+@admin.register(Committee)
+class CommitteeAdmin(PortalHistoryAdmin):
+    list_display = ["name", "batch", "kind", "member_count", "size_rules"]
+    list_select_related = ["batch"]
+    autocomplete_fields = ["members"]
+    fields = ["batch", "name", "kind", "members", "size_rule_check", "size_override_reason"]
+    readonly_fields = ["size_rule_check"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_member_count=Count("members", distinct=True))
+            .prefetch_related(Prefetch("members", queryset=Expert.objects.select_related("user")))
+        )
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj):
+        return obj._member_count
+
+    @admin.display(description=_("size rules (人社部令第40号)"))
+    def size_rules(self, obj):
+        problems = committee_problems(obj)
+        if not problems:
+            return gettext("Met")
+        if obj.size_override_reason:
+            return gettext("Not met; proceeding for a recorded reason")
+        return gettext("Not met")
+
+    @admin.display(description=_("size rules (人社部令第40号)"))
+    def size_rule_check(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Checked once the committee is saved.")
+        problems = committee_problems(obj)
+        if not problems:
+            return gettext("An odd number of members, enough of them, and terms of at most 3 years: the rules are met.")
+        return format_html_join("", "<p>{}</p>", ((problem,) for problem in problems))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        committee = form.instance
+        problems = committee_problems(Committee.objects.prefetch_related("members").get(pk=committee.pk))
+        if problems and not committee.size_override_reason:
+            for problem in problems:
+                messages.warning(request, problem)
+            messages.warning(
+                request,
+                gettext("Meetings cannot be planned for this committee until the reason to proceed is recorded."),
+            )
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(PortalHistoryAdmin):
+    list_display = ["batch", "quorum_numerator", "quorum_denominator", "reminder_days"]
+    list_select_related = ["batch"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(PortalModelAdmin):
+    list_display = ["name", "batch", "max_points", "position"]
+    list_filter = ["batch"]
+    list_select_related = ["batch"]
+    search_fields = ["name"]
+
+    def has_change_permission(self, request, obj=None):
+        # The rubric is fixed once scoring starts in any meeting of its batch.
+        if obj is not None and obj.batch.meetings.exclude(status__in=["planned", "drawn"]).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PortalModelAdmin):
+    """Meetings are planned and drawn on the staff pages; here staff correct the name and deadline."""
+
+    list_display = ["name", "batch", "specialty", "held_on", "status", "panel_size", "substitutes", "seed_sha256"]
+    list_filter = ["status", "specialty", "batch"]
+    list_select_related = ["batch", "specialty"]
+    search_fields = ["name"]
+    fields = [
+        "name",
+        "scoring_deadline",
+        "batch",
+        "specialty",
+        "held_on",
+        "panel_size",
+        "substitutes",
+        "status",
+        "seed_sha256",
+        "revealed_seed",
+        "drawn_at",
+        "drawn_by",
+        "voting_closed_at",
+        "closed_by",
+        "record_sha256",
+    ]
+    readonly_fields = [field for field in fields if field not in ("name", "scoring_deadline")]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("seed"))
+    def revealed_seed(self, obj):
+        # The seed stays secret until the draw; only its SHA-256 is shown before.
+        return obj.seed if obj.drawn_at else gettext("Revealed after the draw")
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "order", "expert", "kind", "replaced", "withdrawn_reason"]
+    list_filter = ["kind", "meeting"]
+    list_select_related = ["meeting", "expert__user", "replaced__expert__user"]
+    search_fields = ["expert__user__real_name", "meeting__name"]
+
+
+@admin.register(DrawExclusion)
+class DrawExclusionAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "expert", "reason", "detail"]
+    list_filter = ["reason", "meeting"]
+    list_select_related = ["meeting", "expert__user"]
+    search_fields = ["expert__user__real_name", "meeting__name"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "position", "application", "result", "yes", "no", "abstain", "present"]
+    list_filter = ["result", "meeting"]
+    list_select_related = ["meeting", "application__applicant"]
+    search_fields = ["application__number", "application__applicant__real_name"]

@@ -1,0 +1,88 @@
+"""Forms of the staff pages of reviews: planning a meeting, its cases, a substitute, the pool import."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Batch
+from reviews.models import PanelMember, Specialty
+
+
+class MeetingForm(forms.Form):
+    batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.filter(committee__isnull=False))
+    specialty = forms.ModelChoiceField(label=_("Specialty"), queryset=Specialty.objects.all())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
+    scoring_deadline = forms.DateTimeField(
+        label=_("Scoring deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    panel_size = forms.IntegerField(
+        label=_("Panel size"), min_value=3, max_value=51, initial=7, help_text=_("An odd number, at least 3.")
+    )
+    substitutes = forms.IntegerField(label=_("Substitutes (替补)"), min_value=0, max_value=20, initial=2)
+    size_override_reason = forms.CharField(
+        label=_("Reason to proceed despite the committee's size rules"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the committee breaks a rule of 人社部令第40号; it is kept with the committee."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["held_on"].initial = today + datetime.timedelta(days=14)
+        self.fields["scoring_deadline"].initial = datetime.datetime.combine(
+            today + datetime.timedelta(days=10), datetime.time(18, 0)
+        )
+
+    def clean_panel_size(self):
+        size = self.cleaned_data["panel_size"]
+        if size % 2 == 0:
+            raise ValidationError(_("A panel has an odd number of experts (人社部令第40号)."))
+        return size
+
+    def clean(self):
+        data = super().clean()
+        held_on, deadline = data.get("held_on"), data.get("scoring_deadline")
+        if held_on and deadline and timezone.localtime(deadline).date() > held_on:
+            self.add_error("scoring_deadline", _("Scoring must end by the meeting date."))
+        return data
+
+
+class CasesForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Accepted applications"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, offered, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        field.queryset = offered
+        field.label_from_instance = lambda a: f"{a.number} {a.applicant} · {a.enterprise.name} · {a.specialty}"
+        # Offered ticked by default: those whose declared specialty is the meeting's.
+        field.initial = [a.pk for a in offered if a.specialty == meeting.specialty.name]
+
+
+class SubstituteForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member who withdraws"), queryset=PanelMember.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = PanelMember.objects.filter(pk__in=[m.pk for m in members]).select_related(
+            "expert__user"
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.order}. {m.expert}"
+
+
+class ExpertImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an Excel workbook ending in .xlsx (save older .xls files as .xlsx)."))
+        return upload
