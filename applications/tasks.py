@@ -40,7 +40,10 @@ def close_publicity(*, publicity_id):
     if not Publicity.objects.filter(pk=publicity_id).exists():
         logger.info("publicity %s is gone; nothing to close", publicity_id)
         return None
-    return _plain(publicity_close_due(publicity_id=publicity_id))
+    result = publicity_close_due(publicity_id=publicity_id)
+    if result is None:  # closed before, or not due yet
+        return None
+    return {"cleared": len(result.cleared), "held": len(result.held)}
 
 
 @shared_task(name="applications.build_filing_files", **RETRYING)
@@ -52,7 +55,8 @@ def build_filing_files(*, filing_id):
     if not Filing.objects.filter(pk=filing_id).exists():
         logger.info("filing %s is gone; no files to build", filing_id)
         return None
-    return _plain(filing_build_files(filing_id=filing_id))
+    filing = filing_build_files(filing_id=filing_id)
+    return filing.row_count if filing is not None else None
 
 
 @shared_task(name="applications.issue_certificates", **RETRYING)
@@ -64,7 +68,7 @@ def issue_certificates(*, batch_id):
     if not Batch.objects.filter(pk=batch_id).exists():
         logger.info("batch %s is gone; no certificates to issue", batch_id)
         return None
-    return _plain(certificates_issue_for_batch(batch_id=batch_id))
+    return certificates_issue_for_batch(batch_id=batch_id)
 
 
 @shared_task(name="applications.remind_correction_deadlines", **RETRYING)
@@ -73,15 +77,3 @@ def remind_correction_deadlines():
     from applications.reminders import correction_reminders_send
 
     return correction_reminders_send()
-
-
-def _plain(value):
-    """What a service returned, as something a result backend can store (a count, never an object)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return len(value)
-    except TypeError:
-        return None
