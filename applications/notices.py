@@ -59,6 +59,8 @@ def transition_notices(*, transition, move_label, note=""):
                     body=_("The application %(number)s of %(name)s in “%(batch)s” is now “%(status)s”.") % values,
                     url=url,
                 )
+        if transition.action in PUBLICITY_CONTACT_ACTIONS:
+            _publicity_contact_notices(transition=transition, values=values, note=note, url=url)
         chairman = application.enterprise.chairman
         if chairman is not None and application.batch.is_dedicated and transition.to_status == Status.ENTERPRISE_REVIEW:
             notice_create(
@@ -70,3 +72,83 @@ def transition_notices(*, transition, move_label, note=""):
                 url=reverse("applications:chairman_home"),
             )
 
+
+# --- Publicity, filing and certification (issue 6) ----------------------------------------------------
+# The enterprise's contacts hear of these moves too, and both the applicant and the contacts hear of
+# the end of the publicity period (which moves nothing: filing comes later).
+
+#: Moves of which the enterprise's contacts are told as well as the applicant.
+PUBLICITY_CONTACT_ACTIONS = {"publish", "file", "certify", "reopen", "revoke"}
+
+
+def _active_contacts(enterprise_id):
+    from enterprises.models import EnterpriseContact
+
+    return EnterpriseContact.objects.filter(
+        enterprise_id=enterprise_id, is_active=True, user__isnull=False
+    ).select_related("user")
+
+
+def _publicity_contact_notices(*, transition, values, note, url):
+    body = _("The application %(number)s of %(name)s in “%(batch)s” is now “%(status)s”.") % values
+    if transition.reason:
+        body += "\n" + _("Reason: %(reason)s") % {"reason": transition.reason}
+    if note:
+        body += "\n" + str(note)
+    for contact in _active_contacts(transition.application.enterprise_id):
+        notice_create(
+            recipient=contact.user,
+            key=f"transition:{transition.pk}:contact:{contact.user_id}",
+            subject=_("%(name)s's application %(number)s: %(move)s") % values,
+            body=body,
+            url=url,
+        )
+
+
+def publicity_end_notices(*, entry, cleared):
+    """Tell the applicant and the enterprise's contacts that the publicity period of ``entry`` ended:
+    cleared for filing (公示期满，无异议，进入备案), or held by an objection still being settled.
+    Idempotent: one notice per entry, outcome and recipient."""
+    application = entry.application
+    outcome = "cleared" if cleared else "held"
+    with translation.override("zh-hans"):
+        values = {
+            "number": application.number,
+            "name": entry.name,
+            "title": entry.publicity.title,
+            "end": entry.publicity.ends_on.isoformat(),
+        }
+        if cleared:
+            subject = _("Application %(number)s: publicity ended, on to filing") % values
+            body = (
+                _(
+                    "The publicity “%(title)s” has ended (last day %(end)s) without an objection standing against the "
+                    "application %(number)s of %(name)s; it goes on to filing (备案)."
+                )
+                % values
+            )
+        else:
+            subject = _("Application %(number)s: publicity ended, an objection is being settled") % values
+            body = (
+                _(
+                    "The publicity “%(title)s” has ended (last day %(end)s); the application %(number)s of %(name)s "
+                    "waits until city staff settle the objection raised against it."
+                )
+                % values
+            )
+        url = reverse("applications:timeline", args=[application.pk])
+        notice_create(
+            recipient=application.applicant,
+            key=f"publicity-entry:{entry.pk}:{outcome}:applicant",
+            subject=subject,
+            body=body,
+            url=url,
+        )
+        for contact in _active_contacts(application.enterprise_id):
+            notice_create(
+                recipient=contact.user,
+                key=f"publicity-entry:{entry.pk}:{outcome}:contact:{contact.user_id}",
+                subject=subject,
+                body=body,
+                url=url,
+            )

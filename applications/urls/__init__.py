@@ -1,6 +1,6 @@
 """URLs of applications, one module per audience (see ``applications.views``)."""
 
-from applications.urls import applicant, audit, enterprise
+from applications.urls import applicant, audit, enterprise, publicity
 
 app_name = "applications"
-urlpatterns = [*applicant.urlpatterns, *enterprise.urlpatterns, *audit.urlpatterns]
+urlpatterns = [*applicant.urlpatterns, *enterprise.urlpatterns, *audit.urlpatterns, *publicity.urlpatterns]
