@@ -130,6 +130,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.remind_correction_deadlines",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Experts with unsubmitted scores as the scoring deadline nears (ReviewSettings.reminder_days), hourly.
+    "remind-scoring-deadlines": {"task": "reviews.remind_scoring_deadlines", "schedule": crontab(minute=5)},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

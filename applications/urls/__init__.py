@@ -1,6 +1,12 @@
 """URLs of applications, one module per audience (see ``applications.views``)."""
 
-from applications.urls import applicant, audit, enterprise, publicity
+from applications.urls import applicant, audit, enterprise, filing, publicity
 
 app_name = "applications"
-urlpatterns = [*applicant.urlpatterns, *enterprise.urlpatterns, *audit.urlpatterns, *publicity.urlpatterns]
+urlpatterns = [
+    *applicant.urlpatterns,
+    *enterprise.urlpatterns,
+    *audit.urlpatterns,
+    *filing.urlpatterns,
+    *publicity.urlpatterns,
+]

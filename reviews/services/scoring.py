@@ -1,0 +1,221 @@
+"""Writes of scoring: an expert's points per criterion (autosaved), the submission that locks them,
+a conflict declared on an assignment (回避), the rubric's lock, and the deadline reminders.
+
+When scores may change: while the meeting is in its scoring phase (``Meeting.Status.SCORING``) and
+the assignment is neither submitted nor recused. The scoring deadline is a target that reminders and
+the task list announce; saving stays possible after it until staff start the vote, so that an expert
+who is late is not locked out of a meeting that has not voted yet.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.models import Assignment, Criterion, Meeting, ReviewSettings, Score
+
+#: Once a meeting of the batch reaches one of these, its rubric is fixed.
+RUBRIC_LOCKED_STATUSES = [Meeting.Status.SCORING, Meeting.Status.VOTING, Meeting.Status.CLOSED]
+
+
+def rubric_locked(batch):
+    """True once scoring has started in ``batch`` (a meeting scoring, voting or closed, or any score
+    saved): from then on its criteria must not change (the issue: "the rubric is fixed once scoring
+    starts"). The admin of the rubric calls it to refuse changes."""
+    return (
+        Meeting.objects.filter(batch=batch, status__in=RUBRIC_LOCKED_STATUSES).exists()
+        or Score.objects.filter(criterion__batch=batch).exists()
+    )
+
+
+def rubric_check_editable(batch):
+    """Raise ValidationError when the rubric of ``batch`` is fixed (see ``rubric_locked``)."""
+    if rubric_locked(batch):
+        raise ValidationError(_("The rubric is fixed: scoring has started in this batch."))
+
+
+def _locked_assignment(assignment, expert):
+    """The assignment re-read under a row lock, checked to belong to ``expert`` and still be open."""
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("case__meeting")
+        .filter(pk=assignment.pk, expert=expert)
+        .first()
+    )
+    if locked is None or locked.conflict_declared_at is not None:
+        raise ValidationError(_("This application is not assigned to you."))
+    if locked.submitted_at is not None:
+        raise ValidationError(_("Your scores of this application are submitted and can no longer change."))
+    if locked.case.meeting.status != Meeting.Status.SCORING:
+        raise ValidationError(_("Scoring is closed: the meeting is not in its scoring phase."))
+    return locked
+
+
+def parse_points(raw, criterion):
+    """``raw`` (text or number, blank for none) as a Decimal with one decimal place, checked against
+    the criterion's range; raises ValidationError with a message naming the criterion."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        points = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationError(
+            _("%(criterion)s: enter a number of points from 0 to %(max)d.")
+            % {"criterion": criterion.name, "max": criterion.max_points}
+        ) from None
+    if not points.is_finite():
+        raise ValidationError(
+            _("%(criterion)s: enter a number of points from 0 to %(max)d.")
+            % {"criterion": criterion.name, "max": criterion.max_points}
+        )
+    if points < 0:
+        raise ValidationError(
+            _("%(criterion)s: points cannot be negative (0 to %(max)d).")
+            % {"criterion": criterion.name, "max": criterion.max_points}
+        )
+    if points > criterion.max_points:
+        raise ValidationError(
+            _("%(criterion)s gives at most %(max)d points.")
+            % {"criterion": criterion.name, "max": criterion.max_points}
+        )
+    if points != points.quantize(Decimal("0.1")):
+        raise ValidationError(
+            _("%(criterion)s: points have at most one decimal place.") % {"criterion": criterion.name}
+        )
+    return points.quantize(Decimal("0.1"))
+
+
+def score_save(*, assignment, expert, criterion, points, comment=""):
+    """Save the expert's points and comment on one criterion of ``assignment`` (autosave). ``points``
+    may be blank (None) to keep only the comment. Refused after submission, on a recused assignment,
+    outside the scoring phase, or with points out of 0..maximum; nothing is written then."""
+    if isinstance(criterion, int):
+        criterion = Criterion.objects.get(pk=criterion)
+    points = parse_points(points, criterion)
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, expert)
+        if criterion.batch_id != locked.case.meeting.batch_id:
+            raise ValidationError(_("This criterion is not part of the rubric of this meeting."))
+        score = Score.objects.filter(assignment=locked, criterion=criterion).first() or Score(
+            assignment=locked, criterion=criterion
+        )
+        score.points = points
+        score.comment = (comment or "").strip()
+        score.full_clean()
+        score.save()
+    return score
+
+
+def assignment_submit(*, assignment, expert, comment=None):
+    """Submit the expert's scores of ``assignment`` once every criterion has points: they are then
+    locked (``submitted_at``). ``comment`` (optional) is the overall comment."""
+    with transaction.atomic():
+        locked = _locked_assignment(assignment, expert)
+        criteria = list(Criterion.objects.filter(batch_id=locked.case.meeting.batch_id))
+        scored = set(
+            Score.objects.filter(assignment=locked, points__isnull=False).values_list("criterion_id", flat=True)
+        )
+        missing = [c.name for c in criteria if c.pk not in scored]
+        if not criteria:
+            raise ValidationError(_("The rubric of this meeting has no criterion yet."))
+        if missing:
+            raise ValidationError(
+                _("Give points on every criterion before submitting; missing: %(names)s.")
+                % {"names": "、".join(missing)}
+            )
+        if comment is not None:
+            locked.comment = comment.strip()
+        locked.submitted_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["submitted_at", "comment"])
+    return locked
+
+
+def conflict_declare(*, assignment, expert, reason):
+    """The expert declares a conflict (回避) on ``assignment``: it is removed from the expert at once
+    and its scores no longer count. Possible until the vote starts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you must recuse yourself.")})
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("case__meeting")
+            .filter(pk=assignment.pk, expert=expert, conflict_declared_at__isnull=True)
+            .first()
+        )
+        if locked is None:
+            raise ValidationError(_("This application is not assigned to you."))
+        if locked.case.meeting.status not in (Meeting.Status.DRAWN, Meeting.Status.SCORING):
+            raise ValidationError(_("The vote has started: a conflict is now declared to the staff at the meeting."))
+        locked.conflict_declared_at = timezone.now()
+        locked.conflict_reason = reason[:200]
+        locked.full_clean()
+        locked.save(update_fields=["conflict_declared_at", "conflict_reason"])
+    return locked
+
+
+# --- Reminders -------------------------------------------------------------------------------------
+
+
+def scoring_reminders_send(*, now=None):
+    """Remind each expert of every assignment it has not submitted when its meeting's scoring deadline
+    is within the batch's ``reminder_days``: an in-site notice and an email, once per assignment and
+    deadline (the notice key; a moved deadline is reminded again). Returns how many were new."""
+    from zaozhuang_titles.models import Notice
+    from zaozhuang_titles.notices import notice_create
+
+    now = now or timezone.now()
+    longest = max(
+        [
+            ReviewSettings._meta.get_field("reminder_days").default,
+            *ReviewSettings.objects.values_list("reminder_days", flat=True),
+        ]
+    )
+    candidates = (
+        Assignment.objects.filter(
+            case__meeting__status=Meeting.Status.SCORING,
+            case__meeting__scoring_deadline__gt=now,
+            case__meeting__scoring_deadline__lte=now + datetime.timedelta(days=longest),
+            submitted_at__isnull=True,
+            conflict_declared_at__isnull=True,
+            expert__is_active=True,
+        )
+        .select_related("expert__user", "case__meeting__batch__review_settings", "case__application")
+        .order_by("case__meeting_id", "pk")
+    )
+    sent = 0
+    for assignment in candidates:
+        meeting = assignment.case.meeting
+        try:
+            days = meeting.batch.review_settings.reminder_days
+        except ReviewSettings.DoesNotExist:
+            days = ReviewSettings._meta.get_field("reminder_days").default
+        if meeting.scoring_deadline - now > datetime.timedelta(days=days):
+            continue
+        deadline = timezone.localtime(meeting.scoring_deadline)
+        key = f"scoring-reminder:{assignment.pk}:{deadline:%Y%m%d}"
+        if Notice.objects.filter(key=key).exists():
+            continue
+        notice_create(
+            recipient=assignment.expert.user,
+            key=key,
+            subject=_("Scoring deadline %(deadline)s: application %(number)s")
+            % {"deadline": deadline.strftime("%Y-%m-%d %H:%M"), "number": assignment.case.application.number},
+            body=_(
+                "Your scores of application %(number)s (%(meeting)s) are not submitted yet. "
+                "The scoring deadline is %(deadline)s."
+            )
+            % {
+                "number": assignment.case.application.number,
+                "meeting": meeting.name,
+                "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
+            },
+            url=reverse("reviews:scoring", kwargs={"pk": assignment.pk}),
+        )
+        sent += 1
+    return sent
