@@ -29,6 +29,12 @@ NO_ADD_MODELS = {
     "applications.correctionrequest",
     "axes.accesslog",
     "axes.accessfailurelog",
+    # Reviews: meetings are planned on the staff pages (so the draw's seed is prepared); the panel, the
+    # experts left out of the draw and the cases are the draw's own records.
+    "reviews.meeting",
+    "reviews.panelmember",
+    "reviews.drawexclusion",
+    "reviews.case",
 }
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
