@@ -1,0 +1,178 @@
+"""Issue 6 in a real browser: the public reads a publicity notice and files an objection; city staff
+dismiss it; the period closes; staff file the batch and issue its certificates; the applicant
+downloads its certificate and its QR page verifies it. The database is checked after each step.
+
+Arranged in the database, because no page of this journey covers it or time cannot pass in a test:
+the review's result (two applications passed, through the transition function), the notice's
+publication (the publish service: the staff's publish page has its own tests), and the calendar —
+the notice is moved to "running" for the objection and then to "ended" (five working days cannot
+pass), after which the beat's task ``applications.close_due_publicities`` closes it, as the beat would.
+The background tasks run in process (the test settings' eager mode), the build of the filing's files
+and the certificates included.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applications.certificates import verification_url
+from applications.models import Certificate, Filing, Objection, Publicity, PublicityEntry, Status
+from applications.services_publicity import publicity_publish
+from applications.tasks import close_due_publicities
+from applications.workflow import application_transition
+from tests.applications.factories import World
+from tests.e2e.conftest import login, logout, snapshot
+from tests.factories import PASSWORD, DivisionFactory
+
+FACTS = "该同志申报材料中的成果转化效益与本单位实际情况不符，请核实。"
+CONCLUSION = "经向所在单位和用户核实，成果转化效益有合同和财务凭证为据，异议不成立。"
+
+
+def url(live_server, name, *args):
+    return f"{live_server.url}{reverse(name, args=args)}"
+
+
+def click_and_wait(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+@pytest.fixture
+def arranged(settings, live_server):
+    """Two applications published for objections; the notice's period is running today."""
+    # The QR code and the certificate page link to SITE_URL: here, the live server.
+    settings.SITE_URL = live_server.url
+    world = World(division=DivisionFactory(code="370481", name="滕州市"))
+    applications = []
+    for _ in range(2):
+        application = world.accepted()
+        for action in ("start_review", "review_pass"):
+            application_transition(application=application, action=action, actor=world.city)
+        applications.append(application)
+    publicity = publicity_publish(
+        batch=world.batch, actor=world.city, title="", starts_on=timezone.localdate(), how_to_object=""
+    )
+    today = timezone.localdate()
+    Publicity.objects.filter(pk=publicity.pk).update(
+        starts_on=today - datetime.timedelta(days=2), ends_on=today + datetime.timedelta(days=7)
+    )
+    publicity.refresh_from_db()
+    return world, applications, publicity
+
+
+def public_reads_and_objects(page, live_server, publicity, target):
+    page.goto(url(live_server, "applications:publicity_list"))
+    rows = page.locator("[data-testid=publicity-row]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(publicity.title)
+    click_and_wait(page, rows.first)
+
+    expect(page.locator("[data-testid=page-title]")).to_have_text(publicity.title)
+    expect(page.locator("[data-testid=entry]")).to_have_count(2)
+    expect(page.locator("[data-testid=entries]")).to_contain_text(target.applicant.real_name)
+    html = page.content()
+    assert target.applicant.id_number not in html  # a notice carries no personal data beyond the list
+    assert target.applicant.mobile not in html
+    snapshot(page, "publicity-notice")
+
+    form = page.locator("[data-testid=objection-form]")
+    entry = PublicityEntry.objects.get(publicity=publicity, application=target)
+    form.locator("#id_entry").select_option(str(entry.pk))
+    form.locator("#id_name").fill("李四")
+    form.locator("#id_mobile").fill("13912345678")
+    form.locator("#id_relation").fill("同行")
+    form.locator("#id_facts").fill(FACTS)
+    click_and_wait(page, form.locator("[data-testid=submit]"))
+
+    objection = Objection.objects.get(entry=entry)
+    expect(page.locator("[data-testid=reference]")).to_contain_text(objection.reference)
+    assert page.url == url(live_server, "applications:publicity_objection_received", objection.reference)
+    assert (objection.status, objection.name, objection.facts) == (Objection.Status.OPEN, "李四", FACTS)
+    return objection
+
+
+def staff_dismiss(page, live_server, world, objection):
+    login(page, live_server, world.city.username, PASSWORD)
+    page.goto(url(live_server, "applications:publicity_objections"))
+    row = page.locator("[data-testid=objection]", has_text=objection.reference)
+    expect(row).to_have_count(1)
+    click_and_wait(page, row.get_by_role("link", name=objection.reference))
+
+    expect(page.locator("[data-testid=facts]")).to_contain_text(FACTS)
+    form = page.locator("[data-testid=decide-form]")
+    form.locator("input[name=decision][value=dismiss]").check()
+    form.locator("#id_conclusion").fill(CONCLUSION)
+    click_and_wait(page, form.locator("[data-testid=decide]"))
+
+    expect(page.locator("[data-testid=conclusion]")).to_contain_text(CONCLUSION)
+    objection.refresh_from_db()
+    assert (objection.status, objection.conclusion, objection.decided_by) == (
+        Objection.Status.DISMISSED,
+        CONCLUSION,
+        world.city,
+    )
+
+
+def period_closes(publicity):
+    today = timezone.localdate()
+    Publicity.objects.filter(pk=publicity.pk).update(
+        starts_on=today - datetime.timedelta(days=10), ends_on=today - datetime.timedelta(days=1)
+    )
+    assert close_due_publicities.delay().get() == [publicity.pk]
+    publicity.refresh_from_db()
+    assert publicity.closed_at is not None
+    assert publicity.closed_by is None  # the period's end, not a person
+    assert PublicityEntry.objects.filter(publicity=publicity, cleared_at__isnull=False).count() == 2
+
+
+def staff_files_and_certifies(page, live_server, world, applications):
+    page.goto(url(live_server, "applications:filing_batch", world.batch.pk))
+    click_and_wait(page, page.locator("[data-testid=file-button]"))
+    filing = Filing.objects.get(batch=world.batch)
+    assert filing.row_count == 2
+    assert filing.excel and filing.pdf  # built by the task queued on commit
+
+    page.goto(url(live_server, "applications:filing_certificates", world.batch.pk))
+    click_and_wait(page, page.locator("[data-testid=issue-button]"))
+    expect(page.locator("[data-testid=certificate-row]")).to_have_count(2)
+    statuses = {a.status for a in type(applications[0]).objects.filter(pk__in=[a.pk for a in applications])}
+    assert statuses == {Status.CERTIFIED}
+    logout(page)
+
+
+def applicant_downloads_and_verifies(page, live_server, application):
+    certificate = Certificate.objects.get(application=application)
+    login(page, live_server, application.applicant.username, PASSWORD)
+    # The applicant's pages do not link the certificate yet: its page is opened by its address.
+    page.goto(url(live_server, "applications:certificate", certificate.pk))
+    expect(page.locator("[data-testid=number]")).to_have_text(certificate.number)
+    snapshot(page, "certificate")
+
+    with page.expect_download() as download_info:
+        page.locator("[data-testid=pdf-link]").click()
+    download = download_info.value
+    assert download.suggested_filename == f"职称证书-{certificate.number}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    verify = page.locator("[data-testid=verify-link]")
+    assert verify.get_attribute("href") == verification_url(certificate)  # what the QR code holds
+    click_and_wait(page, verify)
+    expect(page.locator("[data-testid=verdict]")).to_have_class("alert alert-success")
+    expect(page.locator("[data-testid=holder]")).to_have_text(certificate.holder_name)
+    expect(page.locator("[data-testid=number]")).to_have_text(certificate.number)
+    snapshot(page, "certificate-verified")
+
+
+def test_objection_dismissed_then_certificate_verified(page, live_server, arranged):
+    world, applications, publicity = arranged
+    target = applications[0]
+
+    objection = public_reads_and_objects(page, live_server, publicity, target)
+    staff_dismiss(page, live_server, world, objection)
+    period_closes(publicity)
+    staff_files_and_certifies(page, live_server, world, applications)
+    applicant_downloads_and_verifies(page, live_server, target)
