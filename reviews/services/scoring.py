@@ -47,11 +47,13 @@ def _locked_assignment(assignment, expert):
         .first()
     )
     if locked is None or locked.conflict_declared_at is not None:
-        raise ValidationError(_("This application is not assigned to you."))
+        raise ValidationError(_("This application is not assigned to you."), code="not_assigned")
     if locked.submitted_at is not None:
-        raise ValidationError(_("Your scores of this application are submitted and can no longer change."))
+        raise ValidationError(
+            _("Your scores of this application are submitted and can no longer change."), code="submitted"
+        )
     if locked.case.meeting.status != Meeting.Status.SCORING:
-        raise ValidationError(_("Scoring is closed: the meeting is not in its scoring phase."))
+        raise ValidationError(_("Scoring is closed: the meeting is not in its scoring phase."), code="closed")
     return locked
 
 
@@ -93,8 +95,6 @@ def score_save(*, assignment, expert, criterion, points, comment=""):
     """Save the expert's points and comment on one criterion of ``assignment`` (autosave). ``points``
     may be blank (None) to keep only the comment. Refused after submission, on a recused assignment,
     outside the scoring phase, or with points out of 0..maximum; nothing is written then."""
-    if isinstance(criterion, int):
-        criterion = Criterion.objects.get(pk=criterion)
     points = parse_points(points, criterion)
     with transaction.atomic():
         locked = _locked_assignment(assignment, expert)
