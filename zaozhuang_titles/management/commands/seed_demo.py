@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 #: Each app with demo data exposes ``demo.seed(stdout=None)``; the order follows their dependencies.
-DEMO_MODULES = ["zaozhuang_titles.demo", "enterprises.demo", "applications.demo"]
+DEMO_MODULES = ["zaozhuang_titles.demo", "enterprises.demo", "applications.demo", "reviews.demo"]
 
 
 class Command(BaseCommand):
