@@ -75,6 +75,40 @@ def test_notice_delivered_twice_through_the_broker_sends_one_email(own_redis):
     assert [message.to for message in mail.outbox] == [["twice@example.com"]]
 
 
+def test_close_publicity_and_certificates_delivered_twice_have_the_effect_of_once(own_redis):
+    from applications.models import Certificate, Publicity, PublicityEntry
+    from applications.services_filing import filing_create
+    from applications.tasks import close_publicity, issue_certificates
+    from tests.applications.filing_factories import FilingWorld
+
+    world = FilingWorld(count=2, cleared=False)  # the period ended five days ago, not closed yet
+    with celery_broker(own_redis.url):
+        close_publicity.delay(publicity_id=world.publicity.pk)
+        close_publicity.delay(publicity_id=world.publicity.pk)
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
+            assert wait_for(lambda: _settled(own_redis))
+            closed_at = Publicity.objects.get(pk=world.publicity.pk).closed_at
+            told = Notice.objects.filter(key__startswith="publicity-entry:").count()
+            filing_create(batch=world.batch, actor=world.city)  # queues the build of its files on commit
+            issue_certificates.delay(batch_id=world.batch.pk)
+            issue_certificates.delay(batch_id=world.batch.pk)
+            assert wait_for(lambda: _settled(own_redis), seconds=30)
+
+    assert closed_at is not None
+    assert Publicity.objects.get(pk=world.publicity.pk).closed_at == closed_at
+    assert PublicityEntry.objects.filter(publicity=world.publicity, cleared_at__isnull=False).count() == 2
+    assert told >= 2
+    assert Notice.objects.filter(key__startswith="publicity-entry:").count() == told
+    assert Certificate.objects.filter(application__batch=world.batch).count() == 2
+    assert Transition.objects.filter(application__batch=world.batch, action="certify").count() == 2
+
+
+def _settled(redis_server):
+    """Nothing waits in the queue and nothing is taken but unacknowledged (acks_late)."""
+    client = redis_server.client()
+    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+
+
 def test_worker_killed_in_the_middle_of_a_task_loses_nothing_and_sends_once(
     own_redis, database_url_for_subprocess, tmp_path
 ):
