@@ -8,13 +8,15 @@ does not grow with its rows.
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Application, Batch, Objection, Publicity, PublicityEntry, Status
 
 OPEN_STATUSES = (Objection.Status.OPEN, Objection.Status.INVESTIGATING)
+#: The largest key a row can have; a larger number in a URL is a 404, not an overflow in the driver.
+MAX_KEY = 2**63 - 1
 
 #: The states of a notice as the public and staff see them.
 UPCOMING, RUNNING, ENDED, CLOSED = "upcoming", "running", "ended", "closed"
@@ -48,8 +50,15 @@ def publicities_public():
     )
 
 
+def _key(pk):
+    if not 0 < int(pk) <= MAX_KEY:
+        raise Http404
+    return int(pk)
+
+
 def publicity_public(pk):
     """One notice with its lines in order (two queries), or 404."""
+    pk = _key(pk)
     entries = PublicityEntry.objects.only(
         "id", "publicity_id", "name", "enterprise_name", "specialty", "title_granted", "position"
     ).order_by("position", "id")
@@ -75,6 +84,14 @@ def objection_by_reference(reference):
 # --- Staff ----------------------------------------------------------------------------------------
 
 
+def batch_with_passed(pk):
+    """A batch that has passed applications to publish, or 404."""
+    batch = batches_with_passed().filter(pk=_key(pk)).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
 def batches_with_passed():
     """Batches that have applications passed by the review and not yet published, with their count."""
     return (
@@ -91,11 +108,6 @@ def passed_applications(batch):
         .select_related("applicant", "enterprise")
         .order_by("enterprise__name", "applicant__real_name", "id")
     )
-
-
-def open_objection_exists(entry_or_application_field="entry"):
-    """An ``Exists`` of an open objection against the entry of the outer query's ``pk``."""
-    return Exists(Objection.objects.filter(**{entry_or_application_field: OuterRef("pk")}, status__in=OPEN_STATUSES))
 
 
 def publicities_for_staff():
@@ -115,6 +127,7 @@ def publicities_for_staff():
 
 def publicity_for_staff(pk):
     """One notice with its lines, each with its application's status and its objections (3 queries)."""
+    pk = _key(pk)
     entries = (
         PublicityEntry.objects.select_related("application")
         .prefetch_related(Prefetch("objections", queryset=Objection.objects.order_by("received_at", "id")))
@@ -162,6 +175,7 @@ def objection_counts(today=None):
 
 def objection_for_staff(pk):
     """One objection with its entry, notice and application (one query), or 404."""
+    pk = _key(pk)
     objection = (
         Objection.objects.select_related(
             "entry__publicity__batch", "entry__application__enterprise", "entry__application__batch", "decided_by"

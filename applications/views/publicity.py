@@ -219,10 +219,7 @@ class PublishView(StaffMixin, View):
     template_name = "applications/publicity/staff/publish.html"
 
     def batch(self):
-        batch = selectors.batches_with_passed().filter(pk=self.kwargs["batch_pk"]).first()
-        if batch is None:
-            raise Http404
-        return batch
+        return selectors.batch_with_passed(self.kwargs["batch_pk"])
 
     def render(self, batch, form):
         starts_on = services.next_working_day()

@@ -298,3 +298,40 @@ def test_upheld_objection_reopens_only_that_case_and_close_clears_the_others():
     assert kept.status == Status.PUBLICITY
     assert [entry.application_id for entry in result.cleared] == [kept.pk]
     assert result.held == []
+
+
+def test_upholding_a_held_objection_after_close_revokes_that_case_and_clears_nothing():
+    world = World()
+    publicity, (application,) = publish(world)
+    entry = publicity.entries.get()
+    raised = objection(entry)
+    services.publicity_close(publicity=publicity, actor=world.city)
+
+    services.objection_uphold(
+        objection=raised, actor=world.city, conclusion="经核实，业绩不实。", outcome=Objection.Outcome.REJECT
+    )
+
+    application.refresh_from_db()
+    entry.refresh_from_db()
+    assert application.status == Status.REJECTED
+    assert entry.cleared_at is None
+
+
+def test_a_batch_is_published_once():
+    world = World()
+    publish(world)
+    with pytest.raises(ValidationError):
+        services.publicity_publish(
+            batch=world.batch, actor=world.city, title="", starts_on=timezone.localdate(), how_to_object=""
+        )
+    assert Publicity.objects.count() == 1
+
+
+def test_the_pdf_lists_the_published_lines():
+    from applications.publicity_pdf import publicity_pdf
+
+    publicity, _apps = publish(World(), count=2)
+
+    data = publicity_pdf(publicity, invariant=True)
+
+    assert data.startswith(b"%PDF-") and data == publicity_pdf(publicity, invariant=True)

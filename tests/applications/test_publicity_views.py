@@ -283,3 +283,34 @@ def test_staff_detail_has_constant_queries(client_for, django_assert_num_queries
     staff = client_for(world.city)
     url = reverse("applications:publicity_staff_detail", args=[publicity.pk])
     assert_constant_queries(django_assert_num_queries, lambda: staff.get(url), lambda: add_line(publicity))
+
+
+def test_the_objection_form_is_csrf_protected():
+    from django.test import Client
+
+    from tests.applications.test_objections import form_data
+
+    publicity, _apps = publish(World())
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(notice_url(publicity), form_data(publicity.entries.get()))
+
+    assert response.status_code == 403
+    assert not publicity.entries.get().objections.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "applications:publicity_notice",
+        "applications:publicity_pdf",
+        "applications:publicity_staff_detail",
+        "applications:publicity_objection",
+        "applications:publicity_publish",
+    ],
+)
+def test_a_key_beyond_64_bits_is_not_found(client_for, name):
+    world = World()
+    key = "9" * 25
+    url = reverse(name, args=[1]).replace("/1/", f"/{key}/")
+    assert client_for(world.city).get(url).status_code == 404
