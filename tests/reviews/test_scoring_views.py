@@ -437,3 +437,17 @@ RANKING_QUERIES = 11
 
 def test_ranking_of_an_unknown_meeting_is_404(review):
     assert login(review.city).get(reverse("reviews:meeting_ranking", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_scoring_page_before_scoring_starts_and_after_the_vote_is_read_only(review, client):
+    assignment = assignment_of(review)
+    url = reverse("reviews:scoring", kwargs={"pk": assignment.pk})
+    Meeting.objects.filter(pk=review.meeting.pk).update(status=Meeting.Status.DRAWN)
+    page = client.get(url).content.decode()
+    assert 'data-testid="not-started"' in page
+    assert "hx-post" not in page
+    Meeting.objects.filter(pk=review.meeting.pk).update(status=Meeting.Status.VOTING)
+    page = client.get(url).content.decode()
+    assert 'data-testid="closed"' in page
+    assert "hx-post" not in page
+    assert 'data-testid="conflict-link"' not in page
