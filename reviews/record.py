@@ -4,6 +4,7 @@ with the embedded CJK font, built once when the vote closes and stored with its 
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 
 from reviews.models import PanelMember
@@ -52,7 +53,16 @@ def meeting_record_pdf(*, meeting, attendance, tallies, invariant=False):
             ),
             pdf.paragraph(_("Panel and attendance"), s["Heading"]),
             pdf.table(
-                [[_("Order"), _("Expert"), _("Title"), _("Employer"), _("Seat"), _("Attendance")]]
+                [
+                    [
+                        _("Order"),
+                        _("Expert"),
+                        pgettext("professional title", "Title"),
+                        _("Employer"),
+                        _("Seat"),
+                        _("Attendance"),
+                    ]
+                ]
                 + [
                     [
                         str(seat.member.order),
@@ -64,7 +74,7 @@ def meeting_record_pdf(*, meeting, attendance, tallies, invariant=False):
                     ]
                     for seat in attendance.seats
                 ],
-                [12 * mm, 24 * mm, 28 * mm, 48 * mm, 28 * mm, 20 * mm],
+                [10 * mm, 30 * mm, 28 * mm, 42 * mm, 28 * mm, 22 * mm],
             ),
             pdf.paragraph(_("Results by application"), s["Heading"]),
             pdf.table(
@@ -73,9 +83,9 @@ def meeting_record_pdf(*, meeting, attendance, tallies, invariant=False):
                         _("No."),
                         _("Applicant"),
                         _("Present, not recused"),
-                        _("Yes"),
-                        _("No"),
-                        _("Abstain"),
+                        pgettext("vote", "Agree"),
+                        pgettext("vote", "Disagree"),
+                        pgettext("vote", "Abstain"),
                         _("Did not vote"),
                         _("Result"),
                     ]

@@ -1,0 +1,279 @@
+"""Pages of the meeting and its secret ballot.
+
+Staff (city HR staff and administrators): the list of meetings, a meeting's page with attendance and
+the quorum, the buttons that open and close the vote, the results once closed, and the meeting record
+PDF. Experts: the meetings they sit on, and a meeting's ballot page listing the applications they may
+vote on (present, not recused) with 同意/不同意/弃权, "voted" afterwards and no count before the close.
+
+Every meeting and case is loaded through ``reviews.selectors_voting`` (404 outside the reader's scope);
+every write goes through ``reviews.services.voting``; domain errors come back as messages.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from applications.evidence import file_response
+from reviews.models import Ballot, Meeting
+from reviews.selectors_voting import (
+    attendance_state,
+    ballot_cases_for_expert,
+    case_for_ballot,
+    case_tallies,
+    expert_of,
+    is_present,
+    meeting_for_expert,
+    meeting_for_staff,
+    meetings_for_expert,
+    meetings_for_staff,
+)
+from reviews.services.voting import ATTENDANCE_OPEN, attendance_record, ballot_cast, vote_close, vote_open
+from reviews.voting import outcome_text, quorum_text, rule_text
+from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.models import AuditEvent
+
+STAFF_PERMISSION = "reviews.run_meeting_vote"
+EXPERT_PERMISSION = "reviews.cast_ballot"
+
+
+def _error_messages(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class AttendanceForm(forms.Form):
+    """Who of the panel is present; the choices are the meeting's seat holders (passed in)."""
+
+    present = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Experts present"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(seat.expert.pk, str(seat.expert)) for seat in seats]
+        if not self.is_bound:
+            self.initial["present"] = [seat.expert.pk for seat in seats if seat.present]
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(choices=Ballot.Choice.choices)
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+class MeetingListView(PermissionRequiredMixin, TemplateView):
+    """评审会议 — every meeting with its status, linking to its attendance and vote."""
+
+    permission_required = STAFF_PERMISSION
+    template_name = "reviews/meeting/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = meetings_for_staff(self.request.user).order_by("-held_on", "-id")
+        return context
+
+
+class StaffMeetingMixin(PermissionRequiredMixin):
+    permission_required = STAFF_PERMISSION
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.meeting = meeting_for_staff(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self):
+        return redirect("reviews:vote_meeting", pk=self.meeting.pk)
+
+
+class MeetingView(StaffMeetingMixin, TemplateView):
+    """A meeting for staff: attendance and quorum (editable until the vote opens), the vote's buttons,
+    turnout while it is open, each case's counts and result once it is closed, and the record."""
+
+    template_name = "reviews/meeting/staff.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.meeting
+        state = attendance_state(meeting)
+        closed = meeting.status == Meeting.Status.CLOSED
+        tallies = case_tallies(meeting, attendance=state, unseal=closed)
+        rows = []
+        for tally in tallies:
+            row = {"tally": tally, "case": tally.case, "application": tally.case.application}
+            if closed:
+                row["outcome"] = outcome_text(tally.yes, tally.present)
+            rows.append(row)
+        context.update(
+            meeting=meeting,
+            state=state,
+            quorum=quorum_text(
+                min(state.attending, state.panel_size), state.panel_size, state.numerator, state.denominator
+            ),
+            rule=rule_text(),
+            rows=rows,
+            closed=closed,
+            attendance_open=meeting.status in ATTENDANCE_OPEN,
+            can_open=meeting.status == Meeting.Status.SCORING,
+            can_close=meeting.status == Meeting.Status.VOTING,
+            form=form or AttendanceForm(seats=state.seats),
+        )
+        return context
+
+    def post(self, request, pk):
+        """Record attendance."""
+        state = attendance_state(self.meeting)
+        form = AttendanceForm(request.POST, seats=state.seats)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            state = attendance_record(
+                meeting=self.meeting, actor=request.user, present_expert_ids=form.cleaned_data["present"]
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("Attendance recorded: %(quorum)s.")
+                % {
+                    "quorum": quorum_text(
+                        min(state.attending, state.panel_size), state.panel_size, state.numerator, state.denominator
+                    )
+                },
+            )
+        return self.back()
+
+
+class VoteOpenView(StaffMeetingMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            vote_open(meeting=self.meeting, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("The vote is open. Experts present can now cast their secret ballots."))
+        return self.back()
+
+
+class VoteCloseView(StaffMeetingMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            vote_close(meeting=self.meeting, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request, _("The vote is closed; the results are recorded and the meeting record is ready.")
+            )
+        return self.back()
+
+
+class MeetingRecordView(StaffMeetingMixin, View):
+    """The meeting record PDF (评审会议记录), once the vote is closed; every download is audited."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        meeting = self.meeting
+        if meeting.status != Meeting.Status.CLOSED or not meeting.record:
+            raise Http404
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=meeting,
+            detail={"file": "meeting_record", "storage_name": meeting.record, "sha256": meeting.record_sha256},
+        )
+        name = _("Meeting record %(meeting)s %(date)s.pdf") % {
+            "meeting": meeting.name,
+            "date": timezone.localtime(meeting.voting_closed_at).strftime("%Y%m%d"),
+        }
+        return file_response(meeting.record, download_name=name, content_type="application/pdf")
+
+
+# --- Experts -------------------------------------------------------------------------------------
+
+
+class ExpertMixin(PermissionRequiredMixin):
+    permission_required = EXPERT_PERMISSION
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.expert = expert_of(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExpertMeetingListView(ExpertMixin, TemplateView):
+    """The meetings the expert sits on, with the state of their vote."""
+
+    template_name = "reviews/meeting/expert_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = meetings_for_expert(self.expert).order_by("-held_on", "-id")
+        return context
+
+
+class ExpertBallotView(ExpertMixin, TemplateView):
+    """The expert's ballot page of one meeting: the applications it may vote on, each with the three
+    choices, or "voted"; no count is shown before the close; the results once closed."""
+
+    template_name = "reviews/meeting/ballot.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = meeting_for_expert(self.expert, kwargs["pk"])
+        closed = meeting.status == Meeting.Status.CLOSED
+        cases = list(ballot_cases_for_expert(self.expert, meeting))
+        context.update(
+            meeting=meeting,
+            cases=cases,
+            present=is_present(self.expert, meeting),
+            voting=meeting.status == Meeting.Status.VOTING,
+            closed=closed,
+            rule=rule_text(),
+            choices=Ballot.Choice.choices,
+        )
+        if closed:
+            for case in cases:
+                case.outcome = outcome_text(case.yes or 0, case.present or 0)
+        return context
+
+
+class BallotCastView(ExpertMixin, View):
+    """POST: cast the expert's ballot on one case."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        case = case_for_ballot(self.expert, pk)
+        form = BallotForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose agree, disagree or abstain."))
+        else:
+            try:
+                ballot_cast(case=case, expert=self.expert, choice=form.cleaned_data["choice"])
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your secret ballot on %(number)s is recorded.") % {"number": case.application.number},
+                )
+        return redirect(f"{reverse('reviews:vote_ballots', kwargs={'pk': case.meeting_id})}#case-{case.pk}")
