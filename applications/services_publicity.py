@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.evidence import inspect_upload, store_upload
@@ -71,27 +71,38 @@ def title_granted(batch):
     return TITLE_NAMES.get((batch.series, batch.level), f"{batch.get_series_display()} {batch.get_level_display()}")
 
 
+#: The usual name of the city's committee for each level, when reviews has not set one up (data).
+_COMMITTEE_LEVELS = {Level.INTERMEDIATE: "中级", Level.DEPUTY_SENIOR: "高级", Level.SENIOR: "正高级"}
+_SERIES_NAMES = {Series.ENGINEERING: "工程技术"}
+
+
 def committee_name(batch):
-    """The review committee's name: the batch's committee when reviews set one up, else the usual name."""
+    """The review committee's name: the batch's committee when reviews set one up, else the usual name
+    (枣庄市工程技术高级职称评审委员会)."""
     from reviews.models import Committee
 
     committee = Committee.objects.filter(batch=batch).only("name").first()
     if committee is not None:
         return committee.name
-    return _("Zaozhuang review committee for %(series)s titles") % {"series": batch.get_series_display()}
+    series = _SERIES_NAMES.get(batch.series, batch.series)
+    return f"枣庄市{series}{_COMMITTEE_LEVELS.get(batch.level, '')}职称评审委员会"
 
 
 def default_title(batch):
-    return _("Notice of the review results of %(batch)s (评审结果公示)") % {"batch": batch.name}
+    """The default title, in Chinese (the language of published documents)."""
+    with translation.override("zh-hans"):
+        return _("Notice of the review results of %(batch)s (评审结果公示)") % {"batch": batch.name}
 
 
 def default_how_to_object():
-    return _(
-        "Anyone who knows of facts that disqualify a person on this list may object during the publicity "
-        "period, under their real name, with the form on this page or in writing to the Zaozhuang Human "
-        "Resources and Social Security Bureau, stating the facts and how to reach them. Anonymous objections "
-        "and objections without facts are not accepted. We keep the objector's identity confidential."
-    )
+    """The default way to object, in Chinese (the language of published documents)."""
+    with translation.override("zh-hans"):
+        return _(
+            "Anyone who knows of facts that disqualify a person on this list may object during the publicity "
+            "period, under their real name, with the form on this page or in writing to the Zaozhuang Human "
+            "Resources and Social Security Bureau, stating the facts and how to reach them. Anonymous objections "
+            "and objections without facts are not accepted. We keep the objector's identity confidential."
+        )
 
 
 def next_working_day(today=None):
@@ -161,14 +172,15 @@ def publicity_publish(*, batch, actor, title, starts_on, how_to_object, committe
             entry.full_clean()
             entries.append(entry)
         PublicityEntry.objects.bulk_create(entries)
-        note = _("Publicity from %(start)s to %(end)s (%(days)s working days): “%(title)s”.") % {
-            "start": _date(publicity.starts_on),
-            "end": _date(publicity.ends_on),
-            "days": publicity.working_days,
-            "title": publicity.title,
-        }
-        if publicity.provisional:
-            note += " " + period.notice
+        with translation.override("zh-hans"):  # notices are written in Chinese
+            note = _("Publicity from %(start)s to %(end)s (%(days)s working days): “%(title)s”.") % {
+                "start": _date(publicity.starts_on),
+                "end": _date(publicity.ends_on),
+                "days": publicity.working_days,
+                "title": publicity.title,
+            }
+            if publicity.provisional:
+                note += " " + period.notice
         for application in applications:
             application_transition(
                 application=application, action="publish", actor=actor, ip=ip, now=now, notice_note=note

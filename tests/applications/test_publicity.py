@@ -335,3 +335,13 @@ def test_the_pdf_lists_the_published_lines():
     data = publicity_pdf(publicity, invariant=True)
 
     assert data.startswith(b"%PDF-") and data == publicity_pdf(publicity, invariant=True)
+
+
+def test_the_committee_is_the_batch_committee_or_the_usual_name():
+    from reviews.models import Committee
+
+    world = World()
+    assert services.committee_name(world.batch) == "枣庄市工程技术高级职称评审委员会"
+    Committee.objects.create(batch=world.batch, name="枣庄市专精特新企业工程技术高级职称评审委员会")
+    publicity, _apps = publish(world)
+    assert publicity.committee_name == "枣庄市专精特新企业工程技术高级职称评审委员会"
