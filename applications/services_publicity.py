@@ -95,14 +95,19 @@ def default_title(batch):
 
 
 def default_how_to_object():
-    """The default way to object, in Chinese (the language of published documents)."""
+    """The default way to object, in Chinese (the language of published documents), with the bureau's
+    address and telephone from ``PUBLICITY_OBJECTION_CONTACT`` when it is set."""
     with translation.override("zh-hans"):
-        return _(
+        text = _(
             "Anyone who knows of facts that disqualify a person on this list may object during the publicity "
             "period, under their real name, with the form on this page or in writing to the Zaozhuang Human "
             "Resources and Social Security Bureau, stating the facts and how to reach them. Anonymous objections "
             "and objections without facts are not accepted. We keep the objector's identity confidential."
         )
+        contact = getattr(settings, "PUBLICITY_OBJECTION_CONTACT", "")
+        if contact:
+            text += "\n" + _("Address and telephone for written objections: %(contact)s") % {"contact": contact}
+        return text
 
 
 def next_working_day(today=None):

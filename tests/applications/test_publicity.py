@@ -345,3 +345,10 @@ def test_the_committee_is_the_batch_committee_or_the_usual_name():
     Committee.objects.create(batch=world.batch, name="枣庄市专精特新企业工程技术高级职称评审委员会")
     publicity, _apps = publish(world)
     assert publicity.committee_name == "枣庄市专精特新企业工程技术高级职称评审委员会"
+
+
+def test_the_default_way_to_object_names_the_bureau_contact_when_set(settings):
+    settings.PUBLICITY_OBJECTION_CONTACT = "枣庄市光明大道1号，0632-1234567"
+    assert "0632-1234567" in services.default_how_to_object()
+    settings.PUBLICITY_OBJECTION_CONTACT = ""
+    assert "0632" not in services.default_how_to_object()
