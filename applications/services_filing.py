@@ -302,7 +302,8 @@ def certificates_issue_for_batch(*, batch_id):
     for application in selectors.filed_without_certificate(batch).order_by("number"):
         try:
             certificate_issue(application=application)
-        except TransitionConflict:
+        except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
+            logger.warning("application %s: no certificate issued: %s", application.number, error.messages)
             continue
         issued += 1
     logger.info("batch %s: issued %d certificates", batch_id, issued)

@@ -24,6 +24,7 @@ import applications.rules_filing  # noqa: F401 - registers the permissions used 
 from applications import selectors_filing as selectors
 from applications import services_filing as services
 from applications.certificates import verification_url
+from applications.evidence import clean_name
 from applications.forms_filing import FilingNumberForm, RevokeForm
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
@@ -41,7 +42,10 @@ def _error_messages(request, error):
 def _stored_file(name, *, download_name, content_type):
     """A stored file as an attachment that no browser runs or caches."""
     response = FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename=download_name, content_type=content_type
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=clean_name(download_name.replace("/", "-")),
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

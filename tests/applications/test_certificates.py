@@ -74,6 +74,7 @@ def test_certificate_issue_certifies_a_filed_application(django_capture_on_commi
     assert certificate.committee_name == world.publicity.committee_name
     content = _stored(certificate.pdf)
     assert content.startswith(b"%PDF")
+    assert b"/FontFile2" in content  # the CJK TrueType font is embedded
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
 
 

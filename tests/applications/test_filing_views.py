@@ -271,3 +271,18 @@ def test_verify_not_found_is_chinese_by_default(client):
 
     assert response.status_code == 404
     assert "未找到" in response.content.decode()
+
+
+def test_certificate_link_include_for_the_application_page(django_capture_on_commit_callbacks):
+    from django.template.loader import render_to_string
+
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    application = world.applications[0]
+    template = "applications/filing/includes/certificate_link.html"
+
+    assert 'data-testid="certificate-link"' not in render_to_string(template, {"certificate": None})
+    certificate = certificate_issue(application=application)
+    application = type(application).objects.get(pk=application.pk)
+    html = render_to_string(template, {"certificate": application.certificate})
+
+    assert reverse("applications:certificate", args=[certificate.pk]) in html
