@@ -125,6 +125,19 @@ def _require_city(actor):
 # --- Publish --------------------------------------------------------------------------------------
 
 
+#: How far ahead a notice may be published (a date beyond is a typing error, and the calendar ends).
+MAX_DAYS_AHEAD = 366
+
+
+def check_first_day(starts_on, today=None):
+    """Refuse a first day in the past or more than a year ahead (``ValidationError`` on ``starts_on``)."""
+    today = today or timezone.localdate()
+    if starts_on < today:
+        raise ValidationError({"starts_on": _("The first day cannot be in the past.")})
+    if starts_on > today + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError({"starts_on": _("The first day must be within a year from today.")})
+
+
 def publicity_period(*, batch, starts_on):
     """The period of a notice beginning on ``starts_on``: ``workdays.PeriodEnd`` (first day, last day,
     provisional and its notice)."""
@@ -141,8 +154,7 @@ def publicity_publish(*, batch, actor, title, starts_on, how_to_object, committe
     _require_city(actor)
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if starts_on < today:
-        raise ValidationError({"starts_on": _("The first day cannot be in the past.")})
+    check_first_day(starts_on, today)
     period = publicity_period(batch=batch, starts_on=starts_on)
     with transaction.atomic():
         applications = list(passed_applications(batch))

@@ -222,11 +222,11 @@ class PublishView(StaffMixin, View):
         return selectors.batch_with_passed(self.kwargs["batch_pk"])
 
     def render(self, batch, form):
-        starts_on = services.next_working_day()
-        if form.is_bound and form.is_valid():
-            starts_on = form.cleaned_data["starts_on"]
-        elif not form.is_bound:
-            starts_on = form.initial["starts_on"]
+        starts_on = form.initial["starts_on"] if not form.is_bound else form.cleaned_data.get("starts_on")
+        try:
+            services.check_first_day(starts_on)
+        except (ValidationError, TypeError):
+            starts_on = None
         period = services.publicity_period(batch=batch, starts_on=starts_on) if starts_on else None
         return render(
             self.request,

@@ -351,3 +351,22 @@ def test_objection_submit_at_a_given_time_uses_that_day(running):
     moment = at(publicity.starts_on, 11)
     raised = objection(entry, now=moment)
     assert raised.reference[2:10] == publicity.starts_on.strftime("%Y%m%d")
+
+
+def test_fuzz_the_publicity_forms():
+    """No input reaches a 500: the public's objection form, and staff's publish, decide and close forms."""
+    from django.test import Client
+
+    from tests.applications.test_fuzz import fuzz, login
+    from tests.applications.test_publicity import passed
+
+    world = World()
+    publicity, _apps = publish(world)
+    raised = objection(publicity.entries.get())
+    fuzz(Client(raise_request_exception=False), notice_url(publicity))
+    staff = login(world.city)
+    fuzz(staff, reverse("applications:publicity_objection", args=[raised.pk]))
+    fuzz(staff, reverse("applications:publicity_close", args=[publicity.pk]))
+    other = World()
+    passed(other)
+    fuzz(login(other.city), reverse("applications:publicity_publish", args=[other.batch.pk]))

@@ -188,18 +188,22 @@ def test_staff_publish_from_the_page(client_for):
     assert application.status == Status.PUBLICITY
 
 
-def test_staff_publish_in_a_year_without_data_says_provisional(client_for):
+@pytest.mark.parametrize("days", [400, None])
+def test_staff_publish_too_far_ahead_shows_the_error(client_for, days):
     world = World()
-    passed(world)
-    staff = client_for(world.city)
-    url = reverse("applications:publicity_publish", args=[world.batch.pk])
+    application = passed(world)
+    starts_on = "9999-12-31" if days is None else (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
-    staff.post(url, {"title": "公示", "starts_on": "2031-09-29", "how_to_object": "书面反映。"})
+    response = client_for(world.city).post(
+        reverse("applications:publicity_publish", args=[world.batch.pk]),
+        {"title": "公示", "starts_on": starts_on, "how_to_object": "书面反映。"},
+    )
 
-    publicity = Publicity.objects.get()
-    assert publicity.provisional
-    page = staff.get(reverse("applications:publicity_staff_detail", args=[publicity.pk])).content.decode()
-    assert 'data-testid="provisional"' in page
+    assert response.status_code == 200
+    assert "starts_on" in response.context["form"].errors
+    assert Publicity.objects.count() == 0
+    application.refresh_from_db()
+    assert application.status == Status.PASSED
 
 
 def test_staff_publish_with_a_past_first_day_shows_the_error(client_for):
