@@ -25,6 +25,8 @@ from reviews.models import (
 )
 from reviews.selectors_pool import committee_problems
 from zaozhuang_titles.admin import PortalModelAdmin
+from zaozhuang_titles.models import Role, RoleAssignment
+from zaozhuang_titles.services import role_grant
 
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
@@ -87,6 +89,12 @@ class ExpertAdmin(PortalHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("specialties")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The account of an expert added here gets the expert role, as through the import.
+        if not RoleAssignment.objects.filter(user=obj.user, role=Role.EXPERT).exists():
+            role_grant(user=obj.user, role=Role.EXPERT, granted_by=request.user, request=request)
 
     @admin.display(description=_("specialties"))
     def specialty_list(self, obj):

@@ -267,3 +267,56 @@ def test_admin_meeting_page_hides_the_seed_before_the_draw(staff_client):
     meeting = Meeting.objects.get(pk=w.meeting.pk)
     assert meeting.seed_sha256 in page
     assert meeting.seed not in page
+
+
+def test_admin_adding_an_expert_grants_the_expert_role(staff_client):
+    from reviews.models import Specialty
+
+    city = UserFactory(roles=[Role.CITY_STAFF])
+    person = UserFactory()
+    specialty = Specialty.objects.create(name="电气自动化")
+    response = staff_client(city).post(
+        reverse("admin:reviews_expert_add"),
+        {
+            "user": person.pk,
+            "title_series": "engineering",
+            "title_level": "senior",
+            "title_name": "正高级工程师",
+            "specialties": [specialty.pk],
+            "employer_name": "枣庄学院",
+            "employer_credit_code": "",
+            "term_starts": "2024-01-01",
+            "term_ends": "2026-12-31",
+            "is_active": "on",
+            "relations-TOTAL_FORMS": "0",
+            "relations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person.__dict__.pop("role_set", None)
+    person.__dict__.pop("role_assignments", None)
+    assert person.has_role(Role.EXPERT)
+
+
+def test_admin_refuses_a_term_over_three_years(staff_client):
+    from reviews.models import Specialty
+
+    city = UserFactory(roles=[Role.CITY_STAFF])
+    specialty = Specialty.objects.create(name="电气自动化")
+    response = staff_client(city).post(
+        reverse("admin:reviews_expert_add"),
+        {
+            "user": UserFactory().pk,
+            "title_series": "engineering",
+            "title_level": "senior",
+            "title_name": "正高级工程师",
+            "specialties": [specialty.pk],
+            "employer_name": "枣庄学院",
+            "term_starts": "2024-01-01",
+            "term_ends": "2027-01-02",
+            "relations-TOTAL_FORMS": "0",
+            "relations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert not Expert.objects.exists()
