@@ -330,3 +330,21 @@ def test_staff_meeting_list_constant_queries(django_assert_num_queries):
         lambda: MeetingFactory(batch=world.batch, specialty=world.specialty),
     )
     print(f"staff meeting list: {count} queries")
+
+
+def test_expert_meeting_list_constant_queries(django_assert_num_queries):
+    world = ReviewWorld(cases=1, panel_size=3)
+    expert = world.experts[0]
+    client = client_for(expert.user)
+    order = iter(range(100, 200))
+
+    def add_item():
+        from reviews.models import PanelMember
+
+        meeting = MeetingFactory(batch=world.batch, specialty=world.specialty)
+        PanelMember.objects.create(meeting=meeting, expert=expert, kind=PanelMember.Kind.MEMBER, order=next(order))
+
+    count = assert_constant_queries(
+        django_assert_num_queries, lambda: client.get(reverse("reviews:vote_expert_home")), add_item
+    )
+    print(f"expert meeting list: {count} queries")
