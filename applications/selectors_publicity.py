@@ -191,10 +191,20 @@ def objection_for_staff(pk):
 # --- The beat task --------------------------------------------------------------------------------
 
 
+#: How early a notice with a provisional last day is offered to the beat task (see ``publicities_due``).
+PROVISIONAL_MARGIN_DAYS = 14
+
+
 def publicities_due(today=None):
-    """Notices whose period is over (the last day is before ``today``) and that are not closed yet:
-    what the beat task closes, by id."""
+    """Notices not closed yet whose period is over (the last day is before ``today``), and those with a
+    provisional last day within ``PROVISIONAL_MARGIN_DAYS``: what the beat task hands, by id, to
+    ``services_publicity.publicity_close_due`` (which closes only what is really due)."""
     today = today or timezone.localdate()
     if isinstance(today, datetime.datetime):
         raise TypeError("today must be a datetime.date (use django.utils.timezone.localdate()).")
-    return Publicity.objects.filter(closed_at__isnull=True, ends_on__lt=today).order_by("ends_on", "id")
+    # A provisional last day may move (by a week or two at most, when staff enter the year's holiday
+    # schedule): such notices are offered a little early, and the close computes the end again first.
+    provisional_margin = today + datetime.timedelta(days=PROVISIONAL_MARGIN_DAYS)
+    return Publicity.objects.filter(
+        Q(ends_on__lt=today) | Q(provisional=True, ends_on__lt=provisional_margin), closed_at__isnull=True
+    ).order_by("ends_on", "id")

@@ -487,12 +487,40 @@ def publicity_close(*, publicity, actor=None, now=None):
     return result
 
 
+def publicity_refresh_period(*, publicity):
+    """Compute the end of a provisional notice again, now that city staff may have entered that year's
+    holiday schedule (节假日安排); store the new last day and whether it is still provisional. Returns
+    True when it changed. A closed notice is left as it was."""
+    if not publicity.provisional or publicity.closed_at is not None:
+        return False
+    period = period_end(publicity.starts_on, publicity.working_days)
+    if period.provisional and period.end == publicity.ends_on:
+        return False
+    changed = Publicity.objects.filter(pk=publicity.pk, closed_at__isnull=True, provisional=True).update(
+        ends_on=period.end, provisional=period.provisional
+    )
+    if changed:
+        logger.info(
+            "publicity %s: last day %s -> %s (provisional: %s)",
+            publicity.pk,
+            publicity.ends_on,
+            period.end,
+            period.provisional,
+        )
+        publicity.ends_on, publicity.provisional = period.end, period.provisional
+    return bool(changed)
+
+
 def publicity_close_due(*, publicity_id, now=None):
-    """Close one notice whose period is over (the beat task's entry point, by id). Idempotent: a notice
-    gone, already closed or not yet due is left alone and None is returned."""
+    """Close one notice whose period is over (the beat task's entry point, by id). A provisional end is
+    computed again first. Idempotent: a notice gone, already closed or not yet due is left alone and
+    None is returned."""
     now = now or timezone.now()
     publicity = Publicity.objects.filter(pk=publicity_id, closed_at__isnull=True).first()
-    if publicity is None or timezone.localdate(now) <= publicity.ends_on:
+    if publicity is None:
+        return None
+    publicity_refresh_period(publicity=publicity)
+    if timezone.localdate(now) <= publicity.ends_on:
         return None
     try:
         return publicity_close(publicity=publicity, actor=None, now=now)

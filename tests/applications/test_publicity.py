@@ -352,3 +352,30 @@ def test_the_default_way_to_object_names_the_bureau_contact_when_set(settings):
     assert "0632-1234567" in services.default_how_to_object()
     settings.PUBLICITY_OBJECTION_CONTACT = ""
     assert "0632" not in services.default_how_to_object()
+
+
+def test_a_provisional_end_is_computed_again_once_staff_enter_the_holidays():
+    from zaozhuang_titles.models import CalendarDay, CalendarDayKind
+
+    world = World()
+    start = datetime.date(2031, 9, 29)  # Monday; 国庆节 falls in the period
+    publicity, _apps = publish(world, starts_on=start)
+    assert publicity.provisional
+    provisional_end = publicity.ends_on
+    # City staff enter 2031's schedule: a whole week off for 国庆节.
+    for day in range(1, 8):
+        CalendarDay.objects.create(date=datetime.date(2031, 10, day), kind=CalendarDayKind.HOLIDAY, name="国庆节")
+    expected = period_end(start, 5)
+    assert not expected.provisional and expected.end != provisional_end
+
+    assert publicity in publicities_due(provisional_end - datetime.timedelta(days=3))  # offered early
+    assert services.publicity_close_due(publicity_id=publicity.pk, now=at(provisional_end + ONE_DAY)) is None
+
+    publicity.refresh_from_db()
+    assert (publicity.ends_on, publicity.provisional) == (expected.end, False)
+    assert publicity.closed_at is None
+    result = services.publicity_close_due(publicity_id=publicity.pk, now=at(expected.end + ONE_DAY))
+    assert result is not None and len(result.cleared) == 1
+
+
+ONE_DAY = datetime.timedelta(days=1)
