@@ -167,9 +167,10 @@ def database_url_for_subprocess(transactional_db):
 
 
 class WorkerProcess:
-    """``celery worker`` in its own process (solo pool), with the settings of ``worker_settings``."""
+    """``celery worker`` in its own process (solo pool, or prefork with one child), with the settings of
+    ``worker_settings``."""
 
-    def __init__(self, *, broker_url, database_url, mail_dir, pause_file=None, log_path):
+    def __init__(self, *, broker_url, database_url, mail_dir, pause_file=None, log_path, pool="solo"):
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
@@ -180,10 +181,12 @@ class WorkerProcess:
             "PYTHONPATH": str(PROJECT_DIR),
         }
         self.log_path = log_path
+        self.pool = pool
         self.process = None
 
     def start(self):
-        command = [sys.executable, "-m", "celery", "-A", "zaozhuang_titles", "worker", "--pool", "solo"]
+        command = [sys.executable, "-m", "celery", "-A", "zaozhuang_titles", "worker", "--pool", self.pool]
+        command += ["--concurrency", "1"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"]
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.env, stdout=self.log, stderr=self.log)
