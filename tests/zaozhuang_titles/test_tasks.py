@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.integration import worker_tasks
+from tests.integration import failing_tasks
 from zaozhuang_titles.celery import app
 from zaozhuang_titles.failed_tasks import failed_task_record, failed_task_retry
 from zaozhuang_titles.models import FailedTask, Notice, Role
@@ -69,7 +69,7 @@ def test_beat_schedule_runs_publicity_closing_every_quarter_hour_and_reminders_d
 
 
 def test_failing_task_is_recorded_once_with_its_kwargs(worker_like):
-    result = worker_tasks.always_fails.delay(notice_id=42)
+    result = failing_tasks.always_fails.delay(notice_id=42)
 
     assert result.failed()
     failed = FailedTask.objects.get()
@@ -81,12 +81,12 @@ def test_failing_task_is_recorded_once_with_its_kwargs(worker_like):
 
 
 def test_connection_error_is_retried_then_recorded_once_after_the_last_retry(worker_like):
-    worker_tasks.ATTEMPTS["lost_connection"] = 0
+    failing_tasks.ATTEMPTS["lost_connection"] = 0
 
-    result = worker_tasks.lost_connection.delay(notice_id=7)
+    result = failing_tasks.lost_connection.delay(notice_id=7)
 
     assert result.failed()
-    assert worker_tasks.ATTEMPTS["lost_connection"] == 1 + 5
+    assert failing_tasks.ATTEMPTS["lost_connection"] == 1 + 5
     failed = FailedTask.objects.get()
     assert failed.task_name == "tests.lost_connection"
     assert failed.kwargs == {"notice_id": 7}
