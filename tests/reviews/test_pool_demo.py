@@ -1,6 +1,7 @@
 """The demo pool, committee, rubric and the drawn 机械设计 meeting: valid, and seeded once."""
 
 import pytest
+from django.urls import reverse
 
 from applications import demo as applications_demo
 from enterprises import demo as enterprises_demo
@@ -9,11 +10,12 @@ from reviews.models import Assignment, Committee, Criterion, DrawExclusion, Expe
 from reviews.selectors_pool import committee_problems
 from reviews.services.draw import draw_verify
 from zaozhuang_titles import demo as foundation_demo
+from zaozhuang_titles.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_builds_the_pool_and_a_drawn_meeting_and_is_idempotent(settings, tmp_path):
+def test_demo_seed_builds_the_pool_and_a_drawn_meeting_and_is_idempotent(settings, tmp_path, client):
     settings.MEDIA_ROOT = tmp_path
     foundation_demo.seed()
     enterprises_demo.seed()
@@ -62,3 +64,10 @@ def test_demo_seed_builds_the_pool_and_a_drawn_meeting_and_is_idempotent(setting
         enterprise = assignment.case.application.enterprise
         assert assignment.expert.employer_id != enterprise.pk
         assert assignment.expert.employer_credit_code != enterprise.credit_code
+
+    # The demo city account finds the meeting with its panel, exclusions and the draw verified.
+    client.force_login(User.objects.get(username="city"), backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+    page = client.get(reverse("reviews:staff_meeting", args=[meeting.pk])).content.decode()
+    assert 'data-testid="verify-ok"' in page
+    assert page.count('data-testid="exclusion"') == DrawExclusion.objects.filter(meeting=meeting).count()
+    assert page.count('data-testid="case"') == meeting.cases.count()
