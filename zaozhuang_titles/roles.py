@@ -31,6 +31,15 @@ def home_url(user):
 ROLE_PAGES = [
     (Role.ENTERPRISE_CONTACT, _("Employees' applications"), "applications:enterprise_applications"),
     (Role.APPLICANT, _("My profile"), "applications:profile"),
+    (Role.CITY_STAFF, _("Review meetings"), "reviews:staff_meetings"),
+    (Role.CITY_STAFF, _("Votes"), "reviews:vote_meetings"),
+    (Role.CITY_STAFF, _("Publicity"), "applications:publicity_staff"),
+    (Role.CITY_STAFF, _("Filing and certificates"), "applications:filing_batches"),
+    (Role.ADMINISTRATOR, _("Review meetings"), "reviews:staff_meetings"),
+    (Role.ADMINISTRATOR, _("Votes"), "reviews:vote_meetings"),
+    (Role.ADMINISTRATOR, _("Publicity"), "applications:publicity_staff"),
+    (Role.ADMINISTRATOR, _("Filing and certificates"), "applications:filing_batches"),
+    (Role.EXPERT, _("Voting"), "reviews:vote_expert_home"),
 ]
 
 
