@@ -27,6 +27,10 @@ NO_ADD_MODELS = {
     "applications.nomination",
     "applications.internalnotice",
     "applications.correctionrequest",
+    "applications.publicity",
+    "applications.objection",
+    "applications.filing",
+    "applications.certificate",
     "axes.accesslog",
     "axes.accessfailurelog",
     # Reviews: meetings are planned on the staff pages (so the draw's seed is prepared); the panel, the
