@@ -13,6 +13,9 @@ Three measurements:
    PostgreSQL): the Excel as in 2, the summary PDF (per division and per enterprise, N/20
    enterprises) and storing both files.
 
+``--baseline`` adds the naive way for comparison: every row loaded as model instances and written
+to a normal (in-memory) workbook.
+
 Each is run once for wall time and once under ``tracemalloc`` for the peak of Python allocations
 (tracemalloc slows Python down, so its run is not timed). Not part of the test suite: the speed
 target lives here.
@@ -188,7 +191,44 @@ def arrange(count):
     return filing
 
 
-def bench_build(count):
+def _baseline(filing_id):
+    """What streaming avoids: every entry loaded as model instances, written to an in-memory workbook."""
+    from openpyxl import Workbook
+
+    from applications.filing_excel import COLUMNS, sex_name
+    from applications.models import FilingEntry
+
+    entries = list(
+        FilingEntry.objects.filter(filing_id=filing_id).select_related(
+            "application__applicant", "application__enterprise", "application__batch"
+        )
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    for entry in entries:
+        application = entry.application
+        user = application.applicant
+        sheet.append(
+            [
+                user.real_name,
+                sex_name(user.id_number),
+                user.id_number,
+                application.enterprise.name,
+                application.enterprise.credit_code,
+                application.specialty,
+                "高级工程师",
+                "",
+                "",
+                "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return f"{len(entries)} rows, Excel {len(buffer.getvalue()) / 1024:.0f} KiB"
+
+
+def bench_build(count, *, baseline=False):
     from applications.services_filing import filing_build_files
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -214,6 +254,11 @@ def bench_build(count):
 
         measure(f"Excel only (query .iterator() + writer), {count} rows from {connection.vendor}", excel_only)
 
+        if baseline:
+            measure(
+                f"baseline: list of model instances into a normal Workbook, {count} rows", lambda: _baseline(filing_id)
+            )
+
         def run():
             built = filing_build_files(filing_id=filing_id)
             return f"{built.row_count} rows, Excel {default_storage.size(built.excel) / 1024:.0f} KiB"
@@ -232,12 +277,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--writer-only", action="store_true", help="skip the database measurement")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also measure the naive way: every row as a model instance, in memory"
+    )
     args = parser.parse_args(argv)
     setup_test_environment()
     try:
         bench_writer(args.rows)
         if not args.writer_only:
-            bench_build(args.rows)
+            bench_build(args.rows, baseline=args.baseline)
     finally:
         teardown_test_environment()
     return 0
