@@ -120,13 +120,24 @@ def filing_summary_pdf(*, filing, committee, summary, row_count, invariant=False
                 + [[row["division"] or "—", str(row["count"])] for row in summary["divisions"]],
                 [100 * mm, 60 * mm],
             ),
-            pdf.paragraph(_("Per enterprise"), s["Heading"]),
+            pdf.paragraph(
+                _("Per enterprise (%(count)d enterprises)") % {"count": summary.get("enterprise_count", 0)},
+                s["Heading"],
+            ),
             pdf.table(
                 [[_("Enterprise"), _("Division"), _("Applications")]]
                 + [[row["enterprise"], row["division"] or "—", str(row["count"])] for row in summary["enterprises"]],
                 [90 * mm, 40 * mm, 30 * mm],
             ),
         ]
+        if summary.get("more_enterprises"):
+            flowables.append(
+                pdf.paragraph(
+                    _("And %(enterprises)d more enterprises with %(applications)d applications; the Excel lists all.")
+                    % {"enterprises": summary["more_enterprises"], "applications": summary["more_applications"]},
+                    s["Small"],
+                )
+            )
         return pdf.build(
             flowables,
             title=_("Filing summary (备案汇总)"),

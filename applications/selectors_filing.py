@@ -23,6 +23,8 @@ from zaozhuang_titles.models import Role
 OPEN_OBJECTION = [Objection.Status.OPEN, Objection.Status.INVESTIGATING]
 #: How many rows the Excel's query fetches at a time.
 CHUNK_SIZE = 2000
+#: How many enterprises the summary PDF lists by name (the most applications first); the Excel has all.
+SUMMARY_ENTERPRISES = 100
 
 
 def _is_city(user):
@@ -128,14 +130,15 @@ def filing_committee_name(batch):
 
 
 def filing_summary(filing):
-    """What the summary PDF counts: per division, per enterprise, and the publicity dates."""
+    """What the summary PDF counts: per division, the enterprises with the most applications (at most
+    ``SUMMARY_ENTERPRISES``, and how many more), and the publicity dates."""
     entries = FilingEntry.objects.filter(filing=filing)
     divisions = list(
         entries.values(division=F("application__enterprise__division__name"))
         .annotate(count=Count("id"))
         .order_by("application__enterprise__division__ordering", "division")
     )
-    enterprises = list(
+    per_enterprise = (
         entries.values(
             enterprise=F("application__enterprise__name"),
             division=F("application__enterprise__division__name"),
@@ -143,13 +146,23 @@ def filing_summary(filing):
         .annotate(count=Count("id"))
         .order_by("-count", "enterprise")
     )
+    enterprises = list(per_enterprise[:SUMMARY_ENTERPRISES])
+    enterprise_count = entries.values("application__enterprise").distinct().count()
     periods = list(
         PublicityEntry.objects.filter(application__filing_entry__filing=filing, cleared_at__isnull=False)
         .values("publicity__starts_on", "publicity__ends_on")
         .distinct()
         .order_by("publicity__starts_on", "publicity__ends_on")
     )
-    return {"divisions": divisions, "enterprises": enterprises, "periods": periods}
+    shown = sum(row["count"] for row in enterprises)
+    return {
+        "divisions": divisions,
+        "enterprises": enterprises,
+        "enterprise_count": enterprise_count,
+        "more_enterprises": enterprise_count - len(enterprises),
+        "more_applications": sum(row["count"] for row in divisions) - shown,
+        "periods": periods,
+    }
 
 
 def batches_for_filing():

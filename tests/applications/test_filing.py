@@ -270,3 +270,24 @@ def test_filing_writer_helpers():
     assert sex_name("370402198506180028") == "女"
     assert sex_name("") == ""
     assert period_text(datetime.date(2026, 1, 5), None) == ""
+
+
+def test_filing_summary_counts_and_caps_the_enterprises(django_capture_on_commit_callbacks, monkeypatch):
+    from applications import selectors_filing
+
+    world = FilingWorld(count=2)
+    filing = _file(world, django_capture_on_commit_callbacks)
+
+    summary = selectors_filing.filing_summary(filing)
+    monkeypatch.setattr(selectors_filing, "SUMMARY_ENTERPRISES", 0)
+    capped = selectors_filing.filing_summary(filing)
+
+    assert summary["divisions"] == [{"division": world.world.division.name, "count": 2}]
+    assert summary["enterprises"] == [
+        {"enterprise": world.world.enterprise.name, "division": world.world.division.name, "count": 2}
+    ]
+    assert (summary["more_enterprises"], summary["more_applications"]) == (0, 0)
+    assert (capped["enterprises"], capped["more_enterprises"], capped["more_applications"]) == ([], 1, 2)
+    assert summary["periods"] == [
+        {"publicity__starts_on": world.publicity.starts_on, "publicity__ends_on": world.publicity.ends_on}
+    ]
