@@ -5,7 +5,8 @@
   refuses while an application of the batch in publicity has an open objection, naming them.
 - ``filing_build_files`` builds the Excel 备案表 (streamed) and the summary PDF and stores both; the
   Celery task ``applications.build_filing_files`` calls it. Rebuilding overwrites the same files.
-- ``filing_record_number`` records the number and date the province gave the filing.
+- ``filing_record_number`` records the number and date the province gave the filing; from then on
+  its files are the archive of what was sent and are not built again.
 - ``certificate_issue`` numbers, draws (PDF with QR code) and stores one application's certificate
   and moves it FILED→CERTIFIED, once; ``certificates_issue_for_batch`` does it for a batch (Celery
   task ``applications.issue_certificates``); ``certificate_revoke`` revokes one.
@@ -108,9 +109,26 @@ def filing_create(*, batch, actor):
     return filing
 
 
+def _frozen(filing):
+    """A filing the province has numbered keeps the files it was sent as (the archive)."""
+    return bool(
+        filing.number
+        and filing.excel
+        and filing.pdf
+        and default_storage.exists(filing.excel)
+        and default_storage.exists(filing.pdf)
+    )
+
+
 def filing_queue_build(*, filing, actor):
-    """Queue the build of a filing's files again (after a failed build or a corrected record)."""
+    """Queue the build of a filing's files again (after a failed build), until the province numbers it."""
     _require_city(actor)
+    if _frozen(filing):
+        raise ValidationError(
+            _("The filing is recorded as %(number)s: its archived files are kept as they were sent.")
+            % {"number": filing.number},
+            code="frozen",
+        )
     transaction.on_commit(lambda: _queue_build(filing.pk))
 
 
@@ -146,6 +164,9 @@ def filing_build_files(*, filing_id):
     filing = Filing.objects.select_related("batch").filter(pk=filing_id).first()
     if filing is None:
         return None
+    if _frozen(filing):
+        logger.info("filing %s is recorded as %s; its archived files stay as they are", filing.pk, filing.number)
+        return filing
     batch = filing.batch
     committee = _committee_name(batch)
     base = f"filings/{batch.pk}/filing-{filing.pk}"
@@ -176,8 +197,8 @@ def filing_build_files(*, filing_id):
 
 
 def filing_record_number(*, filing, actor, number, filed_on):
-    """Record the filing number and date the provincial department gave; the summary PDF is built
-    again so that it carries them."""
+    """Record the filing number and date the provincial department gave. From then on the files are
+    the archive of what was sent and are not built again (a correction of the number is allowed)."""
     _require_city(actor)
     number = (number or "").strip()
     if not number:
@@ -194,7 +215,6 @@ def filing_record_number(*, filing, actor, number, filed_on):
         locked.filed_on = filed_on
         locked.full_clean()
         locked.save(update_fields=["number", "filed_on"])
-        transaction.on_commit(lambda: _queue_build(locked.pk))
     filing.number, filing.filed_on = number, filed_on
     return filing
 

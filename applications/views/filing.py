@@ -152,8 +152,12 @@ class FilingRebuildView(StaffMixin, View):
 
     def post(self, request, pk):
         filing = selectors.filing_detail(pk)
-        services.filing_queue_build(filing=filing, actor=request.user)
-        messages.info(request, _("The Excel and the summary PDF are being built again."))
+        try:
+            services.filing_queue_build(filing=filing, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.info(request, _("The Excel and the summary PDF are being built again."))
         return redirect("applications:filing_detail", pk=filing.pk)
 
 

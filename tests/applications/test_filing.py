@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from applications.filing_excel import COLUMNS, FilingWorkbookWriter, period_text, sex_name
 from applications.models import Filing, FilingEntry, Objection, Status, Transition
-from applications.services_filing import filing_build_files, filing_create, filing_record_number
+from applications.services_filing import filing_build_files, filing_create, filing_queue_build, filing_record_number
 from applications.validators import id_number_sex
 from reviews.models import Case, Committee
 from tests.applications.filing_factories import FilingWorld
@@ -192,6 +192,27 @@ def test_filing_record_number(django_capture_on_commit_callbacks):
 
     filing.refresh_from_db()
     assert (filing.number, filing.filed_on) == ("鲁人社职备〔2026〕12号", today)
+
+
+def test_filing_files_are_frozen_once_numbered(django_capture_on_commit_callbacks):
+    world = FilingWorld(count=1)
+    filing = _file(world, django_capture_on_commit_callbacks)
+    filing_record_number(filing=filing, actor=world.city, number="鲁备12号", filed_on=timezone.localdate())
+    filing.refresh_from_db()
+    archived = (filing.excel, filing.excel_sha256, filing.pdf, filing.pdf_sha256)
+    # The applicant's name changes after the filing was sent: the archive stays as it was sent.
+    type(world.applications[0].applicant).objects.filter(pk=world.applications[0].applicant_id).update(
+        real_name="改名后"
+    )
+
+    filing_build_files(filing_id=filing.pk)
+    with pytest.raises(ValidationError) as caught:
+        filing_queue_build(filing=filing, actor=world.city)
+
+    filing.refresh_from_db()
+    assert (filing.excel, filing.excel_sha256, filing.pdf, filing.pdf_sha256) == archived
+    assert caught.value.code == "frozen"
+    assert _sheet_rows(filing)[1][0] != "改名后"
 
 
 @pytest.mark.parametrize(
