@@ -211,18 +211,22 @@ def filter_applications(queryset, *, batch=None, division=None, enterprise=None,
 
 
 def duplicate_patents(queryset):
-    """{patent number: [application numbers]} for patents claimed by more than one application of the
-    batch(es) in ``queryset`` (one query)."""
+    """{patent number: [application numbers]} for each patent claimed by an application of
+    ``queryset`` and by at least one other submitted application anywhere (one query)."""
     from applications.models import Achievement
 
-    rows = (
+    claimed_here = (
         Achievement.objects.filter(application__in=queryset.values("pk"))
         .exclude(patent_number="")
+        .values("patent_number")
+    )
+    rows = (
+        Achievement.objects.filter(patent_number__in=claimed_here)
         .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
-        .values_list("patent_number", "application__number", "application__batch_id")
+        .values_list("patent_number", "application__number")
     )
     claims = {}
-    for number, application_number, _batch in rows:
+    for number, application_number in rows:
         claims.setdefault(number, set()).add(application_number)
     return {number: sorted(apps) for number, apps in claims.items() if len(apps) > 1}
 

@@ -179,7 +179,7 @@ class QueueView(PermissionRequiredMixin, TemplateView):
 
     @staticmethod
     def flag_duplicates(rows):
-        """Mark each row with the patents it shares with another application of the page (one query)."""
+        """Mark each row with the patents another submitted application also claims (one query)."""
         duplicates = duplicate_patents(Application.objects.filter(pk__in=[row.pk for row in rows])) if rows else {}
         by_number = {}
         for patent, numbers in duplicates.items():

@@ -690,3 +690,17 @@ def test_diff_masks_personal_numbers():
 
     assert (rows[0]["old"], rows[0]["new"]) == ("3704**********1234", "3704**********123X")
     assert (str(rows[1]["old"]), str(rows[1]["new"])) == ("Invention (发明)", "Utility model (实用新型)")
+
+
+def test_queue_flags_a_patent_also_claimed_outside_the_queue(world, other_division):
+    """The same patent claimed by an applicant of another division is flagged too."""
+    patent = valid_patent(serial=7654322)
+    mine = world.at_district()
+    elsewhere = World(division=other_division).at_district()
+    AchievementFactory(application=mine, patent_number=patent)
+    AchievementFactory(application=elsewhere, patent_number=patent)
+
+    response = client_for(world.district).get(reverse("applications:district_queue"))
+
+    flags = {row.number: row.duplicate_patents for row in response.context["rows"]}
+    assert flags == {mine.number: [patent]}
