@@ -1,6 +1,7 @@
 """Issue 6 in a real browser: the public reads a publicity notice and files an objection; city staff
 dismiss it; the period closes; staff file the batch and issue its certificates; the applicant
-downloads its certificate and its QR page verifies it. The database is checked after each step.
+downloads its certificate from its application page and its QR page verifies it. The database is
+checked after each step.
 
 Arranged in the database, because no page of this journey covers it or time cannot pass in a test:
 the review's result (two applications passed, through the transition function), the notice's
@@ -146,8 +147,9 @@ def staff_files_and_certifies(page, live_server, world, applications):
 def applicant_downloads_and_verifies(page, live_server, application):
     certificate = Certificate.objects.get(application=application)
     login(page, live_server, application.applicant.username, PASSWORD)
-    # The applicant's pages do not link the certificate yet: its page is opened by its address.
-    page.goto(url(live_server, "applications:certificate", certificate.pk))
+    page.goto(url(live_server, "applications:my_application", application.pk))
+    click_and_wait(page, page.locator("[data-testid=certificate-link]"))
+    assert page.url == url(live_server, "applications:certificate", certificate.pk)
     expect(page.locator("[data-testid=number]")).to_have_text(certificate.number)
     snapshot(page, "certificate")
 
