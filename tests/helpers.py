@@ -1,6 +1,8 @@
 """Assertion helpers shared by the suite."""
 
-from django.db import connection
+import threading
+
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 
@@ -22,3 +24,28 @@ def assert_constant_queries(django_assert_num_queries, render, add_item):
         response = render()
     assert response.status_code == 200
     return len(one.captured_queries)
+
+
+def race(*attempts):
+    """Run each ``attempt()`` in its own thread, all released at once by a barrier; return what each
+    returned or raised, in order. Each thread closes its own database connections. For concurrency
+    tests on PostgreSQL (``django_db(transaction=True)``), where row locks are real."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = attempt()
+        except Exception as error:  # the outcome is what the test inspects
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

@@ -1,46 +1,22 @@
 """Two staff acting on the same application at once: exactly one succeeds, the other is told, and the
 log holds one row. Needs real row locks, so PostgreSQL only (SQLite serialises whole transactions)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from applications import services
 from applications.models import Application, Status, Transition
 from applications.workflow import TransitionConflict
 from tests.applications.factories import World
 from tests.factories import UserFactory
+from tests.helpers import race
 from zaozhuang_titles.models import Role
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*attempts):
-    """Run each ``attempt()`` in its own thread, all released at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = attempt()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()  # this thread's connections
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def refused(outcome):

@@ -1,45 +1,21 @@
 """Filing and certification run twice at the same moment (two staff, or a task redelivered): one
 filing and one certificate, never two. Needs real row locks, so PostgreSQL only."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from applications.models import Certificate, Filing, FilingEntry, Status, Transition
 from applications.services_filing import certificate_issue, filing_create
 from tests.applications.filing_factories import FilingWorld
 from tests.factories import UserFactory
+from tests.helpers import race
 from zaozhuang_titles.models import Role
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*attempts):
-    """Run each ``attempt()`` in its own thread, all released at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = attempt()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_filing_the_same_batch_twice_at_once_files_once():

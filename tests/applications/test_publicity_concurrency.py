@@ -8,9 +8,9 @@ from django.db import connection
 from applications import services_publicity as services
 from applications.models import Objection, Publicity, PublicityEntry, Status, Transition
 from tests.applications.factories import World
-from tests.applications.test_concurrency import race
 from tests.applications.test_publicity import objection, passed, publish
 from tests.factories import UserFactory
+from tests.helpers import race
 from zaozhuang_titles.models import Notice, Role
 
 pytestmark = [

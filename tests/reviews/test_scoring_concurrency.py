@@ -2,43 +2,21 @@
 of what was submitted) or it is refused; a submitted score never changes afterwards. Needs real row
 locks, so PostgreSQL only (SQLite serialises whole transactions)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from reviews.models import Assignment, Score
 from reviews.services.scoring import assignment_submit, score_save
+from tests.helpers import race
 from tests.reviews.factories import ReviewWorld
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*attempts):
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = attempt()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @pytest.mark.parametrize("attempt", range(5))

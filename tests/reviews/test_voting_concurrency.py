@@ -2,44 +2,20 @@
 vote, two closes at once give one close, and a ballot racing the close is either counted or refused.
 Needs real row locks, so PostgreSQL only (SQLite serialises whole transactions)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from applications.models import Transition
 from reviews.models import Ballot, Case, Meeting, VoteCast
 from reviews.services.voting import ballot_cast, vote_close
+from tests.helpers import race
 from tests.reviews.voting_helpers import voting_world
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*attempts):
-    """Run each ``attempt()`` in its own thread, all released at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = attempt()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()  # this thread's connections
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def refused(outcome, code):
