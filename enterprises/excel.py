@@ -14,11 +14,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from enterprises.models import Enterprise, RecognitionKind, RecognitionLevel, ServiceTier
 from enterprises.validators import credit_code_warnings, normalize_credit_code, validate_credit_code
+from zaozhuang_titles.excel import read_rows
 from zaozhuang_titles.models import Division, Town, mobile_validator
 
 #: (key, header). The header is what the industry department's lists call the column.
@@ -92,48 +93,16 @@ YES = {"是", "y", "yes", "1", "true", "重点"}
 NO = {"否", "n", "no", "0", "false", ""}
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_workbook(upload):
     """Raw rows ``[(row_number, {key: text})]`` of the first sheet. Raises ValidationError when the
     file is not a workbook or lacks a required column."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(
-            _("This file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": type(error).__name__}
-        ) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    by_header = {title: key for key, title in COLUMNS}
-    positions = {by_header[title]: index for index, title in enumerate(header) if title in by_header}
-    missing = [title for key, title in COLUMNS if key in REQUIRED and key not in positions]
-    if missing:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(missing)s. Download the template to see them all.")
-            % {"missing": "、".join(missing)}
-        )
-    result = []
-    for number, values in enumerate(rows, start=2):
-        raw = {key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()}
-        if not any(raw.values()):
-            continue
-        result.append((number, raw))
-        if len(result) > MAX_ROWS:
-            raise ValidationError(_("A file may hold at most %(max)d enterprises.") % {"max": MAX_ROWS})
-    workbook.close()
-    return result
+    return read_rows(
+        upload,
+        columns=COLUMNS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(max)d enterprises."),
+    )
 
 
 def _parse_date(text):

@@ -14,13 +14,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from applications.models import Level
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from reviews.models import MAX_TERM_YEARS, Expert
+from zaozhuang_titles.excel import read_rows
 from zaozhuang_titles.models import User, mobile_validator
 
 #: (key, header) of the columns.
@@ -46,18 +47,6 @@ NO = {"否", "n", "no", "0", "false", "停用"}
 SPECIALTY_SEPARATORS = r"[、,，;；/\n]+"
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _parse_date(text):
     match = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", text.strip())
     if not match:
@@ -75,33 +64,13 @@ def _term_limit(starts):
 def parse_workbook(upload):
     """Raw rows ``[(row_number, {key: text})]`` of the first sheet. Raises ValidationError when the
     file is not a workbook or lacks a required column."""
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(
-            _("This file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": type(error).__name__}
-        ) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    by_header = {title: key for key, title in COLUMNS}
-    positions = {by_header[title]: index for index, title in enumerate(header) if title in by_header}
-    missing = [title for key, title in COLUMNS if key in REQUIRED and key not in positions]
-    if missing:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(missing)s. Download the template to see them all.")
-            % {"missing": "、".join(missing)}
-        )
-    result = []
-    for number, values in enumerate(rows, start=2):
-        raw = {key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()}
-        if not any(raw.values()):
-            continue
-        result.append((number, raw))
-        if len(result) > MAX_ROWS:
-            raise ValidationError(_("A file may hold at most %(max)d experts.") % {"max": MAX_ROWS})
-    workbook.close()
-    return result
+    return read_rows(
+        upload,
+        columns=COLUMNS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(max)d experts."),
+    )
 
 
 def validate_rows(raw_rows):
