@@ -20,14 +20,14 @@ def main():
     for message in catalog:
         if not message.id:
             continue
-        if message.pluralizable:
-            if not all(message.string):
-                message.string = (message.id[0], message.id[1])
-                filled += 1
-        elif not message.string:
-            message.string = message.id
+        # Every entry is its own msgid: a fuzzy guess of makemessages (a neighbouring string's text)
+        # must never survive, so each entry is set again, not only the empty ones.
+        expected = (message.id[0], message.id[1]) if message.pluralizable else message.id
+        if message.string != expected or message.fuzzy:
+            message.string = expected
             filled += 1
         message.flags.discard("fuzzy")
+        message.previous_id = []  # makemessages' "previous msgid" of a fuzzy guess, now meaningless
     with open(PATH, "wb") as handle:
         write_po(handle, catalog, width=0, omit_header=False, include_lineno=False)
     sys.stdout.write(f"English catalogue: {filled} strings filled\n")
