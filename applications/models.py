@@ -668,8 +668,8 @@ class Transition(models.Model):
         Application, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("application")
     )
     action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=24, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=24, choices=Status.choices)
+    from_status = models.CharField(_("from status"), max_length=24, choices=Status.choices)
+    to_status = models.CharField(_("to status"), max_length=24, choices=Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

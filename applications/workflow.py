@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications.models import Application, Status, Transition
 from zaozhuang_titles.models import Role
@@ -114,7 +114,7 @@ ACTION_LABELS = {
     "review_pass": gettext_lazy("Record as passed"),
     "review_fail": gettext_lazy("Record as not passed"),
     "publish": gettext_lazy("Publish"),
-    "file": gettext_lazy("File"),
+    "file": pgettext_lazy("workflow action", "File with the province"),
     "reopen": gettext_lazy("Reopen"),
     "revoke": gettext_lazy("Reject after objection"),
     "certify": gettext_lazy("Certify"),

@@ -27,7 +27,10 @@ def main():
             message.string = expected
             filled += 1
         message.flags.discard("fuzzy")
-        message.previous_id = []  # makemessages' "previous msgid" of a fuzzy guess, now meaningless
+        # makemessages' "previous msgid" of a fuzzy guess ("#| msgid …"), which Babel would keep as a
+        # comment: meaningless once the entry is its own msgid.
+        message.previous_id = []
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     with open(PATH, "wb") as handle:
         write_po(handle, catalog, width=0, omit_header=False, include_lineno=False)
     sys.stdout.write(f"English catalogue: {filled} strings filled\n")
