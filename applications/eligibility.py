@@ -380,8 +380,13 @@ def _sentences(items):
     """Whole sentences one after the other."""
 
     def render():
-        # Translators: separates whole sentences; Chinese "" (nothing after "。").
-        return pgettext("sentence separator", " ").join(str(item) for item in items)
+        # Translators: two whole sentences one after the other; Chinese "%(first)s%(second)s" (no space
+        # after "。").
+        pair = pgettext("two sentences", "%(first)s %(second)s")
+        text = ""
+        for item in items:
+            text = pair % {"first": text, "second": item} if text else str(item)
+        return text
 
     return lazy(render, str)()
 
