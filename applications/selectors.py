@@ -21,6 +21,7 @@ from applications.models import (
     Transition,
 )
 from zaozhuang_titles.models import Role
+from zaozhuang_titles.rules import is_city_admin
 
 #: What district staff see: from their audit on.
 DISTRICT_VISIBLE = [
@@ -34,10 +35,6 @@ def batches_accepting(*, now=None):
     """Batches open for applications right now, the soonest to close first."""
     now = now or timezone.now()
     return Batch.objects.filter(status=Batch.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
-
-
-def _is_city(user):
-    return user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR)
 
 
 def _valid_entry_prefetch():
@@ -61,7 +58,7 @@ def applications_for_user(user):
     """Every application ``user`` may see, by its roles (a union of scopes)."""
     if not user or not user.is_authenticated or not user.is_active:
         return Application.objects.none()
-    if _is_city(user):
+    if is_city_admin(user):
         return Application.objects.filter(status__in=SUBMITTED)
     scope = Q(pk__in=[])
     if user.has_role(Role.APPLICANT):

@@ -139,15 +139,15 @@ def find_moves(action, status):
 
 
 def actor_role(application, actor):
-    """The role in which ``actor`` may act on ``application``, or None.
+    """The roles in which ``actor`` may act on ``application`` ([] for none, [SYSTEM] for the portal).
 
     Object-level: the applicant owns it, the contact and chairman belong to its enterprise, district
     staff serve its division, city staff and administrators act on all. ``application.enterprise``
     should be loaded (the selectors do it)."""
     if actor is None:
-        return SYSTEM
+        return [SYSTEM]
     if not actor.is_authenticated or not actor.is_active:
-        return None
+        return []
     roles = []
     if actor.has_role(Role.CITY_STAFF):
         roles.append(CITY)
@@ -181,7 +181,6 @@ def _is_contact_of(user, enterprise_id):
 def available_actions(application, actor):
     """The actions ``actor`` may attempt now, in table order, without running the guards."""
     roles = actor_role(application, actor)
-    roles = [roles] if isinstance(roles, str) else roles or []
     actions = []
     for move in moves_from(application.status):
         if any(move.allows(role) for role in roles) and move.action not in actions:
@@ -242,7 +241,6 @@ def application_transition(
                 code="not_allowed",
             )
         roles = actor_role(locked, actor)
-        roles = [roles] if isinstance(roles, str) else roles or []
         move, role = _role_for(candidates, roles)
         if move is None:
             raise PermissionDenied(_("You may not do this with this application."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from zaozhuang_titles.models import Role
+from zaozhuang_titles.rules import is_city_admin
 
 EXPIRING_DAYS = 90
 
@@ -23,7 +24,7 @@ def enterprises_for_user(user):
     queryset = Enterprise.objects.all()
     if not user or not user.is_authenticated:
         return queryset.none()
-    if user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR):
+    if is_city_admin(user):
         return queryset
     scope = Q(pk__in=[])
     if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
@@ -41,7 +42,7 @@ def enterprises_for_staff(user):
     """What HR staff see in the registry: city staff everything, district staff their own division."""
     if not user or not user.is_authenticated:
         return Enterprise.objects.none()
-    if user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR):
+    if is_city_admin(user):
         return Enterprise.objects.all()
     if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
         return Enterprise.objects.filter(division_id=user.district.pk)

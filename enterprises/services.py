@@ -11,6 +11,7 @@ from simple_history.utils import update_change_reason
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from enterprises.validators import credit_code_warnings, normalize_credit_code
 from zaozhuang_titles.models import Role
+from zaozhuang_titles.rules import is_city_admin
 
 
 class DuplicateEnterprise(ValidationError):
@@ -23,10 +24,6 @@ class DuplicateEnterprise(ValidationError):
             % {"code": enterprise.credit_code, "name": enterprise.name},
             code="duplicate_credit_code",
         )
-
-
-def _is_city(user):
-    return user.is_superuser or user.has_role(Role.CITY_STAFF) or user.has_role(Role.ADMINISTRATOR)
 
 
 def _set_history_user(instance, user):
@@ -78,7 +75,7 @@ def enterprise_register(*, contact_user, enterprise_data, recognition_data=None)
 
 
 def can_verify(user, enterprise):
-    if _is_city(user):
+    if is_city_admin(user):
         return True
     return (
         user.has_role(Role.DISTRICT_STAFF) and user.district is not None and user.district.pk == enterprise.division_id
@@ -117,7 +114,7 @@ def enterprise_verify(*, enterprise, actor, accept_outside_region=False):
 @transaction.atomic
 def enterprise_set_status(*, enterprise, actor, status, reason):
     """City staff suspend, close or reactivate an enterprise. Closing only marks it: the archive stays."""
-    if not _is_city(actor):
+    if not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff change an enterprise's status."))
     if not (reason or "").strip():
         raise ValidationError({"status_reason": _("Give the reason for the change of status.")})
@@ -158,7 +155,7 @@ def commissioner_assign(*, enterprise, commissioner, actor, reason=""):
 
     The commissioner must serve the enterprise's division or the whole city. The archive keeps every
     earlier assignment."""
-    if not _is_city(actor):
+    if not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff assign service commissioners."))
     enterprise = Enterprise.objects.select_for_update().select_related("division").get(pk=enterprise.pk)
     if commissioner is not None and not commissioner.is_active:
@@ -238,7 +235,7 @@ def enterprises_import(*, raw_rows, actor):
     enterprises are active at once: the list comes from the industry department through city staff."""
     from enterprises.excel import validate_rows
 
-    if not _is_city(actor):
+    if not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff import enterprises."))
     rows, problems, _warnings = validate_rows(raw_rows)
     if problems:
