@@ -246,7 +246,11 @@ def test_commissioner_cannot_log_for_enterprise_it_does_not_serve(client_for, ma
     user = make_user(Role.COMMISSIONER)
     CommissionerFactory(user=user)
     enterprise = EnterpriseFactory(division=division, commissioner=CommissionerFactory())
-    assert client_for(user).get(reverse("enterprises:service_log_add", args=[enterprise.pk])).status_code == 404
+    url = reverse("enterprises:service_log_add", args=[enterprise.pk])
+    assert client_for(user).get(url).status_code == 404
+    data = {"kind": ServiceLog.Kind.VISIT, "occurred_on": "2026-11-20", "people_count": 1, "summary": "走访"}
+    assert client_for(user).post(url, data).status_code == 404
+    assert not ServiceLog.objects.filter(enterprise=enterprise).exists()
 
 
 def test_public_page_shows_commissioner_and_no_applicant_data(client, division):
