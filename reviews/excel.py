@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from applications.models import Level
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code, validate_credit_code
-from reviews.models import MAX_TERM_YEARS, Expert
+from reviews.models import MAX_TERM_YEARS, Expert, term_limit
 from zaozhuang_titles.excel import read_rows
 from zaozhuang_titles.models import User, mobile_validator
 
@@ -52,13 +52,6 @@ def _parse_date(text):
     if not match:
         raise ValueError(text)
     return datetime.date(*(int(part) for part in match.groups()))
-
-
-def _term_limit(starts):
-    try:
-        return starts.replace(year=starts.year + MAX_TERM_YEARS)
-    except ValueError:  # 29 February
-        return starts.replace(year=starts.year + MAX_TERM_YEARS, day=28)
 
 
 def parse_workbook(upload):
@@ -130,7 +123,7 @@ def validate_rows(raw_rows):
         if starts and ends:
             if ends <= starts:
                 row_problems.append(_("The term must end after it starts."))
-            elif ends > _term_limit(starts):
+            elif ends > term_limit(starts):
                 row_problems.append(
                     _(
                         "A term lasts at most %(years)d years (人社部令第40号): "

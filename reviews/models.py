@@ -33,6 +33,14 @@ from applications.models import Level, Series
 MAX_TERM_YEARS = 3
 
 
+def term_limit(starts):
+    """The last day a term begun on ``starts`` may run to (``MAX_TERM_YEARS`` later)."""
+    try:
+        return starts.replace(year=starts.year + MAX_TERM_YEARS)
+    except ValueError:  # 29 February
+        return starts.replace(year=starts.year + MAX_TERM_YEARS, day=28)
+
+
 class Specialty(models.Model):
     """专业 — what an expert covers and what a meeting reviews."""
 
@@ -98,10 +106,7 @@ class Expert(models.Model):
         if self.term_starts and self.term_ends:
             if self.term_ends <= self.term_starts:
                 raise ValidationError({"term_ends": _("The term must end after it starts.")})
-            try:
-                limit = self.term_starts.replace(year=self.term_starts.year + MAX_TERM_YEARS)
-            except ValueError:  # 29 February
-                limit = self.term_starts.replace(year=self.term_starts.year + MAX_TERM_YEARS, day=28)
+            limit = term_limit(self.term_starts)
             if self.term_ends > limit:
                 raise ValidationError(
                     {

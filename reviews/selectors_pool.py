@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Status
-from reviews.models import MAX_TERM_YEARS, Case, Committee, DrawExclusion, Expert, Meeting, PanelMember
+from reviews.models import MAX_TERM_YEARS, Case, Committee, DrawExclusion, Expert, Meeting, PanelMember, term_limit
 from zaozhuang_titles.rules import is_city_admin
 
 #: Minimum members of a senior committee (人社部令第40号《职称评审管理暂行规定》): by series 25, by specialty 11.
@@ -14,11 +14,7 @@ SOURCE = "人社部令第40号"
 
 
 def _term_years_ok(expert):
-    try:
-        limit = expert.term_starts.replace(year=expert.term_starts.year + MAX_TERM_YEARS)
-    except ValueError:  # 29 February
-        limit = expert.term_starts.replace(year=expert.term_starts.year + MAX_TERM_YEARS, day=28)
-    return expert.term_ends <= limit
+    return expert.term_ends <= term_limit(expert.term_starts)
 
 
 def size_problems(kind, count):
