@@ -145,7 +145,7 @@ def server_error(request):
 
 
 class NoticeListView(LoginRequiredMixin, TemplateView):
-    """站内消息 — the user's notices, newest first; opening the page marks them read (POST marks all)."""
+    """站内消息 — the user's notices, newest first, unread ones marked; a POST marks them all read."""
 
     template_name = "portal/notices.html"
     page_size = 50

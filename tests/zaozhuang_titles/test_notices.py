@@ -48,4 +48,7 @@ def test_notice_key_makes_it_once(db):
 def test_notices_page_runs_constant_queries(client_for, db, django_assert_num_queries):
     user = UserFactory(roles=[Role.APPLICANT])
     client = client_for(user)
-    assert_constant_queries(django_assert_num_queries, lambda: client.get(reverse("notices")), lambda: _notice(user))
+    count = assert_constant_queries(
+        django_assert_num_queries, lambda: client.get(reverse("notices")), lambda: _notice(user)
+    )
+    assert count == 9, count
