@@ -64,6 +64,7 @@ from applications.selectors import (
     corrections_of,
 )
 from applications.validators import id_number_birth_date, id_number_sex
+from applications.views.common import add_errors, date_text, error_messages
 from applications.workflow import EDITABLE, MOVES, TransitionConflict, available_actions
 from enterprises.models import Enterprise
 from zaozhuang_titles.audit import audit_record, client_ip
@@ -99,10 +100,6 @@ NEXT_STEP = {
 }
 
 
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
-
-
 def _datetime(value):
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
@@ -127,7 +124,7 @@ def next_step(application, correction=None):
             )
         else:
             text = _("Answer the return for correction by %(deadline)s.")
-        return text % {"deadline": _date(correction.deadline)}
+        return text % {"deadline": date_text(correction.deadline)}
     return str(NEXT_STEP.get(application.status, ""))
 
 
@@ -184,22 +181,6 @@ class EditableMixin:
             )
             return redirect(self.application_url())
         return super().dispatch(request, *args, **kwargs)
-
-
-def add_errors(form, error):
-    """Put a service's ValidationError on the form: on the field it names, else on the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def error_messages(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- 我的申报 -------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -57,6 +56,7 @@ from applications.selectors import (
 )
 from applications.snapshots import snapshot_diff
 from applications.validators import id_number_birth_date, id_number_sex
+from applications.views.common import date_text, safe_next
 from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role
 from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
@@ -72,20 +72,9 @@ INSIDER_ROLES = STAFF_ROLES | {CONTACT, CHAIRMAN}
 PAGE_ACTIONS = ("pass", "reject", "forward", "return", "withdraw")
 
 
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
-
-
 def _roles(application, user):
     roles = actor_role(application, user)
     return {roles} if isinstance(roles, str) else set(roles or [])
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return fallback
 
 
 def _conflict_message(application):
@@ -403,7 +392,7 @@ class ActionView(ApplicationMixin, View):
         if action not in ACTIONS:
             raise Http404
         application = self.application
-        back = _safe_next(request, self.detail_url())
+        back = safe_next(request, self.detail_url())
         reason = ""
         if action == "reject":
             form = ReasonForm(request.POST)
@@ -524,7 +513,7 @@ class ReturnView(ApplicationMixin, View):
                 messages.success(
                     request,
                     _("Application %(number)s is returned for correction; the applicant answers by %(date)s.")
-                    % {"number": application.number, "date": _date(correction.deadline)},
+                    % {"number": application.number, "date": date_text(correction.deadline)},
                 )
                 return redirect(self.detail_url())
         return self.render(form, default)

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -41,6 +40,7 @@ from applications.models import (
     Status,
 )
 from applications.selectors import DISTRICT_VISIBLE, application_detail, applications_for_user, with_list_data
+from applications.views.common import add_errors, date_text, safe_next
 from applications.workflow import TransitionConflict, available_actions
 from enterprises.selectors import enterprise_for_chairman, enterprise_for_contact
 from zaozhuang_titles.audit import audit_record, client_ip
@@ -58,10 +58,6 @@ DRAFT_SESSION_KEY = "nomination_draft"
 
 def _messages_of(error):
     return [str(message) for message in error.messages]
-
-
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 # --- Reads of this area (scoped; they build on applications.selectors) ----------------------------
@@ -112,7 +108,7 @@ def _describe(application, user, today):
             application.forward_blocked = _("Start the internal notice (单位内部公示) first.")
         elif application.notice_state in ("running", "upcoming"):
             application.forward_blocked = _("The internal notice runs until %(end)s; forward it after that day.") % {
-                "end": _date(notice.ends_on)
+                "end": date_text(notice.ends_on)
             }
         elif application.open_objections:
             application.forward_blocked = _("An objection raised during the internal notice is not settled yet.")
@@ -141,13 +137,6 @@ def _nominations_for(user):
             entries__application__status__in=DISTRICT_VISIBLE,
         )
     return Nomination.objects.filter(pk__in=Nomination.objects.filter(scope).values("pk"))
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 # --- Enterprise contact (企业经办人) --------------------------------------------------------------
@@ -271,17 +260,11 @@ class InternalNoticeStartView(ContactMixin, FormView):
                 location=form.cleaned_data["location"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
-                for message in _messages_of(error):
-                    form.add_error(None, message)
+            add_errors(form, error)
             return self.form_invalid(form)
         message = _("The internal notice runs from %(start)s to %(end)s (%(days)d working days).") % {
-            "start": _date(notice.starts_on),
-            "end": _date(notice.ends_on),
+            "start": date_text(notice.starts_on),
+            "end": date_text(notice.ends_on),
             "days": notice.working_days,
         }
         messages.success(self.request, message)
@@ -386,7 +369,7 @@ class InternalObjectionRecordView(NoticeMixin, FormView):
                 content=form.cleaned_data["content"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -394,16 +377,6 @@ class InternalObjectionRecordView(NoticeMixin, FormView):
             % {"number": form.cleaned_data["application"].number},
         )
         return redirect("applications:internal_notice", pk=notice.pk)
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in _messages_of(error):
-            form.add_error(None, message)
 
 
 class InternalObjectionResolveView(ContactMixin, FormView):
@@ -441,7 +414,7 @@ class InternalObjectionResolveView(ContactMixin, FormView):
             if getattr(error, "code", None) == "settled":
                 messages.error(self.request, _messages_of(error)[0])
                 return redirect("applications:internal_notice", pk=objection.notice_id)
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The objection is settled."))
         return redirect("applications:internal_notice", pk=objection.notice_id)
@@ -454,7 +427,7 @@ class ApplicationForwardView(ContactMixin, View):
 
     def post(self, request, pk):
         application = application_detail(request.user, pk)
-        back = _safe_next(request, reverse("applications:enterprise_applications"))
+        back = safe_next(request, reverse("applications:enterprise_applications"))
         try:
             services.application_forward(application=application, actor=request.user, ip=client_ip(request))
         except TransitionConflict as conflict:
