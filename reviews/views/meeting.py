@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import file_response
+from applications.views.common import error_messages
 from reviews.models import Ballot, Meeting
 from reviews.selectors_voting import (
     attendance_state,
@@ -43,11 +44,6 @@ from zaozhuang_titles.models import AuditEvent
 
 STAFF_PERMISSION = "reviews.run_meeting_vote"
 EXPERT_PERMISSION = "reviews.cast_ballot"
-
-
-def _error_messages(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class AttendanceForm(forms.Form):
@@ -143,7 +139,7 @@ class MeetingView(StaffMeetingMixin, TemplateView):
                 meeting=self.meeting, actor=request.user, present_expert_ids=form.cleaned_data["present"]
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,
@@ -164,7 +160,7 @@ class VoteOpenView(StaffMeetingMixin, View):
         try:
             vote_open(meeting=self.meeting, actor=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The vote is open. Experts present can now cast their secret ballots."))
         return self.back()
@@ -177,7 +173,7 @@ class VoteCloseView(StaffMeetingMixin, View):
         try:
             vote_close(meeting=self.meeting, actor=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request, _("The vote is closed; the results are recorded and the meeting record is ready.")
@@ -270,7 +266,7 @@ class BallotCastView(ExpertMixin, View):
             try:
                 ballot_cast(case=case, expert=self.expert, choice=form.cleaned_data["choice"])
             except ValidationError as error:
-                _error_messages(request, error)
+                error_messages(request, error)
             else:
                 messages.success(
                     request,

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applications.views.common import add_errors
 from reviews import excel
 from reviews.forms_staff import CasesForm, ExpertImportForm, MeetingForm, SubstituteForm
 from reviews.models import Meeting, PanelMember
@@ -34,14 +35,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _errors(request, error):
     for message in error.messages[:20]:
         messages.error(request, message)
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class StaffMixin(PermissionRequiredMixin):
@@ -91,7 +84,7 @@ class MeetingCreateView(StaffMixin, FormView):
         try:
             meeting = meeting_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Meeting planned. Its draw's seed hash is published below."))
         return redirect("reviews:staff_meeting", pk=meeting.pk)
@@ -153,7 +146,7 @@ class MeetingCasesView(MeetingMixin, FormView):
                 meeting=self.meeting, applications=form.cleaned_data["applications"], actor=self.request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("%(count)d applications added to the agenda.") % {"count": len(cases)})
         return redirect("reviews:staff_meeting", pk=self.meeting.pk)
@@ -174,7 +167,7 @@ class MeetingSubstituteView(MeetingMixin, FormView):
                 member=form.cleaned_data["member"], reason=form.cleaned_data["reason"], actor=self.request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -195,7 +188,7 @@ class ExpertImportView(PermissionRequiredMixin, FormView):
         try:
             raw_rows = excel.parse_workbook(form.cleaned_data["file"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         rows, problems = excel.validate_rows(raw_rows)
         if problems:
