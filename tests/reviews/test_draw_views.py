@@ -141,6 +141,7 @@ def test_meeting_create_page_refuses_an_even_panel_and_a_broken_committee(staff_
         "substitutes": 2,
     }
     assert client.post(reverse("reviews:staff_meeting_create"), data).status_code == 200
+    assert not Meeting.objects.filter(name="第二场评审会").exists()
     data["panel_size"] = 7
     response = client.post(reverse("reviews:staff_meeting_create"), data)
     assert response.status_code == 200
