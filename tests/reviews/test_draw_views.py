@@ -12,6 +12,7 @@ from applications.models import Status
 from reviews.models import Assignment, Case, Expert, Meeting, PanelMember
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
+from tests.reviews.factories import ExpertFactory
 from tests.reviews.test_draw import DrawWorld
 from tests.reviews.test_pool import row, workbook
 from zaozhuang_titles.models import AuditEvent, Role
@@ -238,8 +239,17 @@ def test_admin_committee_page_shows_the_size_rules(staff_client):
     admin = UserFactory(roles=[Role.CITY_STAFF])
     page = staff_client(admin).get(reverse("admin:reviews_committee_change", args=[w.committee.pk])).content.decode()
     assert "人社部令第40号" in page
+    today = timezone.localdate()
+    ExpertFactory(
+        user__real_name="任期已满专家",
+        term_starts=today - datetime.timedelta(days=900),
+        term_ends=today - datetime.timedelta(days=1),
+    )
     changelist = staff_client(admin).get(reverse("admin:reviews_expert_changelist") + "?term=running")
     assert changelist.status_code == 200
+    listed = changelist.content.decode()
+    assert str(w.experts[1]) in listed
+    assert "任期已满专家" not in listed
 
 
 def test_admin_pages_of_the_pool_and_the_draw_render(staff_client):
