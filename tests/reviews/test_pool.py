@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from reviews import excel
-from reviews.models import Committee, Expert, Specialty
+from reviews.models import Committee, Expert, Specialty, term_limit
 from reviews.selectors_pool import committee_problems, size_problems
 from reviews.services.pool import expert_create, expert_update, experts_import
 from tests.enterprises.factories import EnterpriseFactory
@@ -258,3 +258,8 @@ def test_export_round_trips_through_the_import(city):
     rows, problems = excel.validate_rows(excel.parse_workbook(io.BytesIO(data)))
     assert problems == []
     assert rows[0]["exists"] is True
+
+
+def test_term_limit_is_three_years_on_and_28_february_from_a_leap_day():
+    assert term_limit(datetime.date(2024, 1, 1)) == datetime.date(2027, 1, 1)
+    assert term_limit(datetime.date(2024, 2, 29)) == datetime.date(2027, 2, 28)
