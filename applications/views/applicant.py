@@ -508,8 +508,12 @@ class ApplicationStartView(ApplicantMixin, View):
             },
         )
 
+    @cached_property
+    def profile(self):
+        return ApplicantProfile.objects.filter(user=self.request.user).select_related("enterprise").first()
+
     def _needs_employer(self):
-        profile = ApplicantProfile.objects.filter(user=self.request.user).select_related("enterprise").first()
+        profile = self.profile
         return profile is None or profile.enterprise is None or profile.enterprise.status != Enterprise.Status.ACTIVE
 
     def get(self, request, batch_pk):
@@ -517,7 +521,7 @@ class ApplicationStartView(ApplicantMixin, View):
         if existing is not None:
             messages.info(request, _("You already have an application in this batch."))
             return redirect("applications:my_application", existing.pk)
-        profile = ApplicantProfile.objects.filter(user=request.user).first()
+        profile = self.profile
         form = ApplicationForm(initial={"specialty": profile.specialty if profile else ""})
         return self.render(form, needs_employer=self._needs_employer())
 
