@@ -20,7 +20,6 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-import applications.rules_filing  # noqa: F401 - registers the permissions used below
 from applications import selectors_filing as selectors
 from applications import services_filing as services
 from applications.certificates import verification_url

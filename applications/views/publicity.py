@@ -9,7 +9,6 @@ close one by hand, and settle objections (investigate, dismiss or uphold with a 
 Writes go through ``applications.services_publicity``; reads through ``applications.selectors_publicity``.
 """
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,13 +30,10 @@ from applications.models import Status
 from applications.workflow import TransitionConflict
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent
-from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.workdays import PeriodEnd, years_without_schedule
 
-#: City staff publish results and settle objections.
+#: City staff publish results and settle objections (registered in ``applications.rules``).
 MANAGE = "applications.manage_publicity"
-if not rules.perm_exists(MANAGE):
-    rules.add_perm(MANAGE, is_city_admin)
 
 PAGE_SIZE = 50
 STATE_LABELS = {
@@ -50,6 +46,15 @@ STATE_LABELS = {
 
 def _date(value):
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def _add_errors(form, error):
+    """A service's ValidationError on the form: on its field when the form has one, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def provisional_notice(publicity):
@@ -140,11 +145,7 @@ class PublicityNoticeView(View):
                     ip=client_ip(request),
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 return redirect("applications:publicity_objection_received", reference=objection.reference)
         return self.render(form)
@@ -269,11 +270,7 @@ class PublishView(StaffMixin, View):
                 messages.error(request, " ".join(conflict.messages))
                 return redirect("applications:publicity_staff")
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request,
