@@ -32,7 +32,8 @@ from applications.models import Level, Objection, Publicity, PublicityEntry, Ser
 from applications.notices import publicity_end_notices
 from applications.selectors_publicity import OPEN_STATUSES, accepts_objections, passed_applications
 from applications.workflow import application_transition
-from zaozhuang_titles.models import Role, mobile_validator
+from zaozhuang_titles.models import mobile_validator
+from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.workdays import add_working_days, period_end
 
 logger = logging.getLogger(__name__)
@@ -116,9 +117,7 @@ def next_working_day(today=None):
 
 
 def _require_city(actor):
-    if actor is None or not (
-        actor.has_role(Role.CITY_STAFF) or actor.has_role(Role.ADMINISTRATOR) or actor.is_superuser
-    ):
+    if actor is None or not is_city_admin(actor):
         raise PermissionDenied(_("Only city staff publish results and handle objections."))
 
 

@@ -23,7 +23,7 @@ def close_due_publicities():
     """Beat: queue the closing of every publicity period that has ended (one task per publicity)."""
     from applications.selectors_publicity import publicities_due
 
-    publicity_ids = [getattr(item, "pk", item) for item in publicities_due(timezone.localdate())]
+    publicity_ids = list(publicities_due(timezone.localdate()).values_list("pk", flat=True))
     for publicity_id in publicity_ids:
         close_publicity.delay(publicity_id=publicity_id)
     if publicity_ids:
