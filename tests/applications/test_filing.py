@@ -240,6 +240,8 @@ def test_filing_record_number_only_by_city_staff(django_capture_on_commit_callba
 
     with pytest.raises(PermissionDenied):
         filing_record_number(filing=filing, actor=applicant, number="X", filed_on=timezone.localdate())
+    filing.refresh_from_db()
+    assert (filing.number, filing.filed_on) == ("", None)
 
 
 # --- The writer -------------------------------------------------------------------------------------

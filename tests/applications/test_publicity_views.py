@@ -225,8 +225,12 @@ def test_staff_publish_with_a_past_first_day_shows_the_error(client_for):
 def test_a_batch_without_passed_applications_cannot_be_opened_for_publishing(client_for):
     world = World()
     world.accepted()
-    response = client_for(world.city).get(reverse("applications:publicity_publish", args=[world.batch.pk]))
+    url = reverse("applications:publicity_publish", args=[world.batch.pk])
+    response = client_for(world.city).get(url)
     assert response.status_code == 404
+    posted = client_for(world.city).post(url, {"title": "公示", "starts_on": "2026-12-01", "how_to_object": "x"})
+    assert posted.status_code == 404
+    assert Publicity.objects.count() == 0
 
 
 def test_staff_close_by_hand_with_confirmation_then_twice_refused(client_for):
