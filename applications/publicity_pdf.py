@@ -1,15 +1,12 @@
 """The PDF of a publicity notice (评审结果公示): the same title, list, period and way to object as the
 public page, in Chinese with the embedded CJK font (``zaozhuang_titles.pdf``)."""
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 
 from zaozhuang_titles import pdf
-
-
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
+from zaozhuang_titles.formats import date_text
 
 
 def publicity_pdf(publicity, *, invariant=False):
@@ -21,8 +18,8 @@ def publicity_pdf(publicity, *, invariant=False):
             "committee": publicity.committee_name,
             "batch": publicity.batch.name,
             "count": len(entries),
-            "start": _date(publicity.starts_on),
-            "end": _date(publicity.ends_on),
+            "start": date_text(publicity.starts_on),
+            "end": date_text(publicity.ends_on),
             "days": publicity.working_days,
         }
         flowables = [
@@ -61,7 +58,7 @@ def publicity_pdf(publicity, *, invariant=False):
             pdf.paragraph(_("How to object"), s["Heading"]),
             pdf.paragraph(publicity.how_to_object),
             pdf.paragraph(
-                _("Published on %(date)s") % {"date": _date(timezone.localdate(publicity.published_at))}, s["Small"]
+                _("Published on %(date)s") % {"date": date_text(timezone.localdate(publicity.published_at))}, s["Small"]
             ),
         ]
         return pdf.build(flowables, title=publicity.title, author=publicity.committee_name, invariant=invariant)

@@ -34,16 +34,13 @@ from applications.models import (
     WorkRecord,
 )
 from applications.workflow import EDITABLE, application_transition
+from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import Role
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
 PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord, TrainingRecord)
 #: Statuses in which the profile is part of an application under audit and must not change.
 _LOCKING = [s for s in Status.values if s not in (*EDITABLE, Status.REJECTED, Status.WITHDRAWN, Status.NOT_PASSED)]
-
-
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _require_applicant(user):
@@ -430,7 +427,7 @@ def internal_objection_record(*, notice, application, actor, raised_on, raised_b
         raise ValidationError(
             {
                 "raised_on": _("An objection to this notice is raised between %(start)s and %(end)s.")
-                % {"start": _date(notice.starts_on), "end": _date(notice.ends_on)}
+                % {"start": date_text(notice.starts_on), "end": date_text(notice.ends_on)}
             }
         )
     objection = InternalObjection(
@@ -496,7 +493,7 @@ def _forward_check(application):
     if not notice.has_ended():
         raise ValidationError(
             _("The internal notice runs until %(end)s; the application can be forwarded after that day.")
-            % {"end": _date(notice.ends_on)},
+            % {"end": date_text(notice.ends_on)},
             code="notice_running",
         )
     if application.internal_objections.filter(resolved_at__isnull=True).exists():
@@ -555,7 +552,7 @@ def application_return(*, application, actor, reason, items, deadline=None, ip=N
     elif deadline <= today:
         raise ValidationError({"deadline": _("The deadline must be after today.")})
     returned_from = application.status
-    note = _("Please correct it by %(date)s.") % {"date": _date(deadline)}
+    note = _("Please correct it by %(date)s.") % {"date": date_text(deadline)}
     log = application_transition(
         application=application, action="return", actor=actor, reason=reason, ip=ip, notice_note=note
     )

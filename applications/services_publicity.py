@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.evidence import inspect_upload, store_upload
@@ -32,6 +32,7 @@ from applications.models import Level, Objection, Publicity, PublicityEntry, Ser
 from applications.notices import publicity_end_notices
 from applications.selectors_publicity import OPEN_STATUSES, accepts_objections, passed_applications
 from applications.workflow import application_transition
+from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import mobile_validator
 from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.workdays import add_working_days, period_end
@@ -47,10 +48,6 @@ TITLE_NAMES = {
 _REFERENCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 DEFAULT_MIN_INTERVAL_SECONDS = 60
 DEFAULT_SETTLE_WORKING_DAYS = 10
-
-
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 def min_interval_seconds():
@@ -190,8 +187,8 @@ def publicity_publish(*, batch, actor, title, starts_on, how_to_object, committe
         PublicityEntry.objects.bulk_create(entries)
         with translation.override("zh-hans"):  # notices are written in Chinese
             note = _("Publicity from %(start)s to %(end)s (%(days)s working days): “%(title)s”.") % {
-                "start": _date(publicity.starts_on),
-                "end": _date(publicity.ends_on),
+                "start": date_text(publicity.starts_on),
+                "end": date_text(publicity.ends_on),
                 "days": publicity.working_days,
                 "title": publicity.title,
             }
@@ -272,7 +269,7 @@ def objection_submit(*, entry, name, mobile, relation, facts, evidence=None, ip=
     if not accepts_objections(publicity, timezone.localdate(now)):
         raise ValidationError(
             _("Objections to this notice are received from %(start)s to %(end)s only.")
-            % {"start": _date(publicity.starts_on), "end": _date(publicity.ends_on)},
+            % {"start": date_text(publicity.starts_on), "end": date_text(publicity.ends_on)},
             code="outside_period",
         )
     last = _last_from(ip, now)
@@ -437,7 +434,7 @@ def publicity_close(*, publicity, actor=None, now=None):
     elif timezone.localdate(now) <= publicity.ends_on:
         raise ValidationError(
             _("The publicity period runs until %(end)s; it closes by itself after that day.")
-            % {"end": _date(publicity.ends_on)},
+            % {"end": date_text(publicity.ends_on)},
             code="not_due",
         )
     with transaction.atomic():
@@ -448,7 +445,7 @@ def publicity_close(*, publicity, actor=None, now=None):
             closed_at = Publicity.objects.filter(pk=publicity.pk).values_list("closed_at", flat=True).first()
             raise ValidationError(
                 _("“%(title)s” was already closed on %(date)s; nothing was changed.")
-                % {"title": publicity.title, "date": _date(timezone.localdate(closed_at)) if closed_at else "—"},
+                % {"title": publicity.title, "date": date_text(timezone.localdate(closed_at)) if closed_at else "—"},
                 code="already_closed",
             )
         publicity.closed_at, publicity.closed_by = now, actor

@@ -56,21 +56,12 @@ from enterprises.services import (
 )
 from enterprises.validators import credit_code_warnings
 from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.forms import add_errors
 from zaozhuang_titles.models import AuditEvent, Division
 from zaozhuang_titles.rules import is_city_admin
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "enterprises_import_rows"
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class ContactHomeView(PermissionRequiredMixin, TemplateView):
@@ -129,7 +120,7 @@ class EnterpriseRegisterView(PermissionRequiredMixin, FormView):
                 status=409,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -300,7 +291,7 @@ class AssignCommissionerView(PermissionRequiredMixin, EnterpriseObjectMixin, For
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The service commissioner is saved."))
         return redirect("enterprises:detail", pk=self.get_enterprise().pk)
@@ -337,7 +328,7 @@ class ServiceLogCreateView(PermissionRequiredMixin, ServedEnterpriseMixin, FormV
         try:
             service_log_record(enterprise=enterprise, commissioner=enterprise.commissioner, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The service log entry is saved."))
         return redirect("enterprises:detail", pk=enterprise.pk)
@@ -374,7 +365,7 @@ class ServiceLogSolveView(PermissionRequiredMixin, FormView):
         try:
             service_log_solve(entry=entry, commissioner=entry.enterprise.commissioner, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The problem is marked solved."))
         return redirect("enterprises:detail", pk=entry.enterprise_id)
@@ -411,7 +402,7 @@ class ImportView(PermissionRequiredMixin, FormView):
         try:
             raw_rows = excel.parse_workbook(form.cleaned_data["file"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return self.form_invalid(form)
         rows, problems, warnings = excel.validate_rows(raw_rows)
         if problems:

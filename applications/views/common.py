@@ -2,29 +2,16 @@
 ``ValidationError`` put on a form or into messages, a date as the UI writes it, and a safe ``next``."""
 
 from django.contrib import messages
-from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 
-
-def add_errors(form, error):
-    """Put a service's ValidationError on the form: on the field it names, else on the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from zaozhuang_titles.formats import date_text  # noqa: F401 - the views import it from here
+from zaozhuang_titles.forms import add_errors  # noqa: F401 - the views import it from here
 
 
 def error_messages(request, error):
     """Each message of a service's ValidationError as an error message of the page."""
     for message in error.messages:
         messages.error(request, message)
-
-
-def date_text(value):
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 def safe_next(request, default):

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,6 +29,7 @@ from applications.forms_publicity import CloseForm, DecideForm, ObjectionForm, P
 from applications.models import Status
 from applications.workflow import TransitionConflict
 from zaozhuang_titles.audit import audit_record, client_ip
+from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.workdays import PeriodEnd, years_without_schedule
 
@@ -42,10 +43,6 @@ STATE_LABELS = {
     selectors.ENDED: gettext_lazy("Period over, being closed"),
     selectors.CLOSED: gettext_lazy("Closed"),
 }
-
-
-def _date(value):
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _add_errors(form, error):
@@ -128,7 +125,7 @@ class PublicityNoticeView(View):
             messages.error(
                 request,
                 _("Objections to this notice are received from %(start)s to %(end)s only.")
-                % {"start": _date(publicity.starts_on), "end": _date(publicity.ends_on)},
+                % {"start": date_text(publicity.starts_on), "end": date_text(publicity.ends_on)},
             )
             return self.render(None)
         form = ObjectionForm(request.POST, request.FILES, publicity=publicity)
@@ -277,8 +274,8 @@ class PublishView(StaffMixin, View):
                     _("“%(title)s” is published, from %(start)s to %(end)s.")
                     % {
                         "title": publicity.title,
-                        "start": _date(publicity.starts_on),
-                        "end": _date(publicity.ends_on),
+                        "start": date_text(publicity.starts_on),
+                        "end": date_text(publicity.ends_on),
                     },
                 )
                 return redirect("applications:publicity_staff_detail", pk=publicity.pk)
