@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications.models import Status
 from applications.workflow import application_transition
 from results.models import Objection, Publicity, PublicityEntry
-from results.selectors import committee_name, granted_title
+from results.selectors import committee_name
 from results.selectors.publicity import publicities_due
 from results.services import publicity as services
 from tests.applications.factories import World
@@ -149,13 +149,6 @@ def test_publish_by_someone_other_than_city_staff_is_refused():
             batch=world.batch, actor=world.district, title="", starts_on=timezone.localdate(), how_to_object=""
         )
     assert Publicity.objects.count() == 0
-
-
-def test_title_granted_follows_the_batch_level():
-    world = World()
-    for level, title in [("intermediate", "工程师"), ("deputy_senior", "高级工程师"), ("senior", "正高级工程师")]:
-        world.batch.level = level
-        assert granted_title(world.batch) == title
 
 
 # --- The period on the working-day calendar ---------------------------------------------------------
