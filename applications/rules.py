@@ -2,8 +2,8 @@
 
 Page-level permissions by role live here; which application a user may see is decided by
 ``applications.selectors.applications_for_user`` (404 outside it), and which move a user may make on
-one application by ``applications.workflow.actor_role`` and the table of moves. Which certificate a user
-may open is decided by ``applications.selectors_filing.certificates_for_user`` (404 outside it)."""
+one application by ``applications.workflow.actor_role`` and the table of moves. (Publicity, filing and
+certificates are ``results.rules``.)"""
 
 import rules
 
@@ -32,12 +32,6 @@ rules.add_perm(
     "applications.open_application",
     is_applicant | is_enterprise_contact | is_chairman | is_hr_staff,
 )
-#: City staff publish results (评审结果公示) and settle objections.
-rules.add_perm("applications.manage_publicity", is_city_admin)
-#: Filing, certificates, revocation: city staff (the 备案表 holds whole ID numbers).
-rules.add_perm("applications.run_filing", is_city_admin)
-#: A certificate's page and PDF: its holder and city staff.
-rules.add_perm("applications.open_certificate", is_applicant | is_city_admin)
 
 # Django admin, for city staff: batches are kept there; the rest is read-only evidence of the work.
 for model in (
@@ -47,10 +41,6 @@ for model in (
     "evidence",
     "internalnotice",
     "internalobjection",
-    "publicity",
-    "objection",
-    "filing",
-    "certificate",
     "nomination",
     "nominationentry",
     "transition",
