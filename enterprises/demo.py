@@ -135,7 +135,7 @@ def _commissioners(divisions, stdout):
 
 
 @transaction.atomic
-def seed(stdout=None):
+def seed(*, stdout=None):
     if Enterprise.objects.filter(name=DEMO_ENTERPRISE_NAME).exists():
         if stdout is not None:
             stdout.write("Enterprises: demo registry already there.")

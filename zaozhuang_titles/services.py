@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.validators import normalize_id_number
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import ADMIN_SITE_ROLES, SELF_REGISTERED_ROLES, AuditEvent, Role, RoleAssignment, User
+from zaozhuang_titles.validators import normalize_id_number
 
 
 @transaction.atomic
