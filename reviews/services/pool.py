@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code
-from reviews.models import Expert, ExpertRelation, Specialty
+from reviews.models import Expert, Specialty
 from zaozhuang_titles.models import Role, RoleAssignment, User
 from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.services import role_grant
@@ -133,17 +133,6 @@ def expert_update(*, expert, actor, specialties=None, **fields):
             raise ValidationError({"specialties": _("An expert covers at least one specialty.")})
         expert.specialties.set(specialties)
     return expert
-
-
-@transaction.atomic
-def expert_relation_declare(*, expert, actor, reason, applicant=None, enterprise=None):
-    """Record a relation the expert declared in advance (an applicant or an enterprise to avoid)."""
-    if actor is not None and not (is_city_admin(actor) or actor.pk == expert.user_id):
-        raise PermissionDenied(_("Only city HR staff or the expert itself declare its relations."))
-    relation = ExpertRelation(expert=expert, applicant=applicant, enterprise=enterprise, reason=reason.strip())
-    relation.full_clean()
-    relation.save()
-    return relation
 
 
 @transaction.atomic
