@@ -4,6 +4,7 @@ text messages of the development SMS backend and the background tasks that faile
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
+from zaozhuang_titles.failed_tasks import failed_task_retry
 from zaozhuang_titles.models import (
     AuditEvent,
     CalendarDay,
@@ -22,6 +24,7 @@ from zaozhuang_titles.models import (
     Town,
     User,
 )
+from zaozhuang_titles.notices import notice_email_retry
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -199,15 +202,13 @@ class NoticeAdmin(PortalModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the email again"), permissions=["view"])
-    def retry_email(self, request, queryset):
-        from zaozhuang_titles.notices import _queue_delivery
+    def has_retry_email_permission(self, request):
+        return request.user.has_perm("zaozhuang_titles.retry_notice_email")
 
-        notices = list(queryset.filter(email__in=[Notice.Email.FAILED, Notice.Email.PENDING]))
-        queryset.filter(pk__in=[n.pk for n in notices]).update(email=Notice.Email.PENDING, email_attempts=0)
-        for notice in notices:
-            _queue_delivery(notice.pk)
-        messages.success(request, gettext("%(count)d emails queued again.") % {"count": len(notices)})
+    @admin.action(description=_("Send the email again"), permissions=["retry_email"])
+    def retry_email(self, request, queryset):
+        queued = notice_email_retry(notices=queryset, actor=request.user)
+        messages.success(request, gettext("%(count)d emails queued again.") % {"count": queued})
 
 
 @admin.register(FailedTask)
@@ -238,10 +239,6 @@ class FailedTaskAdmin(PortalModelAdmin):
 
     @admin.action(description=_("Queue the selected tasks again"), permissions=["change"])
     def retry(self, request, queryset):
-        from django.core.exceptions import ValidationError
-
-        from zaozhuang_titles.failed_tasks import failed_task_retry
-
         queued = 0
         for failed_task in queryset.order_by("failed_at", "id"):
             try:

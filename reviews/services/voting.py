@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from applications.workflow import application_transition
 from reviews.models import Assignment, Attendance, Ballot, Case, Meeting, VoteCast
-from reviews.selectors_voting import attendance_state, case_tallies, seat_holders
+from reviews.selectors.voting import attendance_state, case_tallies, seat_holders
 from reviews.voting import outcome_text, rule_text
 from zaozhuang_titles.rules import is_city_admin
 

@@ -7,7 +7,7 @@ from applications import demo as applications_demo
 from enterprises import demo as enterprises_demo
 from reviews import demo
 from reviews.models import Assignment, Committee, Criterion, DrawExclusion, Expert, Meeting, PanelMember, ReviewSettings
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
 from reviews.services.draw import draw_verify
 from zaozhuang_titles import demo as foundation_demo
 from zaozhuang_titles.models import User
