@@ -25,6 +25,7 @@ from zaozhuang_titles.models import (
     User,
 )
 from zaozhuang_titles.notices import notice_email_retry
+from zaozhuang_titles.services import role_assignment_change, role_grant, role_grant_allowed
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -35,6 +36,9 @@ class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
 
 
 class RoleAssignmentInline(ObjectPermissionsTabularInline):
+    """The user's roles; ``UserAdmin.save_formset`` writes them through ``role_grant`` and
+    ``role_assignment_change``, and the form refuses what those would."""
+
     model = RoleAssignment
     fk_name = "user"
     extra = 0
@@ -44,6 +48,21 @@ class RoleAssignmentInline(ObjectPermissionsTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("zaozhuang_titles.grant_admin_roles")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = request.user
+
+        class RoleAssignmentForm(formset.form):
+            def clean(self):
+                cleaned_data = super().clean()
+                role = cleaned_data.get("role")
+                if role and "role" in self.changed_data and not role_grant_allowed(role=role, granted_by=actor):
+                    self.add_error("role", gettext("Only administrators can grant this role."))
+                return cleaned_data
+
+        formset.form = RoleAssignmentForm
+        return formset
 
 
 @admin.register(User)
@@ -75,6 +94,30 @@ class UserAdmin(ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            assignment.delete()  # administrators only (the inline's has_delete_permission)
+        for assignment, _fields in formset.changed_objects:
+            role_assignment_change(
+                assignment=assignment,
+                role=assignment.role,
+                division=assignment.division,
+                actor=request.user,
+                request=request,
+            )
+        for assignment in formset.new_objects:
+            role_grant(
+                user=form.instance,
+                role=assignment.role,
+                division=assignment.division,
+                granted_by=request.user,
+                request=request,
+            )
 
     @admin.display(description=_("mobile number"))
     def masked_mobile(self, obj):
