@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from enterprises.excel import validate_rows
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceLog
 from enterprises.validators import credit_code_warnings, normalize_credit_code
 from zaozhuang_titles.models import Role
@@ -227,8 +228,6 @@ def enterprises_import(*, raw_rows, actor):
     The rows are validated again here (another import may have registered a code since the preview);
     any problem raises ValidationError with every ``(row, message)`` and nothing is written. Imported
     enterprises are active at once: the list comes from the industry department through city staff."""
-    from enterprises.excel import validate_rows
-
     if not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff import enterprises."))
     rows, problems, _warnings = validate_rows(raw_rows)

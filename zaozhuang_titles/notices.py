@@ -51,7 +51,7 @@ def notice_create(*, recipient, key, subject, body, url="", email=True):
 
 
 def _queue_delivery(notice_id):
-    from zaozhuang_titles.tasks import deliver_notice
+    from zaozhuang_titles.tasks import deliver_notice  # deferred: import cycle, the tasks import this module
 
     try:
         deliver_notice.delay(notice_id=notice_id)

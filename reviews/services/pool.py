@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code
+from reviews.excel import validate_rows
 from reviews.models import Expert, Specialty
 from zaozhuang_titles.models import Role, RoleAssignment, User
 from zaozhuang_titles.rules import is_city_admin
@@ -143,8 +144,6 @@ def experts_import(*, raw_rows, actor):
     ValidationError listing every ``Row n: message`` and nothing is written. A row whose mobile number
     belongs to an expert of the pool updates that expert (a new term, other specialties); a row whose
     number belongs to another account links it. Unknown specialties are created."""
-    from reviews.excel import validate_rows
-
     if actor is None or not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff import experts."))
     rows, problems = validate_rows(raw_rows)
