@@ -19,7 +19,7 @@ def test_demo_modules_are_the_project_apps_in_installed_apps_order():
 
 
 @pytest.mark.django_db
-def test_seed_demo_command_seeds_every_app_once_and_says_so(settings, tmp_path):
+def test_seed_demo_command_seeds_every_app_and_says_so(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     out = StringIO()
 
