@@ -18,7 +18,6 @@ from applications.models import (
     NominationEntry,
     Status,
     Submission,
-    Transition,
 )
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.rules import is_city_admin
@@ -245,7 +244,3 @@ def patent_claimed_elsewhere(application):
     for number, other in rows:
         found.setdefault(number, []).append(other)
     return found
-
-
-def transitions_for_admin():
-    return Transition.objects.select_related("application", "actor")

@@ -23,10 +23,9 @@ from reviews.models import (
     ReviewSettings,
     Specialty,
 )
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
+from reviews.services.pool import EXPERT_FIELDS, expert_create, expert_update
 from zaozhuang_titles.admin import PortalModelAdmin
-from zaozhuang_titles.models import Role, RoleAssignment
-from zaozhuang_titles.services import role_grant
 
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
@@ -90,11 +89,24 @@ class ExpertAdmin(PortalHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("specialties")
 
+    def get_readonly_fields(self, request, obj=None):
+        # An expert's scores, votes and assignments are its account's: the account is fixed once added.
+        return [*super().get_readonly_fields(request, obj), "user"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The account of an expert added here gets the expert role, as through the import.
-        if not RoleAssignment.objects.filter(user=obj.user, role=Role.EXPERT).exists():
-            role_grant(user=obj.user, role=Role.EXPERT, granted_by=request.user, request=request)
+        """Adds and changes go through the pool's services, as the staff pages and the import do: the
+        account gets the expert role, the employer is linked to the registry by its credit code."""
+        fields = {name: form.cleaned_data[name] for name in EXPERT_FIELDS if name in form.cleaned_data}
+        specialties = list(form.cleaned_data["specialties"])
+        if change:
+            expert_update(expert=obj, actor=request.user, specialties=specialties, **fields)
+            return
+        expert = expert_create(actor=request.user, user=form.cleaned_data["user"], specialties=specialties, **fields)
+        # The admin goes on with the form's instance (its inline relations, the redirect): make it the
+        # expert the service saved.
+        obj.pk = expert.pk
+        obj._state.adding = False
+        obj._state.db = expert._state.db
 
     @admin.display(description=_("specialties"))
     def specialty_list(self, obj):

@@ -26,7 +26,7 @@ from applications.models import Status
 from applications.workflow import application_transition
 from reviews.models import Assignment, Case, Committee, DrawExclusion, Meeting, PanelMember
 from reviews.recusal import conflict_map
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
 from zaozhuang_titles.rules import is_city_admin
 
 #: Meetings whose agenda may still change.

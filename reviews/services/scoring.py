@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Criterion, Meeting, ReviewSettings, Score
+from zaozhuang_titles.models import Notice
+from zaozhuang_titles.notices import notice_create
 
 #: Once a meeting of the batch reaches one of these, its rubric is fixed.
 RUBRIC_LOCKED_STATUSES = [Meeting.Status.SCORING, Meeting.Status.VOTING, Meeting.Status.CLOSED]
@@ -166,9 +168,6 @@ def scoring_reminders_send(*, now=None):
     """Remind each expert of every assignment it has not submitted when its meeting's scoring deadline
     is within the batch's ``reminder_days``: an in-site notice and an email, once per assignment and
     deadline (the notice key; a moved deadline is reminded again). Returns how many were new."""
-    from zaozhuang_titles.models import Notice
-    from zaozhuang_titles.notices import notice_create
-
     now = now or timezone.now()
     longest = max(
         [

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from applications.workflow import application_transition
 from reviews.models import Assignment, Attendance, Ballot, Case, Meeting, VoteCast
-from reviews.selectors_voting import attendance_state, case_tallies, seat_holders
+from reviews.record import meeting_record_pdf
+from reviews.selectors.voting import attendance_state, case_tallies, seat_holders
 from reviews.voting import outcome_text, rule_text
 from zaozhuang_titles.rules import is_city_admin
 
@@ -169,8 +170,6 @@ def vote_close(*, meeting, actor):
     """Close the vote: count each case, record its result on the case and on the application (通过 or
     未通过, through the applications' transition function with the counts as the reason), close the
     meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing."""
-    from reviews.record import meeting_record_pdf
-
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)

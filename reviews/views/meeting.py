@@ -5,7 +5,7 @@ the quorum, the buttons that open and close the vote, the results once closed, a
 PDF. Experts: the meetings they sit on, and a meeting's ballot page listing the applications they may
 vote on (present, not recused) with 同意/不同意/弃权, "voted" afterwards and no count before the close.
 
-Every meeting and case is loaded through ``reviews.selectors_voting`` (404 outside the reader's scope);
+Every meeting and case is loaded through ``reviews.selectors.voting`` (404 outside the reader's scope);
 every write goes through ``reviews.services.voting``; domain errors come back as messages.
 """
 
@@ -25,7 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from applications.evidence import file_response
 from applications.views.common import error_messages
 from reviews.models import Ballot, Meeting
-from reviews.selectors_voting import (
+from reviews.selectors.voting import (
     attendance_state,
     ballot_cases_for_expert,
     case_for_ballot,

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from reviews import aggregation
-from reviews.selectors_scoring import meeting_for_staff, meeting_ranking
+from reviews.selectors.scoring import meeting_for_staff, meeting_ranking
 
 
 class MeetingRankingView(PermissionRequiredMixin, TemplateView):

@@ -15,7 +15,7 @@ from applications.views.common import add_errors
 from reviews import excel
 from reviews.forms_staff import CasesForm, ExpertImportForm, MeetingForm, SubstituteForm
 from reviews.models import Meeting, PanelMember
-from reviews.selectors_pool import (
+from reviews.selectors.pool import (
     applications_offered,
     committee_for_batch,
     committee_problems,

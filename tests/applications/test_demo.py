@@ -25,7 +25,7 @@ def test_demo_seed_covers_every_audit_state_and_is_idempotent(settings, tmp_path
     demo.seed()
     assert {model: model.objects.count() for model in counts} == counts
 
-    applications = Application.objects.filter(batch__name=foundation_demo.FIRST_BATCH_NAME)
+    applications = Application.objects.filter(batch__name=demo.FIRST_BATCH_NAME)
     assert 95 <= applications.count() <= 110
     statuses = set(applications.values_list("status", flat=True))
     assert len(statuses) >= 8

@@ -11,7 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from applications.models import Evidence
+from applications.models import Achievement, Evidence
 from reviews import aggregation
 from reviews.models import Assignment, Case, Criterion, Expert, Meeting, Score
 
@@ -117,8 +117,6 @@ def scoring_sheet(assignment):
 def application_materials(application):
     """The achievements, each with its live ``files``, and the files of the application as a whole.
     Two queries."""
-    from applications.models import Achievement
-
     files = defaultdict(list)
     for evidence in Evidence.objects.filter(application=application, removed_at__isnull=True).order_by("id"):
         files[evidence.achievement_id].append(evidence)
