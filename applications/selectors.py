@@ -23,13 +23,6 @@ from applications.models import (
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.rules import is_city_admin
 
-#: What district staff see: from their audit on.
-DISTRICT_VISIBLE = [
-    s for s in Status.values if s not in (Status.DRAFT, Status.ENTERPRISE_REVIEW, Status.NOMINATED, Status.WITHDRAWN)
-]
-#: What the enterprise and the city see: everything once submitted.
-SUBMITTED = [s for s in Status.values if s != Status.DRAFT]
-
 
 def batches_accepting(*, now=None):
     """Batches open for applications right now, the soonest to close first."""
@@ -59,20 +52,20 @@ def applications_for_user(user):
     if not user or not user.is_authenticated or not user.is_active:
         return Application.objects.none()
     if is_city_admin(user):
-        return Application.objects.filter(status__in=SUBMITTED)
+        return Application.objects.filter(status__in=Status.SUBMITTED)
     scope = Q(pk__in=[])
     if user.has_role(Role.APPLICANT):
         scope |= Q(applicant=user)
     if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
-        scope |= Q(enterprise__division_id=user.district.pk, status__in=DISTRICT_VISIBLE)
+        scope |= Q(enterprise__division_id=user.district.pk, status__in=Status.DISTRICT_VISIBLE)
     if user.has_role(Role.ENTERPRISE_CONTACT):
         from enterprises.selectors import enterprise_for_contact
 
         enterprise = enterprise_for_contact(user)
         if enterprise is not None:
-            scope |= Q(enterprise=enterprise, status__in=SUBMITTED)
+            scope |= Q(enterprise=enterprise, status__in=Status.SUBMITTED)
     if user.has_role(Role.CHAIRMAN):
-        scope |= Q(enterprise__chairman=user, status__in=SUBMITTED)
+        scope |= Q(enterprise__chairman=user, status__in=Status.SUBMITTED)
     return Application.objects.filter(scope)
 
 
@@ -219,7 +212,7 @@ def duplicate_patents(queryset):
     )
     rows = (
         Achievement.objects.filter(patent_number__in=claimed_here)
-        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .filter(application__status__in=Status.CLAIMING)
         .values_list("patent_number", "application__number")
     )
     claims = {}
@@ -238,7 +231,7 @@ def patent_claimed_elsewhere(application):
     rows = (
         Achievement.objects.filter(patent_number__in=numbers)
         .exclude(application=application)
-        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .filter(application__status__in=Status.CLAIMING)
         .values_list("patent_number", "application__number")
     )
     found = {}

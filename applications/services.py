@@ -33,14 +33,12 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
-from applications.workflow import EDITABLE, application_transition
+from applications.workflow import application_transition
 from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import Role
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
 PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord, TrainingRecord)
-#: Statuses in which the profile is part of an application under audit and must not change.
-_LOCKING = [s for s in Status.values if s not in (*EDITABLE, Status.REJECTED, Status.WITHDRAWN, Status.NOT_PASSED)]
 
 
 def _require_applicant(user):
@@ -59,7 +57,9 @@ def profile_get_or_create(*, user):
 
 def profile_lock_reason(*, user):
     """Why the profile cannot change now ("" when it can): an application of it is under audit."""
-    locked = Application.objects.filter(applicant=user, status__in=_LOCKING).select_related("batch").first()
+    locked = (
+        Application.objects.filter(applicant=user, status__in=Status.PROFILE_LOCKING).select_related("batch").first()
+    )
     if locked is None:
         return ""
     return _(
@@ -75,7 +75,7 @@ def _check_profile_editable(user):
 
 
 def _touch_open_applications(user, reason):
-    for application in Application.objects.filter(applicant=user, status__in=EDITABLE):
+    for application in Application.objects.filter(applicant=user, status__in=Status.EDITABLE):
         application_touch(application=application, reason=reason)
 
 
@@ -159,7 +159,7 @@ def _check_batch_accepting(batch, now=None):
 def _check_editable(application, actor):
     if application.applicant_id != actor.pk:
         raise PermissionDenied(_("Only the applicant changes its application."))
-    if application.status not in EDITABLE:
+    if not application.is_editable:
         raise ValidationError(
             _("The application is “%(status)s” and cannot be changed now.")
             % {"status": application.get_status_display()},
@@ -392,7 +392,7 @@ def internal_notice_start(*, enterprise, batch, applications, actor, starts_on, 
     for application in applications:
         if application.enterprise_id != enterprise.pk or application.batch_id != batch.pk:
             raise PermissionDenied
-        if application.status not in (Status.ENTERPRISE_REVIEW, Status.NOMINATED):
+        if not application.is_under_enterprise:
             raise ValidationError(
                 _("Application %(number)s is “%(status)s”; only applications under enterprise review are made known.")
                 % {"number": application.number, "status": application.get_status_display()}
@@ -585,7 +585,7 @@ def nomination_candidates(*, enterprise, batch):
         Application.objects.filter(
             enterprise=enterprise,
             batch=batch,
-            status__in=[Status.ENTERPRISE_REVIEW, Status.NOMINATED, Status.DISTRICT_AUDIT, Status.CITY_AUDIT],
+            status__in=Status.NOMINATION_CANDIDATES,
         )
         .select_related("applicant", "enterprise", "batch")
         .order_by("id")

@@ -48,19 +48,6 @@ def _move(action, source, target, roles, label):
     return Move(action, source, target, frozenset(roles), label)
 
 
-#: Statuses in which the applicant may still withdraw (before review starts).
-WITHDRAWABLE = (
-    Status.DRAFT,
-    Status.ENTERPRISE_REVIEW,
-    Status.NOMINATED,
-    Status.DISTRICT_AUDIT,
-    Status.CITY_AUDIT,
-    Status.RETURNED,
-    Status.ACCEPTED,
-)
-#: Statuses in which the applicant may change the application's content.
-EDITABLE = (Status.DRAFT, Status.RETURNED)
-
 MOVES = (
     _move("submit", Status.DRAFT, Status.ENTERPRISE_REVIEW, [APPLICANT], gettext_lazy("Submitted to the enterprise")),
     _move(
@@ -89,7 +76,7 @@ MOVES = (
     _move("reject", Status.CITY_AUDIT, Status.REJECTED, [CITY, ADMIN], gettext_lazy("Rejected (不予受理)")),
     *(
         _move("withdraw", source, Status.WITHDRAWN, [APPLICANT], gettext_lazy("Withdrawn by the applicant"))
-        for source in WITHDRAWABLE
+        for source in Status.in_order(Status.WITHDRAWABLE)
     ),
     _move("start_review", Status.ACCEPTED, Status.IN_REVIEW, [CITY, ADMIN, SYSTEM], gettext_lazy("Review started")),
     _move("review_pass", Status.IN_REVIEW, Status.PASSED, [SYSTEM, CITY, ADMIN], gettext_lazy("Passed the review")),

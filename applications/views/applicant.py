@@ -65,7 +65,7 @@ from applications.selectors import (
 )
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import add_errors, date_text, error_messages
-from applications.workflow import EDITABLE, MOVES, TransitionConflict, available_actions
+from applications.workflow import MOVES, TransitionConflict, available_actions
 from enterprises.models import Enterprise
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent, Role
@@ -173,7 +173,7 @@ class EditableMixin:
     application page, with a message, when the application cannot be changed now."""
 
     def dispatch(self, request, *args, **kwargs):
-        if self.application.status not in EDITABLE:
+        if not self.application.is_editable:
             messages.info(
                 request,
                 _("The application is “%(status)s” and cannot be changed now.")
@@ -597,7 +597,7 @@ class ApplicationView(OwnApplicationMixin, TemplateView):
         achievements, general_files = mark_items(application, marks)
         entries = list(application.nomination_entries.select_related("nomination").order_by("-id"))
         evaluation = application_eligibility(application)
-        editable = application.status in EDITABLE
+        editable = application.is_editable
         rows = []
         for result in evaluation.results:
             row = {
@@ -670,7 +670,7 @@ class AchievementListView(OwnApplicationMixin, TemplateView):
         achievements, general_files = mark_items(application, correction_marks(correction))
         return super().get_context_data(
             application=application,
-            editable=application.status in EDITABLE,
+            editable=application.is_editable,
             achievements=achievements,
             general_files=general_files,
             correction=correction,

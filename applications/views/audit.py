@@ -37,9 +37,7 @@ from applications.models import (
     WorkRecord,
 )
 from applications.selectors import (
-    DISTRICT_VISIBLE,
     QUEUE_STATUS,
-    SUBMITTED,
     application_detail,
     application_eligibility,
     applications_for_user,
@@ -184,7 +182,7 @@ class DistrictQueueView(QueueView):
     permission_required = "applications.view_district_queue"
     template_name = "applications/district_queue.html"
     stage = "district"
-    statuses = DISTRICT_VISIBLE
+    statuses = Status.in_order(Status.DISTRICT_VISIBLE)
 
 
 class CityQueueView(QueueView):
@@ -193,7 +191,7 @@ class CityQueueView(QueueView):
     permission_required = "applications.view_city_queue"
     template_name = "applications/city_queue.html"
     stage = "city"
-    statuses = SUBMITTED
+    statuses = Status.in_order(Status.SUBMITTED)
     with_division = True
 
     def get_context_data(self, **kwargs):

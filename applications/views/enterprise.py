@@ -39,7 +39,7 @@ from applications.models import (
     NominationEntry,
     Status,
 )
-from applications.selectors import DISTRICT_VISIBLE, application_detail, applications_for_user, with_list_data
+from applications.selectors import application_detail, applications_for_user, with_list_data
 from applications.views.common import add_errors, date_text, safe_next
 from applications.workflow import TransitionConflict, available_actions
 from enterprises.selectors import enterprise_for_chairman, enterprise_for_contact
@@ -49,8 +49,6 @@ from zaozhuang_titles.otp import ttl_seconds
 from zaozhuang_titles.rules import is_chairman, is_city_admin, is_district_staff, is_enterprise_contact
 from zaozhuang_titles.workdays import period_end
 
-#: Statuses from which the contact may still start a notice or forward.
-UNDER_ENTERPRISE = (Status.ENTERPRISE_REVIEW, Status.NOMINATED)
 #: Error codes of ``zaozhuang_titles.otp``: shown beside the code field rather than above the form.
 CODE_ERRORS = {"none", "used", "locked", "expired", "wrong", "too_soon", "no_mobile", "sms_failed"}
 DRAFT_SESSION_KEY = "nomination_draft"
@@ -130,11 +128,11 @@ def _nominations_for(user):
         if enterprise is not None:
             scope |= Q(enterprise=enterprise)
     if is_city_admin(user) or user.is_superuser:
-        scope |= Q(entries__application__status__in=[s for s in Status.values if s != Status.DRAFT])
+        scope |= Q(entries__application__status__in=Status.SUBMITTED)
     elif is_district_staff(user) and user.district is not None:
         scope |= Q(
             enterprise__division_id=user.district.pk,
-            entries__application__status__in=DISTRICT_VISIBLE,
+            entries__application__status__in=Status.DISTRICT_VISIBLE,
         )
     return Nomination.objects.filter(pk__in=Nomination.objects.filter(scope).values("pk"))
 
@@ -198,7 +196,7 @@ class EnterpriseApplicationsView(ContactMixin, TemplateView):
             if not groups or groups[-1]["batch"].pk != application.batch_id:
                 groups.append({"batch": application.batch, "applications": [], "can_notice": False})
             groups[-1]["applications"].append(application)
-            if application.status in UNDER_ENTERPRISE and application.internal_notice_id is None:
+            if application.is_under_enterprise and application.internal_notice_id is None:
                 groups[-1]["can_notice"] = True
         for group in groups:
             group["notices"] = [n for n in notices if n.batch_id == group["batch"].pk]
@@ -225,7 +223,7 @@ class InternalNoticeStartView(ContactMixin, FormView):
             .filter(
                 enterprise=self.get_enterprise(),
                 batch=self.batch,
-                status__in=UNDER_ENTERPRISE,
+                status__in=Status.UNDER_ENTERPRISE,
                 internal_notice__isnull=True,
             )
             .select_related("applicant")

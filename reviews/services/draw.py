@@ -29,9 +29,6 @@ from reviews.recusal import conflict_map
 from reviews.selectors_pool import committee_problems
 from zaozhuang_titles.rules import is_city_admin
 
-#: Meetings whose agenda may still change.
-OPEN_STATUSES = (Meeting.Status.PLANNED, Meeting.Status.DRAWN, Meeting.Status.SCORING)
-
 
 def _check_actor(actor):
     if actor is not None and not is_city_admin(actor):
@@ -261,7 +258,7 @@ def cases_add(*, meeting, applications, actor):
     Every application is checked first: any problem and nothing is written."""
     _check_actor(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in OPEN_STATUSES:
+    if not meeting.cases_open:
         raise ValidationError(_("Cases can no longer be added: the vote of this meeting has started."))
     applications = list(applications)
     if not applications:
@@ -327,7 +324,7 @@ def panel_substitute(*, member, reason, actor):
         raise ValidationError({"reason": _("Please give the reason the expert withdraws.")})
     member = PanelMember.objects.select_for_update().select_related("meeting").get(pk=member.pk)
     meeting = member.meeting
-    if meeting.status not in (Meeting.Status.DRAWN, Meeting.Status.SCORING):
+    if not meeting.panel_open:
         raise ValidationError(_("Substitutes replace members only between the draw and the vote."))
     if member.withdrawn_reason or (member.kind == PanelMember.Kind.SUBSTITUTE and member.replaced_id is None):
         raise ValidationError(_("%(expert)s does not sit on the panel now.") % {"expert": member.expert})

@@ -29,9 +29,6 @@ from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
 
-#: Attendance may be recorded (and corrected) until the vote opens.
-ATTENDANCE_OPEN = (Meeting.Status.DRAWN, Meeting.Status.SCORING)
-
 
 def _require_staff(actor):
     if not is_city_admin(actor):
@@ -58,7 +55,7 @@ def attendance_record(*, meeting, actor, present_expert_ids):
         raise ValidationError(_("Name the experts present by their record."), code="invalid") from None
     with transaction.atomic():
         locked = _lock(meeting)
-        if locked.status not in ATTENDANCE_OPEN:
+        if not locked.panel_open:
             raise ValidationError(
                 _("Attendance can no longer be changed: the meeting is “%(status)s”.")
                 % {"status": locked.get_status_display()},
