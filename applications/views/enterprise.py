@@ -9,7 +9,7 @@ form error, their ``PermissionDenied`` a 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -39,9 +39,15 @@ from applications.models import (
     NominationEntry,
     Status,
 )
-from applications.selectors import application_detail, applications_for_user, with_list_data
+from applications.selectors import (
+    application_detail,
+    applications_for_user,
+    nomination_signature,
+    nomination_signatures,
+    with_list_data,
+)
 from applications.views.common import add_errors, date_text, safe_next
-from applications.workflow import TransitionConflict, available_actions
+from applications.workflow import TransitionConflict, available_actions, why_not
 from enterprises.selectors import enterprise_for_chairman, enterprise_for_contact
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent
@@ -62,59 +68,39 @@ def _messages_of(error):
 
 
 def _with_enterprise_state(queryset):
-    """``with_list_data`` plus what the enterprise's pages show: open and upheld internal objections,
-    and the reason of the latest voided signature."""
+    """``with_list_data`` plus what the enterprise's pages show: open and upheld internal objections
+    (the forward guard reads these annotations rather than asking again for each row)."""
     objections = InternalObjection.objects.filter(application=OuterRef("pk"))
-    voided = NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=False).order_by(
-        "-voided_at", "-id"
-    )
     return with_list_data(queryset).annotate(
         open_objections=Count(
             "internal_objections", filter=Q(internal_objections__resolved_at__isnull=True), distinct=True
         ),
         upheld_objection=Exists(objections.filter(upheld=True)),
-        void_reason=Subquery(voided.values("void_reason")[:1]),
     )
 
 
-def _describe(application, user, today):
-    """Set on ``application`` what the lists show: its notice state, its nomination state, whether it
-    can be forwarded and, if not, why (from data already loaded: no query)."""
-    notice = application.internal_notice
-    if notice is None:
-        application.notice_state = "none"
-    elif today > notice.ends_on:
-        application.notice_state = "ended"
-    elif today < notice.starts_on:
-        application.notice_state = "upcoming"
-    else:
-        application.notice_state = "running"
-    if not application.batch.is_dedicated:
-        application.nomination_state = "not_needed"
-    elif application.signed:
-        application.nomination_state = "signed"
-    elif application.void_reason is not None:
-        application.nomination_state = "voided"
-    else:
-        application.nomination_state = "unsigned"
-    actions = available_actions(application, user)
-    application.can_return = "return" in actions
-    application.can_forward = "forward" in actions
-    application.forward_blocked = ""
-    if application.can_forward:
+def _described(applications, user, today):
+    """The applications of a list, each with what the lists show: its notice state, its signature
+    (``nomination_signatures``), whether it can be returned or forwarded and, if it cannot be forwarded,
+    the forward guard's own reason (``why_not``); in a fixed number of queries."""
+    applications = list(applications)
+    nomination_signatures(applications)
+    for application in applications:
+        notice = application.internal_notice
         if notice is None:
-            application.forward_blocked = _("Start the internal notice (单位内部公示) first.")
-        elif application.notice_state in ("running", "upcoming"):
-            application.forward_blocked = _("The internal notice runs until %(end)s; forward it after that day.") % {
-                "end": date_text(notice.ends_on)
-            }
-        elif application.open_objections:
-            application.forward_blocked = _("An objection raised during the internal notice is not settled yet.")
-        elif application.upheld_objection:
-            application.forward_blocked = _("An objection to it was upheld.")
-        elif application.nomination_state in ("unsigned", "voided"):
-            application.forward_blocked = _("It has no valid signed nomination of the chairman yet.")
-    return application
+            application.notice_state = "none"
+        elif today > notice.ends_on:
+            application.notice_state = "ended"
+        elif today < notice.starts_on:
+            application.notice_state = "upcoming"
+        else:
+            application.notice_state = "running"
+        application.nomination = nomination_signature(application)
+        actions = available_actions(application, user)
+        application.can_return = "return" in actions
+        application.can_forward = "forward" in actions
+        application.forward_blocked = (why_not(application, user, "forward") or "") if application.can_forward else ""
+    return applications
 
 
 def _nominations_for(user):
@@ -174,12 +160,13 @@ class EnterpriseApplicationsView(ContactMixin, TemplateView):
             if form.cleaned_data["status"]:
                 queryset = queryset.filter(status=form.cleaned_data["status"])
         today = timezone.localdate()
-        applications = [
-            _describe(application, user, today)
-            for application in _with_enterprise_state(queryset).order_by(
+        applications = _described(
+            _with_enterprise_state(queryset).order_by(
                 "-batch__year", "-batch__opens_at", "batch_id", "applicant__real_name", "id"
-            )
-        ]
+            ),
+            user,
+            today,
+        )
         notices = list(
             InternalNotice.objects.filter(enterprise=enterprise)
             .select_related("batch")
@@ -313,12 +300,13 @@ class InternalNoticeDetailView(NoticeMixin, TemplateView):
         user = self.request.user
         notice = self.get_notice()
         today = timezone.localdate()
-        applications = [
-            _describe(application, user, today)
-            for application in _with_enterprise_state(
-                applications_for_user(user).filter(internal_notice=notice)
-            ).order_by("applicant__real_name", "id")
-        ]
+        applications = _described(
+            _with_enterprise_state(applications_for_user(user).filter(internal_notice=notice)).order_by(
+                "applicant__real_name", "id"
+            ),
+            user,
+            today,
+        )
         objections = list(
             notice.objections.select_related("application__applicant", "recorded_by").order_by("raised_on", "id")
         )
