@@ -326,6 +326,37 @@ Meeting.Status.PANEL_OPEN = frozenset({Meeting.Status.DRAWN, Meeting.Status.SCOR
 Meeting.Status.SCORING_STARTED = frozenset({Meeting.Status.SCORING, Meeting.Status.VOTING, Meeting.Status.CLOSED})
 
 
+class MeetingTransition(models.Model):
+    """One change of a meeting's status (会议状态变更): who, when, from, to and why. Written only by
+    ``reviews.workflow.meeting_transition``, never changed or deleted."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("meeting")
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=Meeting.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Meeting.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the portal made the move itself."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting status change")
+        verbose_name_plural = _("meeting status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.from_status} → {self.to_status}"
+
+
 class PanelMember(models.Model):
     """An expert drawn for a meeting: a member, or a substitute (替补) in the order drawn."""
 
