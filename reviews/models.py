@@ -334,8 +334,8 @@ class MeetingTransition(models.Model):
         Meeting, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("meeting")
     )
     action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=16, choices=Meeting.Status.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=Meeting.Status.choices)
+    from_status = models.CharField(_("from status"), max_length=16, choices=Meeting.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Meeting.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -343,9 +343,9 @@ class MeetingTransition(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
-        help_text=_("Empty when the portal made the move itself."),
+        help_text=_("Empty for a move made by the system (for example the vote's result)."),
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
