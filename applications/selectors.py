@@ -23,6 +23,7 @@ from applications.models import (
     Submission,
     Transition,
 )
+from applications.snapshots import applications_sha256
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.rules import is_city_admin
 
@@ -148,8 +149,6 @@ def nomination_signatures(applications, *, keep=True):
             latest.setdefault(entry.application_id, entry)
             if entry.voided_at is None:
                 in_force.setdefault(entry.application_id, entry)
-    from applications.snapshots import applications_sha256  # snapshots reads the whole content: only when signed
-
     hashes = applications_sha256(list(in_force))
     result = {}
     for application in applications:

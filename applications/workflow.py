@@ -89,7 +89,7 @@ MOVES = (
             gettext_lazy("Forwarded by the enterprise"),
             FORWARD_GUARDS,
         )
-        for source in (Status.ENTERPRISE_REVIEW, Status.NOMINATED)
+        for source in Status.in_order(Status.UNDER_ENTERPRISE)
     ),
     _move("return", Status.ENTERPRISE_REVIEW, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
     _move("return", Status.NOMINATED, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
