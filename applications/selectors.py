@@ -46,7 +46,6 @@ def with_list_data(queryset):
     """What every list of applications shows, in a fixed number of queries."""
     return queryset.select_related("applicant", "enterprise__division", "batch", "internal_notice").annotate(
         achievement_count=Count("achievements", distinct=True),
-        signed=Exists(NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=True)),
         open_correction=Exists(CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)),
     )
 

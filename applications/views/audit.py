@@ -124,6 +124,9 @@ class QueueView(PermissionRequiredMixin, TemplateView):
         page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         self.flag_duplicates(rows)
+        signatures = nomination_signatures(rows)
+        for row in rows:
+            row.nomination = signatures[row.pk]
         query = self.request.GET.copy()
         query.pop("page", None)
         tab_query = query.copy()

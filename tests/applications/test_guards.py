@@ -237,6 +237,7 @@ def test_pages_show_a_broken_signature_on_get_without_voiding_it(world):
     audit = _client(world.district).get(reverse("applications:detail", args=[application.pk]))
     enterprise = _client(world.contact).get(reverse("applications:enterprise_applications"))
     applicant = _client(application.applicant).get(reverse("applications:my_application", args=[application.pk]))
+    queue = _client(world.district).get(reverse("applications:district_queue"))
 
     entry = NominationEntry.objects.get(application=application)
     assert (entry.voided_at, entry.void_reason) == (None, "")
@@ -246,6 +247,8 @@ def test_pages_show_a_broken_signature_on_get_without_voiding_it(world):
     assert "Signature no longer valid" in enterprise.content.decode()
     assert applicant.context["nomination"].state == "broken"
     assert 'data-testid="nomination-broken"' in applicant.content.decode()
+    assert [row.nomination.state for row in queue.context["rows"]] == ["broken"]
+    assert 'data-testid="unsigned"' in queue.content.decode()
 
 
 def test_pass_with_a_broken_signature_is_refused_and_the_page_says_why(world):
