@@ -128,6 +128,11 @@ class NominationSignature:
     def valid(self):
         return self.state == "signed"
 
+    @property
+    def needs_new_signature(self):
+        """Signed once, but no longer valid (voided, or the content changed since)."""
+        return self.state in ("voided", "broken")
+
 
 #: Why a signature whose content no longer matches is not valid.
 SIGNATURE_BROKEN = gettext_lazy("The application differs from the one signed.")

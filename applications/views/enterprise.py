@@ -9,7 +9,7 @@ form error, their ``PermissionDenied`` a 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,7 +36,6 @@ from applications.models import (
     InternalNotice,
     InternalObjection,
     Nomination,
-    NominationEntry,
     Status,
 )
 from applications.selectors import (
@@ -437,31 +436,18 @@ class ApplicationForwardView(ContactMixin, View):
 
 
 def _candidates(enterprise, batch):
-    """The nominees of ``batch`` with what the chairman's pages show, in a fixed number of queries."""
-    return list(
-        services.nomination_candidates(enterprise=enterprise, batch=batch)
-        .annotate(achievement_count=Count("achievements", distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "nomination_entries",
-                queryset=NominationEntry.objects.order_by("-id"),
-                to_attr="entries_latest_first",
-            )
+    """The nominees of ``batch`` with what the chairman's pages show, each with its ``nomination``
+    (``nomination_signatures``: signed, broken, voided or unsigned), in a fixed number of queries."""
+    candidates = list(
+        services.nomination_candidates(enterprise=enterprise, batch=batch).annotate(
+            achievement_count=Count("achievements", distinct=True)
         )
     )
-
-
-def _signature_state(application):
-    """The application's latest signature entry decides: valid, voided (with the reason) or none."""
-    entry = application.entries_latest_first[0] if application.entries_latest_first else None
-    application.entry = entry
-    if entry is None:
-        application.signature_state = "never"
-    elif entry.voided_at is None:
-        application.signature_state = "valid"
-    else:
-        application.signature_state = "voided"
-    return application
+    signatures = nomination_signatures(candidates)
+    for application in candidates:
+        application.nomination = signatures[application.pk]
+        application.entry = application.nomination.entry  # the latest signature, to prefill the next one
+    return candidates
 
 
 class ChairmanMixin(PermissionRequiredMixin):
@@ -498,7 +484,7 @@ class ChairmanHomeView(ChairmanMixin, TemplateView):
             latest.setdefault(nomination.batch_id, nomination)
         groups = []
         for batch in batches:
-            nominees = [_signature_state(a) for a in _candidates(enterprise, batch)]
+            nominees = _candidates(enterprise, batch)
             if not nominees:
                 continue
             groups.append(
@@ -506,8 +492,8 @@ class ChairmanHomeView(ChairmanMixin, TemplateView):
                     "batch": batch,
                     "nominees": nominees,
                     "nomination": latest.get(batch.pk),
-                    "needs_signature": any(n.signature_state != "valid" for n in nominees),
-                    "voided": [n for n in nominees if n.signature_state == "voided"],
+                    "needs_signature": any(not n.nomination.valid for n in nominees),
+                    "voided": [n for n in nominees if n.nomination.needs_new_signature],
                 }
             )
         return {**context, "groups": groups}
@@ -530,7 +516,7 @@ class NominationSignView(ChairmanMixin, TemplateView):
         batch = Batch.objects.filter(pk=self.kwargs["batch_pk"], channel=Channel.DEDICATED).first()
         if batch is None:
             raise Http404
-        candidates = [_signature_state(a) for a in _candidates(enterprise, batch)]
+        candidates = _candidates(enterprise, batch)
         if not candidates:
             raise Http404
         self.enterprise, self.batch, self.candidates = enterprise, batch, candidates
