@@ -943,7 +943,7 @@ def _seed_applications(*, batch, demo_enterprise, calendar, used_patents, files)
             for entry in NominationEntry.objects.filter(
                 nomination__enterprise=enterprise,
                 voided_at__isnull=True,
-                application__status__in=[Status.NOMINATED, Status.DISTRICT_AUDIT, Status.CITY_AUDIT],
+                application__status__in=Status.SIGNED_PENDING,
             )
             .select_related("application")
             .order_by("nomination__signed_at", "rank")

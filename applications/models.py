@@ -300,6 +300,68 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected (不予受理)")
     WITHDRAWN = "withdrawn", _("Withdrawn (已撤回)")
 
+    @classmethod
+    def in_order(cls, group):
+        """The statuses of ``group`` in the order of the application's life (for tabs and filters)."""
+        return [status for status in cls if status in group]
+
+
+# The groups of statuses, members of the enum so that no module spells a list again. Set after the class:
+# inside its body the members are still plain tuples, and a frozenset is not a choice.
+#: The applicant may change the application's content.
+Status.EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+#: The applicant may still withdraw (before review starts).
+Status.WITHDRAWABLE = frozenset(
+    {
+        Status.DRAFT,
+        Status.ENTERPRISE_REVIEW,
+        Status.NOMINATED,
+        Status.DISTRICT_AUDIT,
+        Status.CITY_AUDIT,
+        Status.RETURNED,
+        Status.ACCEPTED,
+    }
+)
+#: Submitted and before the district: the enterprise runs its internal notice, forwards or returns.
+Status.UNDER_ENTERPRISE = frozenset({Status.ENTERPRISE_REVIEW, Status.NOMINATED})
+#: Waiting for an HR audit (district or city).
+Status.AWAITING_STAFF = frozenset({Status.DISTRICT_AUDIT, Status.CITY_AUDIT})
+#: Everything once submitted: what the enterprise and the city see.
+Status.SUBMITTED = frozenset(Status) - {Status.DRAFT}
+#: What district staff see: from their audit on (never a withdrawal made before it).
+Status.DISTRICT_VISIBLE = frozenset(Status) - {
+    Status.DRAFT,
+    Status.ENTERPRISE_REVIEW,
+    Status.NOMINATED,
+    Status.WITHDRAWN,
+}
+#: Applications whose patents count as claimed (a duplicate claim is flagged to staff).
+Status.CLAIMING = frozenset(Status) - {Status.DRAFT, Status.WITHDRAWN}
+#: The chairman ranks these: submitted and still before the city's decision.
+Status.NOMINATION_CANDIDATES = Status.UNDER_ENTERPRISE | Status.AWAITING_STAFF
+#: Signed and not yet decided by the city (a signature still matters).
+Status.SIGNED_PENDING = frozenset({Status.NOMINATED}) | Status.AWAITING_STAFF
+#: The application is under audit or beyond: its applicant's profile must not change.
+Status.PROFILE_LOCKING = frozenset(Status) - Status.EDITABLE - {Status.REJECTED, Status.WITHDRAWN, Status.NOT_PASSED}
+#: Ended well so far (the badge's colour) and ended badly.
+Status.SUCCESSFUL = frozenset({Status.ACCEPTED, Status.PASSED, Status.FILED, Status.CERTIFIED})
+Status.FAILED = frozenset({Status.REJECTED, Status.NOT_PASSED})
+
+
+def status_badge(status):
+    """The Bootstrap badge class of a status, from its groups (the templates' one colour rule)."""
+    if status == Status.DRAFT:
+        return "text-bg-secondary"
+    if status == Status.RETURNED:
+        return "text-bg-warning"
+    if status in Status.FAILED:
+        return "text-bg-danger"
+    if status == Status.WITHDRAWN:
+        return "text-bg-light border"
+    if status in Status.SUCCESSFUL:
+        return "text-bg-success"
+    return "text-bg-primary"
+
 
 class Application(models.Model):
     """申报 — one applicant's application in one batch."""
@@ -360,6 +422,19 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.applicant}"
+
+    @property
+    def is_editable(self):
+        """The applicant may change its content now (``Status.EDITABLE``)."""
+        return self.status in Status.EDITABLE
+
+    @property
+    def is_under_enterprise(self):
+        return self.status in Status.UNDER_ENTERPRISE
+
+    @property
+    def status_badge(self):
+        return status_badge(self.status)
 
 
 class AchievementKind(models.TextChoices):

@@ -208,7 +208,7 @@ def meetings_for_expert(expert):
         return Meeting.objects.none()
     return (
         Meeting.objects.filter(pk__in=_seated(expert))
-        .exclude(status__in=[Meeting.Status.PLANNED, Meeting.Status.DRAWN])
+        .filter(status__in=Meeting.Status.SCORING_STARTED)
         .select_related("batch", "specialty")
     )
 

@@ -28,7 +28,7 @@ from reviews.selectors.scoring import (
     expert_tasks,
     scoring_sheet,
 )
-from reviews.services.scoring import assignment_submit, conflict_declare, score_save
+from reviews.services.scoring import assignment_submit, conflict_declare, conflict_open, score_save
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
 
@@ -94,6 +94,7 @@ class ScoringView(AssignmentMixin, TemplateView):
             general_files=general_files,
             eligibility=eligibility,
             editable=self.editable(),
+            can_declare_conflict=conflict_open(assignment),
             overdue=meeting.scoring_deadline < timezone.now(),
             submit_form=SubmitForm(initial={"comment": assignment.comment}),
             **kwargs,

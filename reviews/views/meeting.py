@@ -37,7 +37,7 @@ from reviews.selectors.voting import (
     meetings_for_expert,
     meetings_for_staff,
 )
-from reviews.services.voting import ATTENDANCE_OPEN, attendance_record, ballot_cast, vote_close, vote_open
+from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
@@ -121,7 +121,7 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             rule=rule_text(),
             rows=rows,
             closed=closed,
-            attendance_open=meeting.status in ATTENDANCE_OPEN,
+            attendance_open=meeting.panel_open,
             can_open=meeting.status == Meeting.Status.SCORING,
             can_close=meeting.status == Meeting.Status.VOTING,
             form=form or AttendanceForm(seats=state.seats),

@@ -106,8 +106,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             cases=list(meeting.cases.all()),
             verification=draw_verify(meeting) if meeting.drawn_at else None,
             can_draw=meeting.status == Meeting.Status.PLANNED,
-            can_add_cases=meeting.status in (Meeting.Status.PLANNED, Meeting.Status.DRAWN, Meeting.Status.SCORING),
-            can_substitute=meeting.status in (Meeting.Status.DRAWN, Meeting.Status.SCORING),
+            can_add_cases=meeting.cases_open,
+            can_substitute=meeting.panel_open,
             **kwargs,
         )
 
