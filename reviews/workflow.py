@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Meeting, MeetingTransition, PanelMember
-from reviews.selectors_voting import attendance_state
+from reviews.selectors.voting import attendance_state
 from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
