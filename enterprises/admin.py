@@ -10,7 +10,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from enterprises.selectors import enterprises_for_staff
-from enterprises.services import enterprise_set_status, enterprise_status_reason_validate
+from enterprises.services import (
+    commissioner_assign,
+    commissioner_create,
+    commissioner_update,
+    enterprise_set_status,
+    enterprise_status_reason_validate,
+)
 from zaozhuang_titles.admin import PortalModelAdmin
 
 
@@ -88,15 +94,28 @@ class EnterpriseAdmin(PortalHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A change of status goes through ``enterprise_set_status`` (its reason in the archive, the
-        verification of a reactivated registration); the other fields are saved as they are."""
-        if not (change and "status" in form.changed_data):
+        verification of a reactivated registration), a change of commissioner through
+        ``commissioner_assign`` (city staff only, an active commissioner, the earlier one kept in the
+        archive), as on the staff pages; the other fields are saved as they are."""
+        status_changed = change and "status" in form.changed_data
+        commissioner_changed = change and "commissioner" in form.changed_data
+        if not (status_changed or commissioner_changed):
             super().save_model(request, obj, form, change)
             return
-        status, reason = obj.status, obj.status_reason
-        obj.status, obj.status_reason = form.initial["status"], form.initial["status_reason"]
-        if set(form.changed_data) - {"status", "status_reason"}:
+        routed = set()
+        status, reason, commissioner = obj.status, obj.status_reason, obj.commissioner
+        if status_changed:
+            routed |= {"status", "status_reason"}
+            obj.status, obj.status_reason = form.initial["status"], form.initial["status_reason"]
+        if commissioner_changed:
+            routed.add("commissioner")
+            obj.commissioner_id = form.initial["commissioner"]
+        if set(form.changed_data) - routed:
             super().save_model(request, obj, form, change)
-        enterprise_set_status(enterprise=obj, actor=request.user, status=status, reason=reason)
+        if commissioner_changed:
+            commissioner_assign(enterprise=obj, commissioner=commissioner, actor=request.user)
+        if status_changed:
+            enterprise_set_status(enterprise=obj, actor=request.user, status=status, reason=reason)
         obj.refresh_from_db()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -128,6 +147,24 @@ class ServiceCommissionerAdmin(PortalHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_enterprise_count=Count("enterprises", distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The enterprises served and the service log are the commissioner's account's: fixed once added.
+        return [*super().get_readonly_fields(request, obj), "user"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Adds and changes go through ``commissioner_create`` (the account must hold the commissioner
+        role) and ``commissioner_update`` (the new area must cover the enterprises it serves)."""
+        fields = {name: form.cleaned_data[name] for name in ("division", "work_phone", "is_active")}
+        if change:
+            commissioner_update(commissioner=obj, actor=request.user, **fields)
+            return
+        commissioner = commissioner_create(actor=request.user, user=form.cleaned_data["user"], **fields)
+        # The admin goes on with the form's instance (the log entry, the redirect): make it the
+        # commissioner the service saved.
+        obj.pk = commissioner.pk
+        obj._state.adding = False
+        obj._state.db = commissioner._state.db
 
     @admin.display(description=_("enterprises served"), ordering="_enterprise_count")
     def enterprise_count(self, obj):

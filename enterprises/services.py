@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from enterprises.excel import validate_rows
-from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceLog
+from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from enterprises.validators import credit_code_warnings, normalize_credit_code
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.rules import is_city_admin
@@ -155,6 +155,59 @@ def recognition_add(
     recognition.full_clean()
     recognition.save()
     return recognition
+
+
+def _check_commissioner_actor(actor):
+    if not is_city_admin(actor):
+        raise PermissionDenied(_("Only city HR staff manage service commissioners."))
+
+
+@transaction.atomic
+def commissioner_create(*, actor, user, work_phone, division=None, is_active=True):
+    """Make ``user``, who holds the service commissioner role, a commissioner of ``division`` (``None``:
+    the whole city). The role is granted on the user's page first, where granting roles is checked."""
+    _check_commissioner_actor(actor)
+    if not user.has_role(Role.COMMISSIONER):
+        raise ValidationError(
+            {"user": _("%(name)s does not hold the service commissioner role; grant it first.") % {"name": user}}
+        )
+    commissioner = ServiceCommissioner(user=user, division=division, work_phone=work_phone, is_active=is_active)
+    _set_history_user(commissioner, actor)
+    commissioner.full_clean()
+    commissioner.save()
+    return commissioner
+
+
+@transaction.atomic
+def commissioner_update(*, commissioner, actor, work_phone, division=None, is_active=True):
+    """Change a commissioner's area, work phone or activity. Its account stays. A commissioner keeps
+    serving its enterprises, so a new area must still cover each of them (reassign them first)."""
+    _check_commissioner_actor(actor)
+    commissioner = ServiceCommissioner.objects.select_for_update().select_related("user").get(pk=commissioner.pk)
+    commissioner.division, commissioner.work_phone, commissioner.is_active = division, work_phone, is_active
+    outside = [
+        enterprise
+        for enterprise in commissioner.enterprises.select_related("division").order_by("name")
+        if not commissioner.serves_division(enterprise.division_id)
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "division": _(
+                    "%(commissioner)s still serves enterprises outside %(area)s: %(names)s. Assign them another "
+                    "commissioner first."
+                )
+                % {
+                    "commissioner": commissioner,
+                    "area": commissioner.area_label,
+                    "names": "、".join(enterprise.name for enterprise in outside[:10]),
+                }
+            }
+        )
+    _set_history_user(commissioner, actor)
+    commissioner.full_clean()
+    commissioner.save()
+    return commissioner
 
 
 @transaction.atomic

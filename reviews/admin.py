@@ -25,7 +25,8 @@ from reviews.models import (
     Specialty,
 )
 from reviews.selectors.pool import committee_problems
-from reviews.services.pool import EXPERT_FIELDS, expert_create, expert_update
+from reviews.services.draw import meeting_update
+from reviews.services.pool import EXPERT_FIELDS, committee_create, committee_update, expert_create, expert_update
 from reviews.services.scoring import rubric_check_editable, rubric_locked
 from zaozhuang_titles.admin import PortalModelAdmin
 
@@ -166,10 +167,30 @@ class CommitteeAdmin(PortalHistoryAdmin):
             return gettext("An odd number of members, enough of them, and terms of at most 3 years: the rules are met.")
         return format_html_join("", "<p>{}</p>", ((problem,) for problem in problems))
 
+    def get_readonly_fields(self, request, obj=None):
+        # A committee belongs to its batch: the batch's meetings draw their panels from it.
+        return [*super().get_readonly_fields(request, obj), "batch"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """Adds and changes go through ``committee_create`` / ``committee_update``, members included."""
+        fields = {name: form.cleaned_data[name] for name in ("name", "kind", "members", "size_override_reason")}
+        if change:
+            committee = committee_update(committee=obj, actor=request.user, **fields)
+        else:
+            committee = committee_create(actor=request.user, batch=form.cleaned_data["batch"], **fields)
+            # The admin goes on with the form's instance (the log entry, the redirect): make it the
+            # committee the service saved.
+            obj.pk = committee.pk
+            obj._state.adding = False
+            obj._state.db = committee._state.db
+        obj.problems, obj.size_override_reason = committee.problems, committee.size_override_reason
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # The members were set by the service (``save_model``); only the inlines, if any, are saved here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         committee = form.instance
-        problems = committee_problems(Committee.objects.prefetch_related("members").get(pk=committee.pk))
+        problems = committee.problems
         if problems and not committee.size_override_reason:
             for problem in problems:
                 messages.warning(request, problem)
@@ -256,6 +277,16 @@ class MeetingAdmin(PortalModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """The name and the deadline go through ``meeting_update``, which checks the deadline as the
+        staff page that plans the meeting does."""
+        meeting_update(
+            meeting=obj,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            scoring_deadline=form.cleaned_data["scoring_deadline"],
+        )
 
     @admin.display(description=_("seed"))
     def revealed_seed(self, obj):

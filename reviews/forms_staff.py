@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Batch
 from reviews.models import PanelMember, Specialty
+from reviews.validators import validate_scoring_deadline
 
 
 class MeetingForm(forms.Form):
@@ -46,9 +47,10 @@ class MeetingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        held_on, deadline = data.get("held_on"), data.get("scoring_deadline")
-        if held_on and deadline and timezone.localtime(deadline).date() > held_on:
-            self.add_error("scoring_deadline", _("Scoring must end by the meeting date."))
+        try:
+            validate_scoring_deadline(held_on=data.get("held_on"), scoring_deadline=data.get("scoring_deadline"))
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 

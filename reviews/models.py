@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Level, Series
+from reviews.validators import validate_scoring_deadline
 
 #: A term of service lasts at most three years (人社部令第40号).
 MAX_TERM_YEARS = 3
@@ -303,8 +304,15 @@ class Meeting(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         if self.panel_size is not None and self.panel_size % 2 == 0:
-            raise ValidationError({"panel_size": _("A panel has an odd number of experts (人社部令第40号).")})
+            errors["panel_size"] = _("A panel has an odd number of experts (人社部令第40号).")
+        try:
+            validate_scoring_deadline(held_on=self.held_on, scoring_deadline=self.scoring_deadline)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def panel_open(self):

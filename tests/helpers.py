@@ -2,8 +2,12 @@
 
 import threading
 
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 
 def assert_constant_queries(django_assert_num_queries, render, add_item):
@@ -68,3 +72,12 @@ def admin_form_data(response):
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+def refusal_of(service, **kwargs):
+    """The messages by field with which ``service`` refuses ``kwargs``, in the portal's language (as a
+    page shows them): for asserting that a page shows the service's own message."""
+    with translation.override(settings.LANGUAGE_CODE):
+        with pytest.raises(ValidationError) as refusal:
+            service(**kwargs)
+        return refusal.value.message_dict

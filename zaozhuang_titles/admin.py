@@ -29,10 +29,52 @@ from zaozhuang_titles.services import role_assignment_change, role_grant, role_g
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
-    """Admin base of the portal: permissions come from django-rules, and nothing is ever deleted."""
+    """Admin base of the portal: permissions come from django-rules, nothing is ever deleted, and saves
+    go through the services.
+
+    A service refuses with a ``ValidationError`` while the admin saves (``save_model``,
+    ``save_related``). ``changeform_view`` runs in a transaction, so the refused save leaves nothing
+    behind; the form is then shown again with what was posted and the service's message on it, as a
+    form error, rather than a server error."""
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST" or getattr(request, "service_refusal", None) is not None:
+                raise
+            request.service_refusal = refusal
+            # The same POST once more: the form (built by get_form) now carries the refusal, is invalid,
+            # and the page is rendered with the posted values and the message.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                add_refusal(self, refusal)
+                return cleaned_data
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
+
+
+def add_refusal(form, refusal):
+    """Put a service's ``ValidationError`` on ``form``: on the field it names when the form has that
+    field, above the form otherwise."""
+    if not hasattr(refusal, "error_dict"):
+        form.add_error(None, refusal)
+        return
+    for field, errors in refusal.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class RoleAssignmentInline(ObjectPermissionsTabularInline):

@@ -103,6 +103,20 @@ def meeting_create(
     return meeting
 
 
+@transaction.atomic
+def meeting_update(*, meeting, actor, name, scoring_deadline):
+    """Correct a meeting's name or scoring deadline (the Django admin's meeting page). The deadline
+    follows the same rule as when the meeting was planned (``validate_scoring_deadline``, through
+    ``full_clean()``); the rest of the meeting is the draw's and the vote's and is not changed here."""
+    _check_actor(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.name = name
+    meeting.scoring_deadline = scoring_deadline
+    meeting.full_clean()
+    meeting.save(update_fields=["name", "scoring_deadline"])
+    return meeting
+
+
 def draw_prepare(*, meeting):
     """Pick the draw's secret seed and publish its SHA-256. The seed stays server-side until the draw.
     Does nothing when the seed is already chosen (the published hash must never change)."""

@@ -1,5 +1,6 @@
 """Writes on the expert pool (专家库): experts with their user account, specialties and term, the
-relations they declare, and the Excel import (all rows or none)."""
+relations they declare, the Excel import (all rows or none), and the review committee (评审委员会)
+drawn from the pool."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,7 +9,8 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code
 from reviews.excel import validate_rows
-from reviews.models import Expert, Specialty
+from reviews.models import Committee, Expert, Specialty
+from reviews.selectors.pool import committee_problems
 from zaozhuang_titles.models import Role, RoleAssignment, User
 from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.services import role_grant
@@ -134,6 +136,40 @@ def expert_update(*, expert, actor, specialties=None, **fields):
             raise ValidationError({"specialties": _("An expert covers at least one specialty.")})
         expert.specialties.set(specialties)
     return expert
+
+
+def _committee_save(committee, *, actor, members):
+    committee.name = (committee.name or "").strip()
+    committee.size_override_reason = (committee.size_override_reason or "").strip()
+    committee._history_user = actor
+    committee.full_clean()
+    committee.save()
+    committee.members.set(members)
+    # The rules of 人社部令第40号 (odd number, 25 by series or 11 by specialty, terms of at most 3 years)
+    # do not stop the committee from being saved while staff form it: they stop a meeting from being
+    # planned (``meeting_create``) until they are met or the reason to proceed is recorded. The caller
+    # shows them.
+    committee.problems = committee_problems(Committee.objects.prefetch_related("members").get(pk=committee.pk))
+    return committee
+
+
+@transaction.atomic
+def committee_create(*, actor, batch, name, kind, members, size_override_reason=""):
+    """Form the batch's review committee from experts of the pool. Returns the committee with
+    ``problems``: the rules of 人社部令第40号 it breaks (``committee_problems``), empty when met."""
+    _check_actor(actor)
+    committee = Committee(batch=batch, name=name, kind=kind, size_override_reason=size_override_reason)
+    return _committee_save(committee, actor=actor, members=members)
+
+
+@transaction.atomic
+def committee_update(*, committee, actor, name, kind, members, size_override_reason=""):
+    """Change the committee's name, kind, members or the recorded reason to proceed despite the size
+    rules. Its batch stays. Returns the committee with ``problems``, as ``committee_create`` does."""
+    _check_actor(actor)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee.name, committee.kind, committee.size_override_reason = name, kind, size_override_reason
+    return _committee_save(committee, actor=actor, members=members)
 
 
 @transaction.atomic

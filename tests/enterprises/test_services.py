@@ -6,11 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from enterprises.models import Enterprise, Recognition, ServiceLog
+from enterprises.models import Enterprise, Recognition, ServiceCommissioner, ServiceLog
 from enterprises.selectors import enterprise_for_chairman, enterprise_for_contact
 from enterprises.services import (
     DuplicateEnterprise,
     commissioner_assign,
+    commissioner_create,
+    commissioner_update,
     enterprise_register,
     enterprise_set_status,
     enterprise_verify,
@@ -209,3 +211,45 @@ def test_enterprise_for_chairman(make_user, division):
     enterprise = EnterpriseFactory(division=division, chairman=chairman)
     assert enterprise_for_chairman(chairman) == enterprise
     assert enterprise_for_chairman(make_user(Role.CHAIRMAN)) is None
+
+
+def test_commissioner_create_requires_the_role_and_city_staff(make_user, division):
+    city = make_user(Role.CITY_STAFF)
+    without_role = make_user(Role.APPLICANT)
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        commissioner_create(actor=city, user=without_role, division=division, work_phone="0632-1")
+    assert caught.value.message_dict["user"] == [
+        f"{without_role} does not hold the service commissioner role; grant it first."
+    ]
+    with pytest.raises(PermissionDenied):
+        commissioner_create(
+            actor=make_user(Role.DISTRICT_STAFF, roles__division=division),
+            user=make_user(Role.COMMISSIONER),
+            work_phone="0632-1",
+        )
+    assert not ServiceCommissioner.objects.exists()
+
+
+def test_commissioner_create_records_the_actor_in_the_archive(make_user, division):
+    city = make_user(Role.CITY_STAFF)
+    person = make_user(Role.COMMISSIONER)
+
+    commissioner = commissioner_create(actor=city, user=person, division=division, work_phone="0632-1")
+
+    assert (commissioner.user, commissioner.division, commissioner.is_active) == (person, division, True)
+    assert commissioner.history.get().history_user == city
+
+
+def test_commissioner_update_refuses_an_area_that_leaves_out_an_enterprise_served(make_user, division, other_division):
+    city = make_user(Role.CITY_STAFF)
+    commissioner = CommissionerFactory(division=None)
+    EnterpriseFactory(division=division, commissioner=commissioner, name="枣庄某机械有限公司")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        commissioner_update(commissioner=commissioner, actor=city, division=other_division, work_phone="1")
+    assert "枣庄某机械有限公司" in caught.value.message_dict["division"][0]
+
+    commissioner_update(commissioner=commissioner, actor=city, division=division, work_phone="1", is_active=False)
+
+    commissioner.refresh_from_db()
+    assert (commissioner.division, commissioner.work_phone, commissioner.is_active) == (division, "1", False)
+    assert commissioner.history.latest().history_user == city

@@ -4,7 +4,7 @@ substitutes, cases and assignments (never a conflicted pair), and substitutes ta
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from applications.models import Status
@@ -15,6 +15,7 @@ from reviews.services.draw import (
     draw_sample,
     draw_verify,
     meeting_create,
+    meeting_update,
     panel_draw,
     panel_substitute,
     seed_sha256,
@@ -296,3 +297,45 @@ def test_panel_substitute_refused_once_the_member_submitted():
     Assignment.objects.filter(expert=member.expert).update(submitted_at=timezone.now())
     with pytest.raises(ValidationError):
         panel_substitute(member=member, reason="因病", actor=w.city)
+
+
+def test_meeting_update_changes_name_and_deadline_and_nothing_else():
+    w = DrawWorld()
+    deadline = timezone.now() + datetime.timedelta(days=3)
+
+    meeting_update(meeting=w.meeting, actor=w.city, name="更正后的名称", scoring_deadline=deadline)
+
+    meeting = Meeting.objects.get(pk=w.meeting.pk)
+    assert (meeting.name, meeting.scoring_deadline, meeting.seed_sha256) == (
+        "更正后的名称",
+        deadline,
+        w.meeting.seed_sha256,
+    )
+
+
+def test_meeting_update_refuses_a_deadline_after_the_meeting_date_as_meeting_create_does():
+    w = DrawWorld()
+    late = timezone.now() + datetime.timedelta(days=11)
+    with pytest.raises(ValidationError) as updating:
+        meeting_update(meeting=w.meeting, actor=w.city, name="x", scoring_deadline=late)
+    with pytest.raises(ValidationError) as creating:
+        meeting_create(
+            actor=w.city,
+            batch=w.batch,
+            specialty=w.specialty,
+            name="x",
+            held_on=w.meeting.held_on,
+            scoring_deadline=late,
+            panel_size=5,
+        )
+    assert updating.value.message_dict == creating.value.message_dict
+    assert list(updating.value.message_dict) == ["scoring_deadline"]
+    assert Meeting.objects.get(pk=w.meeting.pk).name == "机械设计专业评审会"
+
+
+def test_meeting_update_only_by_city_staff():
+    w = DrawWorld()
+    with pytest.raises(PermissionDenied):
+        meeting_update(
+            meeting=w.meeting, actor=w.experts[0].user, name="x", scoring_deadline=w.meeting.scoring_deadline
+        )

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from reviews import excel
 from reviews.models import Committee, Expert, Specialty, term_limit
 from reviews.selectors.pool import committee_problems, size_problems
-from reviews.services.pool import expert_create, expert_update, experts_import
+from reviews.services.pool import committee_create, committee_update, expert_create, expert_update, experts_import
 from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import BatchFactory, UserFactory
 from tests.reviews.factories import ExpertFactory, SpecialtyFactory
@@ -263,3 +263,56 @@ def test_export_round_trips_through_the_import(city):
 def test_term_limit_is_three_years_on_and_28_february_from_a_leap_day():
     assert term_limit(datetime.date(2024, 1, 1)) == datetime.date(2027, 1, 1)
     assert term_limit(datetime.date(2024, 2, 29)) == datetime.date(2027, 2, 28)
+
+
+# --- committee ----------------------------------------------------------------------------------------
+
+
+def test_committee_create_saves_members_and_returns_the_rules_it_breaks(city):
+    batch = BatchFactory()
+    experts = ExpertFactory.create_batch(2)
+
+    committee = committee_create(
+        actor=city, batch=batch, name=" 机械专业评审委员会 ", kind=Committee.Kind.SPECIALTY, members=experts
+    )
+
+    assert (committee.batch, committee.name) == (batch, "机械专业评审委员会")
+    assert set(committee.members.all()) == set(experts)
+    assert committee.problems == size_problems(Committee.Kind.SPECIALTY, 2)
+    assert committee.history.latest().history_user == city
+
+
+def test_committee_update_changes_members_kind_and_reason_and_keeps_the_batch(city):
+    batch = BatchFactory()
+    committee = committee_create(actor=city, batch=batch, name="委员会", kind=Committee.Kind.SERIES, members=[])
+    experts = ExpertFactory.create_batch(3)
+
+    committee = committee_update(
+        committee=committee,
+        actor=city,
+        name="委员会",
+        kind=Committee.Kind.SPECIALTY,
+        members=experts,
+        size_override_reason=" 在库专家不足 ",
+    )
+
+    committee.refresh_from_db()
+    assert (committee.batch, committee.kind, committee.size_override_reason) == (
+        batch,
+        Committee.Kind.SPECIALTY,
+        "在库专家不足",
+    )
+    assert set(committee.members.all()) == set(experts)
+
+
+def test_committee_create_refuses_a_second_committee_of_a_batch_and_anyone_but_city_staff(city):
+    batch = BatchFactory()
+    committee_create(actor=city, batch=batch, name="委员会", kind=Committee.Kind.SERIES, members=[])
+    with pytest.raises(ValidationError) as caught:
+        committee_create(actor=city, batch=batch, name="另一个", kind=Committee.Kind.SERIES, members=[])
+    assert "batch" in caught.value.message_dict
+    with pytest.raises(PermissionDenied):
+        committee_create(
+            actor=UserFactory(roles=[Role.EXPERT]), batch=BatchFactory(), name="x", kind="series", members=[]
+        )
+    assert list(Committee.objects.values_list("name", flat=True)) == ["委员会"]
