@@ -2,8 +2,16 @@
 
 import threading
 
+from django.apps import apps
 from django.db import connection, connections
+from django.db.models import Count, Max
 from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application
+from zaozhuang_titles.models import AuditEvent
+
+#: The apps whose tables a refused request must leave as they were ("results" once it exists).
+OUR_APPS = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results")
 
 
 def assert_constant_queries(django_assert_num_queries, render, add_item):
@@ -49,3 +57,26 @@ def race(*attempts):
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     return outcomes
+
+
+def database_snapshot():
+    """Row count and highest id of every model of our apps, and each application's status: what a
+    refused request must leave as it was. Two aggregates per model, no table is read whole.
+
+    The audit log is the one table a refusal may write to: it records the permission denial
+    (``AuditEvent.Kind.PERMISSION_DENIED``). Its other events are still counted."""
+    snapshot = {}
+    for label in OUR_APPS:
+        try:
+            models = apps.get_app_config(label).get_models()
+        except LookupError:  # the results app does not exist yet on this branch
+            continue
+        for model in models:
+            queryset = model._default_manager.all()
+            if model is AuditEvent:
+                queryset = queryset.exclude(kind=AuditEvent.Kind.PERMISSION_DENIED)
+                snapshot[model._meta.label] = queryset.count()
+                continue
+            snapshot[model._meta.label] = queryset.aggregate(rows=Count("pk"), top=Max("pk"))
+    snapshot["application statuses"] = dict(Application.objects.values_list("pk", "status"))
+    return snapshot

@@ -1,7 +1,7 @@
 """Matrix rows of the enterprises app."""
 
 from enterprises.models import ServiceLog
-from tests.authorization.matrix import REDIRECT, Row, outcome, same_for_all
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, same_for_all
 from tests.enterprises.factories import CommissionerFactory, EnterpriseFactory, RecognitionFactory, ServiceLogFactory
 from zaozhuang_titles.models import Role
 
@@ -63,6 +63,7 @@ ROWS = [
         post=outcome(allowed=PAGE_READERS, ok=405),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, Role.COMMISSIONER, post=405),
     ),
     Row(
         "enterprises:history",
@@ -70,6 +71,7 @@ ROWS = [
         post=outcome(allowed=PAGE_READERS, ok=405),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, Role.COMMISSIONER, post=405),
     ),
     # Verifying an enterprise that is already active changes nothing and sends back to its page.
     Row(
@@ -78,6 +80,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, get=405),
     ),
     Row(
         "enterprises:assign_commissioner",
@@ -93,6 +96,7 @@ ROWS = [
         post=outcome(allowed=[Role.COMMISSIONER]),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.COMMISSIONER),
     ),
     Row(
         "enterprises:service_log_solve",
@@ -100,6 +104,7 @@ ROWS = [
         post=outcome(allowed=[Role.COMMISSIONER]),
         setup=served_enterprise,
         kwargs=problem_pk,
+        outsiders=hidden(Role.COMMISSIONER),
     ),
     # 码上看 is public: no login, and the token is the only key.
     Row(

@@ -6,7 +6,7 @@ recused itself from."""
 from django.utils import timezone
 
 from reviews.models import Assignment
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.reviews.factories import ExpertFactory, ReviewWorld
 from zaozhuang_titles.models import Role
 
@@ -53,7 +53,10 @@ def evidence_kwargs(ctx):
 
 def expert_rows(name, *, get, post, kwargs, data=None):
     """The row on the expert's own assignment, then on an unassigned and a conflicted one (404 where
-    the assignment is loaded; a method the page does not answer stays 405)."""
+    the assignment is loaded; a method the page does not answer stays 405). On its own assignment's
+    row, an expert on no panel gets the same 404."""
+    hidden_get = 405 if get == 405 else 404
+    hidden_post = 405 if post == 405 else 404
     rows = [
         Row(
             f"reviews:{name}",
@@ -62,10 +65,9 @@ def expert_rows(name, *, get, post, kwargs, data=None):
             setup=own_assignment,
             kwargs=kwargs,
             data=data or {},
+            outsiders=hidden(Role.EXPERT, get=hidden_get, post=hidden_post),
         )
     ]
-    hidden_get = 405 if get == 405 else 404
-    hidden_post = 405 if post == 405 else 404
     for setup in (unassigned, conflicted):
         rows.append(
             Row(
