@@ -318,3 +318,16 @@ def test_history_query_count_is_constant_over_recognitions(client_for, city_user
         lambda: RecognitionFactory(enterprise=enterprise),
         expected=15,
     )
+
+
+def test_contact_home_query_count_is_constant(client_for, division, django_assert_num_queries):
+    """本单位: the contact's enterprise with 1 and 3 recognitions."""
+    contact = ContactFactory(enterprise=EnterpriseFactory(division=division))
+    client = client_for(contact.user)
+    url = reverse("enterprises:contact_home")
+
+    def add():
+        RecognitionFactory(enterprise=contact.enterprise)
+
+    assert_constant_queries(django_assert_num_queries, lambda: client.get(url), add, expected=10)
+    assert client.get(url).content.decode().count('data-testid="recognition"') == 3
