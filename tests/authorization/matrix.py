@@ -77,7 +77,8 @@ class Row:
     """One URL pattern's expectations. ``kwargs(ctx)`` builds the URL arguments from the fixtures
     ``ctx`` holds (the role users, and what ``setup(ctx)`` created); ``data`` is the POST body.
     ``outsiders`` maps a scoped role to what its outsider gets (see the module docstring); every row
-    whose URL takes arguments names one for each scoped role it admits."""
+    whose URL takes arguments names one for each scoped role it admits. A POST answered with a refusal
+    (``REFUSED``, or ``REDIRECT`` where ``redirect_refuses``) must leave the database as it was."""
 
     name: str
     get: dict
@@ -86,6 +87,9 @@ class Row:
     setup: object = None
     data: dict = field(default_factory=dict)
     outsiders: dict | None = None
+    #: Every redirect answering this row's POST sends back with a refusal message (the service said
+    #: no): those POSTs must write nothing either.
+    redirect_refuses: bool = False
 
     def admitted_scoped_roles(self):
         """The scoped roles this row lets in, by GET or POST: those need an outsider."""

@@ -82,7 +82,9 @@ def evidence_pk(ctx):
     return {"pk": ctx["evidence"].pk}
 
 
-def applicant_row(name, *, get=200, post=200, setup=own_draft, kwargs=application_pk, data=None, outsider=None):
+def applicant_row(
+    name, *, get=200, post=200, setup=own_draft, kwargs=application_pk, data=None, outsider=None, refuses=False
+):
     """A page of the applicant's own; another enterprise's applicant gets 404 (405 for a method the
     page does not answer) unless ``outsider`` says otherwise."""
     if outsider is None:
@@ -95,6 +97,7 @@ def applicant_row(name, *, get=200, post=200, setup=own_draft, kwargs=applicatio
         kwargs=kwargs,
         data=data or {},
         outsiders={Role.APPLICANT.value: outsider} if kwargs else None,
+        redirect_refuses=refuses,
     )
 
 
@@ -150,7 +153,7 @@ ROWS = [
     # The applicant's moves: POST only, answered with a redirect and a message (a draft cannot be
     # resubmitted: the message says so).
     applicant_row("application_submit", get=405, post=REDIRECT),
-    applicant_row("application_resubmit", get=405, post=REDIRECT),
+    applicant_row("application_resubmit", get=405, post=REDIRECT, refuses=True),
     # A confirmation page; an empty POST lacks the reason and re-renders the form.
     applicant_row("application_withdraw"),
     Row(

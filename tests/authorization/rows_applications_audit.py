@@ -77,6 +77,7 @@ ROWS = [
         kwargs=application_pk,
         setup=at_district,
         outsiders=hidden(*SCOPED_PARTICIPANTS),
+        redirect_refuses=True,
     ),
     # POST only. Roles are tried in order: the administrator and the city may not pass at district
     # audit (403), the district passes it (redirect), the enterprise's roles may not pass (403).

@@ -122,6 +122,7 @@ ROWS = [
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["waiting"].pk},
         outsiders=hidden(Role.ENTERPRISE_CONTACT, get=405),
+        redirect_refuses=True,
     ),
     Row(
         "applications:chairman_home",

@@ -55,7 +55,12 @@ ROWS = [
     Row("enterprises:statistics", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
     Row("enterprises:import", get=outcome(allowed=CITY), post=outcome(allowed=CITY)),
     # Without a checked file in the session the confirmation sends back to the upload.
-    Row("enterprises:import_confirm", get=outcome(allowed=CITY, ok=405), post=outcome(allowed=CITY, ok=REDIRECT)),
+    Row(
+        "enterprises:import_confirm",
+        get=outcome(allowed=CITY, ok=405),
+        post=outcome(allowed=CITY, ok=REDIRECT),
+        redirect_refuses=True,
+    ),
     Row("enterprises:import_template", get=outcome(allowed=CITY), post=outcome(allowed=CITY, ok=405)),
     Row(
         "enterprises:detail",
@@ -81,6 +86,7 @@ ROWS = [
         setup=served_enterprise,
         kwargs=enterprise_pk,
         outsiders=hidden(Role.DISTRICT_STAFF, get=405),
+        redirect_refuses=True,
     ),
     Row(
         "enterprises:assign_commissioner",
