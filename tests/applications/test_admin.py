@@ -78,7 +78,9 @@ def test_application_list_links_to_the_portal_page(world, city_client):
 
 
 def test_application_list_query_count_is_constant(world, city_client, django_assert_num_queries):
-    assert_constant_queries(django_assert_num_queries, render=lambda: city_client.get(URL), add_item=world.at_district)
+    assert_constant_queries(
+        django_assert_num_queries, render=lambda: city_client.get(URL), add_item=world.at_district, expected=16
+    )
 
 
 def test_correction_request_shows_its_items(world, city_client):

@@ -128,7 +128,7 @@ def test_home_constant_queries(world, applicant, client_for, django_assert_num_q
         AchievementFactory(application=application)
 
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(reverse("applications:applicant_home")), add_item
+        django_assert_num_queries, lambda: client.get(reverse("applications:applicant_home")), add_item, expected=12
     )
     assert count < 20
 
@@ -468,6 +468,7 @@ def test_achievements_list_constant_queries(world, applicant, client_for, django
         django_assert_num_queries,
         lambda: client.get(reverse("applications:achievements", args=[application.pk])),
         add_item,
+        expected=11,
     )
     assert count < 20
 
@@ -759,6 +760,7 @@ def test_timeline_constant_queries(world, applicant, client_for, django_assert_n
         django_assert_num_queries,
         lambda: client.get(reverse("applications:timeline", args=[application.pk])),
         add_item,
+        expected=13,
     )
     assert count < 20
 

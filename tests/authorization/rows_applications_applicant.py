@@ -11,7 +11,7 @@ from tests.applications.factories import (
     evidence_for,
     give_regular_qualification,
 )
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Outsider, Row, hidden, outcome
 from tests.enterprises.factories import ContactFactory
 from tests.factories import BatchFactory
 from zaozhuang_titles.models import Role
@@ -82,7 +82,13 @@ def evidence_pk(ctx):
     return {"pk": ctx["evidence"].pk}
 
 
-def applicant_row(name, *, get=200, post=200, setup=own_draft, kwargs=application_pk, data=None):
+def applicant_row(
+    name, *, get=200, post=200, setup=own_draft, kwargs=application_pk, data=None, outsider=None, refuses=False
+):
+    """A page of the applicant's own; another enterprise's applicant gets 404 (405 for a method the
+    page does not answer) unless ``outsider`` says otherwise."""
+    if outsider is None:
+        outsider = Outsider(get=405 if get == 405 else 404, post=405 if post == 405 else 404)
     return Row(
         f"applications:{name}",
         get=outcome(allowed=APPLICANT, ok=get),
@@ -90,7 +96,13 @@ def applicant_row(name, *, get=200, post=200, setup=own_draft, kwargs=applicatio
         setup=setup,
         kwargs=kwargs,
         data=data or {},
+        outsiders={Role.APPLICANT.value: outsider} if kwargs else None,
+        redirect_refuses=refuses,
     )
+
+
+#: Everyone who takes part in an application but the city, who sees every one.
+SCOPED_PARTICIPANTS = [Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, Role.DISTRICT_STAFF]
 
 
 ROWS = [
@@ -101,7 +113,13 @@ ROWS = [
     ),
     # Empty POSTs re-render their form with its errors; nothing is saved.
     applicant_row("profile", setup=own_profile, kwargs=None),
-    applicant_row("profile_section", setup=own_profile, kwargs=lambda ctx: {"section": "educations"}),
+    # The section is not an object: another applicant gets the same section of its own profile.
+    applicant_row(
+        "profile_section",
+        setup=own_profile,
+        kwargs=lambda ctx: {"section": "educations"},
+        outsider=Outsider(get=200, post=200),
+    ),
     applicant_row(
         "profile_record_edit",
         setup=own_profile,
@@ -114,11 +132,18 @@ ROWS = [
         setup=own_profile,
         kwargs=lambda ctx: {"section": "educations", "record_pk": ctx["record"].pk},
     ),
-    applicant_row("application_start", setup=own_profile, kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk}),
+    # An open batch is every applicant's: another applicant gets its own start page.
+    applicant_row(
+        "application_start",
+        setup=own_profile,
+        kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+        outsider=Outsider(get=200, post=200),
+    ),
     applicant_row("my_application", post=405),
     applicant_row("application_edit"),
     applicant_row("achievements", post=405),
-    applicant_row("achievement_kind", post=405),
+    # Another applicant's POST meets the object before the method: 404 as well.
+    applicant_row("achievement_kind", post=405, outsider=Outsider()),
     applicant_row("achievement_add", kwargs=lambda ctx: {"pk": ctx["application"].pk, "kind": "patent"}),
     applicant_row("achievement_edit", kwargs=achievement_kwargs),
     applicant_row("achievement_remove", get=405, post=REDIRECT, kwargs=achievement_kwargs),
@@ -128,7 +153,7 @@ ROWS = [
     # The applicant's moves: POST only, answered with a redirect and a message (a draft cannot be
     # resubmitted: the message says so).
     applicant_row("application_submit", get=405, post=REDIRECT),
-    applicant_row("application_resubmit", get=405, post=REDIRECT),
+    applicant_row("application_resubmit", get=405, post=REDIRECT, refuses=True),
     # A confirmation page; an empty POST lacks the reason and re-renders the form.
     applicant_row("application_withdraw"),
     Row(
@@ -137,6 +162,7 @@ ROWS = [
         post=outcome(allowed=PARTICIPANTS, ok=405),
         setup=own_at_district,
         kwargs=application_pk,
+        outsiders=hidden(*SCOPED_PARTICIPANTS, post=405),
     ),
     Row(
         "applications:evidence_download",
@@ -144,5 +170,6 @@ ROWS = [
         post=outcome(allowed=PARTICIPANTS, ok=405),
         setup=own_at_district,
         kwargs=evidence_pk,
+        outsiders=hidden(*SCOPED_PARTICIPANTS, post=405),
     ),
 ]

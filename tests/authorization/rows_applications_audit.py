@@ -5,13 +5,15 @@ The matrix's applicant owns the application of each setup, at district audit; th
 chairman belong to its enterprise, and the matrix's district staff serve its division."""
 
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.enterprises.factories import ContactFactory
 from zaozhuang_titles.models import Role
 
 STAFF = [Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.ADMINISTRATOR]
 ENTERPRISE = [Role.APPLICANT.value, Role.ENTERPRISE_CONTACT.value, Role.CHAIRMAN.value]
 PARTICIPANTS = [Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, *STAFF]
+#: The participants who see only their own applications (the city sees every one).
+SCOPED_PARTICIPANTS = [Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, Role.DISTRICT_STAFF]
 
 
 def at_district(ctx):
@@ -52,6 +54,11 @@ ROWS = [
         kwargs=application_pk,
         setup=at_district,
         data={"reveal": "1"},
+        # The enterprise's roles may never reveal an ID number: refused by role before the object.
+        outsiders={
+            **hidden(Role.DISTRICT_STAFF),
+            **hidden(Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, post=403),
+        },
     ),
     Row(
         "applications:diff",
@@ -59,6 +66,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=405),
         kwargs=application_pk,
         setup=at_district,
+        outsiders=hidden(Role.DISTRICT_STAFF, post=405),
     ),
     # Only the district may return it now; the others are sent back to the page with a message. An
     # empty POST re-renders the district's form with its errors.
@@ -68,6 +76,8 @@ ROWS = [
         post={**outcome(allowed=PARTICIPANTS, ok=REDIRECT), Role.DISTRICT_STAFF.value: 200},
         kwargs=application_pk,
         setup=at_district,
+        outsiders=hidden(*SCOPED_PARTICIPANTS),
+        redirect_refuses=True,
     ),
     # POST only. Roles are tried in order: the administrator and the city may not pass at district
     # audit (403), the district passes it (redirect), the enterprise's roles may not pass (403).
@@ -77,5 +87,7 @@ ROWS = [
         post={**outcome(allowed=[Role.DISTRICT_STAFF], ok=REDIRECT)},
         kwargs=lambda ctx: {"pk": ctx["application"].pk, "action": "pass"},
         setup=at_district,
+        # The enterprise's roles may not pass it either way; their outsiders meet the 404 first.
+        outsiders=hidden(*SCOPED_PARTICIPANTS, get=405),
     ),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.models import InternalNotice, InternalObjection, Nomination, NominationEntry, Status
 from tests.applications.factories import ApplicationFactory, tiny_pdf
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Outsider, Row, hidden, outcome
 from tests.enterprises.factories import ContactFactory, EnterpriseFactory
 from tests.factories import BatchFactory
 from zaozhuang_titles.models import Role
@@ -79,6 +79,8 @@ ROWS = [
         post=outcome(allowed=CONTACT),
         setup=enterprise_world,
         kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+        # The batch is every enterprise's: another contact gets its own enterprise's form.
+        outsiders={Role.ENTERPRISE_CONTACT.value: Outsider(get=200, post=200)},
     ),
     Row(
         "applications:internal_notice_preview",
@@ -86,6 +88,7 @@ ROWS = [
         post=outcome(allowed=CONTACT, ok=405),
         setup=enterprise_world,
         kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+        outsiders={Role.ENTERPRISE_CONTACT.value: Outsider(get=200, post=405)},
     ),
     Row(
         "applications:internal_notice",
@@ -93,6 +96,7 @@ ROWS = [
         post=outcome(allowed=CONTACT, ok=405),
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["notice"].pk},
+        outsiders=hidden(Role.ENTERPRISE_CONTACT, post=405),
     ),
     Row(
         "applications:internal_objection_record",
@@ -100,6 +104,7 @@ ROWS = [
         post=outcome(allowed=CONTACT),
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["notice"].pk},
+        outsiders=hidden(Role.ENTERPRISE_CONTACT),
     ),
     Row(
         "applications:internal_objection_resolve",
@@ -107,6 +112,7 @@ ROWS = [
         post=outcome(allowed=CONTACT),
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["objection"].pk},
+        outsiders=hidden(Role.ENTERPRISE_CONTACT),
     ),
     # The notice is still running: the service refuses, the page sends back with its message.
     Row(
@@ -115,6 +121,8 @@ ROWS = [
         post=outcome(allowed=CONTACT, ok=REDIRECT),
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["waiting"].pk},
+        outsiders=hidden(Role.ENTERPRISE_CONTACT, get=405),
+        redirect_refuses=True,
     ),
     Row(
         "applications:chairman_home",
@@ -129,6 +137,8 @@ ROWS = [
         post=outcome(allowed=CHAIRMAN),
         setup=enterprise_world,
         kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
+        # Another chairman has no nominee of its own in the batch: 404, as for a batch it has nothing in.
+        outsiders=hidden(Role.CHAIRMAN),
     ),
     Row(
         "applications:nomination_letter",
@@ -136,5 +146,6 @@ ROWS = [
         post=outcome(allowed=LETTER_READERS, ok=405),
         setup=enterprise_world,
         kwargs=lambda ctx: {"pk": ctx["nomination"].pk},
+        outsiders=hidden(Role.CHAIRMAN, Role.ENTERPRISE_CONTACT, Role.DISTRICT_STAFF, post=405),
     ),
 ]

@@ -1,7 +1,7 @@
 """Matrix rows of the enterprises app."""
 
 from enterprises.models import ServiceLog
-from tests.authorization.matrix import REDIRECT, Row, outcome, same_for_all
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, same_for_all
 from tests.enterprises.factories import CommissionerFactory, EnterpriseFactory, RecognitionFactory, ServiceLogFactory
 from zaozhuang_titles.models import Role
 
@@ -55,7 +55,12 @@ ROWS = [
     Row("enterprises:statistics", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
     Row("enterprises:import", get=outcome(allowed=CITY), post=outcome(allowed=CITY)),
     # Without a checked file in the session the confirmation sends back to the upload.
-    Row("enterprises:import_confirm", get=outcome(allowed=CITY, ok=405), post=outcome(allowed=CITY, ok=REDIRECT)),
+    Row(
+        "enterprises:import_confirm",
+        get=outcome(allowed=CITY, ok=405),
+        post=outcome(allowed=CITY, ok=REDIRECT),
+        redirect_refuses=True,
+    ),
     Row("enterprises:import_template", get=outcome(allowed=CITY), post=outcome(allowed=CITY, ok=405)),
     Row(
         "enterprises:detail",
@@ -63,6 +68,7 @@ ROWS = [
         post=outcome(allowed=PAGE_READERS, ok=405),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, Role.COMMISSIONER, post=405),
     ),
     Row(
         "enterprises:history",
@@ -70,6 +76,7 @@ ROWS = [
         post=outcome(allowed=PAGE_READERS, ok=405),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, Role.COMMISSIONER, post=405),
     ),
     # Verifying an enterprise that is already active changes nothing and sends back to its page.
     Row(
@@ -78,6 +85,8 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.DISTRICT_STAFF, get=405),
+        redirect_refuses=True,
     ),
     Row(
         "enterprises:assign_commissioner",
@@ -93,6 +102,7 @@ ROWS = [
         post=outcome(allowed=[Role.COMMISSIONER]),
         setup=served_enterprise,
         kwargs=enterprise_pk,
+        outsiders=hidden(Role.COMMISSIONER),
     ),
     Row(
         "enterprises:service_log_solve",
@@ -100,6 +110,7 @@ ROWS = [
         post=outcome(allowed=[Role.COMMISSIONER]),
         setup=served_enterprise,
         kwargs=problem_pk,
+        outsiders=hidden(Role.COMMISSIONER),
     ),
     # 码上看 is public: no login, and the token is the only key.
     Row(

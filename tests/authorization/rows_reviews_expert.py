@@ -6,7 +6,7 @@ recused itself from."""
 from django.utils import timezone
 
 from reviews.models import Assignment
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.reviews.factories import ExpertFactory, ReviewWorld
 from zaozhuang_titles.models import Role
 
@@ -51,9 +51,12 @@ def evidence_kwargs(ctx):
     return {"pk": ctx["assignment"].pk, "evidence_pk": ctx["evidence"].pk}
 
 
-def expert_rows(name, *, get, post, kwargs, data=None):
+def expert_rows(name, *, get, post, kwargs, data=None, refuses=False):
     """The row on the expert's own assignment, then on an unassigned and a conflicted one (404 where
-    the assignment is loaded; a method the page does not answer stays 405)."""
+    the assignment is loaded; a method the page does not answer stays 405). On its own assignment's
+    row, an expert on no panel gets the same 404."""
+    hidden_get = 405 if get == 405 else 404
+    hidden_post = 405 if post == 405 else 404
     rows = [
         Row(
             f"reviews:{name}",
@@ -62,10 +65,10 @@ def expert_rows(name, *, get, post, kwargs, data=None):
             setup=own_assignment,
             kwargs=kwargs,
             data=data or {},
+            outsiders=hidden(Role.EXPERT, get=hidden_get, post=hidden_post),
+            redirect_refuses=refuses,
         )
     ]
-    hidden_get = 405 if get == 405 else 404
-    hidden_post = 405 if post == 405 else 404
     for setup in (unassigned, conflicted):
         rows.append(
             Row(
@@ -96,7 +99,7 @@ ROWS = [
     # Without htmx a save answers with a redirect back to the scoring page.
     *expert_rows("score_autosave", get=405, post=REDIRECT, kwargs=criterion_kwargs, data={"points": "12"}),
     # Not every criterion has points: back to the scoring page with the message.
-    *expert_rows("assignment_submit", get=405, post=REDIRECT, kwargs=assignment_pk),
+    *expert_rows("assignment_submit", get=405, post=REDIRECT, kwargs=assignment_pk, refuses=True),
     # An empty POST lacks the reason and re-renders the form.
     *expert_rows("conflict_declare", get=200, post=200, kwargs=assignment_pk),
     *expert_rows("evidence", get=200, post=405, kwargs=evidence_kwargs),

@@ -9,7 +9,7 @@ message (a redirect as well)."""
 
 from reviews.models import Expert
 from reviews.services.voting import attendance_record, vote_close, vote_open
-from tests.authorization.matrix import REDIRECT, Row, outcome
+from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.reviews.factories import ReviewWorld
 from zaozhuang_titles.models import Role
 
@@ -103,6 +103,7 @@ ROWS = [
         post=outcome(allowed=[Role.EXPERT], ok=405),
         kwargs=meeting_pk,
         setup=voting,
+        outsiders=hidden(Role.EXPERT, post=405),
     ),
     Row(
         "reviews:vote_cast",
@@ -111,5 +112,6 @@ ROWS = [
         kwargs=case_pk,
         setup=voting,
         data={"choice": "yes"},
+        outsiders=hidden(Role.EXPERT, get=405),
     ),
 ]

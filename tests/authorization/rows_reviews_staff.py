@@ -51,6 +51,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         kwargs=meeting_pk,
         setup=planned_meeting,
+        redirect_refuses=True,
     ),
     Row(
         "reviews:staff_meeting_cases",
@@ -72,6 +73,7 @@ ROWS = [
         "reviews:staff_experts_import_confirm",
         get=outcome(allowed=STAFF, ok=405),
         post=outcome(allowed=STAFF, ok=REDIRECT),
+        redirect_refuses=True,
     ),
     Row("reviews:staff_experts_template", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
     Row("reviews:staff_experts_export", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),

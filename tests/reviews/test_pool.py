@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -15,6 +17,7 @@ from reviews.selectors.pool import committee_problems, size_problems
 from reviews.services.pool import committee_create, committee_update, expert_create, expert_update, experts_import
 from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import BatchFactory, UserFactory
+from tests.helpers import assert_constant_queries
 from tests.reviews.factories import ExpertFactory, SpecialtyFactory
 from zaozhuang_titles.models import Role
 
@@ -316,3 +319,19 @@ def test_committee_create_refuses_a_second_committee_of_a_batch_and_anyone_but_c
             actor=UserFactory(roles=[Role.EXPERT]), batch=BatchFactory(), name="x", kind="series", members=[]
         )
     assert list(Committee.objects.values_list("name", flat=True)) == ["委员会"]
+
+
+def test_expert_pool_admin_list_query_count_is_constant(city, django_assert_num_queries):
+    """专家库: the admin list of the pool with 1 and 3 experts, each with its specialties and employer."""
+    client = Client()
+    client.force_login(city, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+    specialties = [SpecialtyFactory(name="机械设计"), SpecialtyFactory(name="电气自动化")]
+    url = reverse("admin:reviews_expert_changelist")
+
+    assert_constant_queries(
+        django_assert_num_queries,
+        lambda: client.get(url),
+        lambda: ExpertFactory(specialties=specialties, employer=EnterpriseFactory()),
+        expected=13,
+    )
+    assert client.get(url).context["cl"].result_count == 3

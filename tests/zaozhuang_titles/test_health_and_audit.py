@@ -79,6 +79,7 @@ def test_applicant_home_query_count_is_constant(client_for, django_assert_num_qu
         django_assert_num_queries,
         render=lambda: client.get(reverse("applications:applicant_home")),
         add_item=BatchFactory,
+        expected=10,
     )
 
 
@@ -89,4 +90,5 @@ def test_city_queue_query_count_is_constant(client_for, django_assert_num_querie
         django_assert_num_queries,
         render=lambda: client.get(reverse("applications:city_queue")),
         add_item=BatchFactory,
+        expected=12,
     )
