@@ -3,9 +3,9 @@
 import threading
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.apps import apps
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
