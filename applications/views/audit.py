@@ -327,12 +327,13 @@ class ApplicationDetailView(ApplicationMixin, View):
         staff = bool(roles & STAFF_ROLES)
         applicant = application.applicant
         full_numbers = user.has_perm(FULL_ID_PERMISSION)
+        # First: kept on the application for the eligibility facts and the guards of why_not (read once).
+        signature = nomination_signatures([application])[application.pk]
         achievements, general_files = _achievements(application)
         profile = _profile(application)
         evaluation, eligibility = _eligibility(application)
         actions = [a for a in workflow_actions(application, user) if a in PAGE_ACTIONS]
         corrections = corrections_of(application)
-        signature = nomination_signatures([application])[application.pk]  # kept for the guards of why_not
         return {
             "application": application,
             "applicant": applicant,
