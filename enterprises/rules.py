@@ -11,7 +11,6 @@ applications (``applications.rules``).
 import rules
 from django.db.models import Q
 
-from enterprises.models import EnterpriseContact, ServiceCommissioner
 from zaozhuang_titles.rules import (
     is_chairman,
     is_city_admin,
@@ -33,6 +32,8 @@ def _cached(user, key, load):
 
 def contact_enterprise_id(user):
     """The enterprise whose record ``user`` keeps as its active contact (one account, one enterprise)."""
+    from enterprises.models import EnterpriseContact  # deferred: the models declare their permissions from here
+
     return _cached(
         user,
         "contact",
@@ -43,6 +44,8 @@ def contact_enterprise_id(user):
 
 
 def _commissioner_id(user):
+    from enterprises.models import ServiceCommissioner  # deferred: the models declare their permissions from here
+
     return _cached(
         user, "commissioner", lambda: ServiceCommissioner.objects.filter(user=user).values_list("pk", flat=True).first()
     )
@@ -110,10 +113,18 @@ rules.add_perm("enterprises.import_enterprises", is_city_admin)
 rules.add_perm("enterprises.view_qr", is_hr_staff | is_commissioner | is_enterprise_contact)
 
 # Pages of one enterprise (object permissions; the views load it through its scoped selector first).
-#: Its detail and archive (一企一档): HR staff in charge of it and the commissioner serving it.
-rules.add_perm("enterprises.open_enterprise", is_staff_of_enterprise | is_commissioner_of)
-#: Verifying its registration: HR staff in charge of it.
-rules.add_perm("enterprises.verify_enterprise", is_staff_of_enterprise)
+#: The permissions of the enterprise itself are declared on the model (``Enterprise.Meta.rules_permissions``
+#: with ``ENTERPRISE_PERMISSIONS``): view/add/change for Django admin, ``open`` (its detail and archive,
+#: 一企一档) and ``verify`` (its registration).
+ENTERPRISE_PERMISSIONS = {
+    "view": is_city_admin,
+    "add": is_city_admin,
+    "change": is_city_admin,
+    #: HR staff in charge of it and the commissioner serving it.
+    "open": is_staff_of_enterprise | is_commissioner_of,
+    #: HR staff in charge of it.
+    "verify": is_staff_of_enterprise,
+}
 #: Assigning its commissioner: city staff (the role alone also decides whether the button shows).
 rules.add_perm("enterprises.assign_commissioner", is_city_admin)
 #: Logging a service to it: the commissioner serving it.
@@ -125,7 +136,7 @@ rules.add_perm(
 
 # Django admin: city staff.
 rules.add_perm("enterprises", is_city_admin)
-for model in ("enterprise", "recognition", "enterprisecontact", "servicecommissioner", "servicelog"):
+for model in ("recognition", "enterprisecontact", "servicecommissioner", "servicelog"):
     rules.add_perm(f"enterprises.view_{model}", is_city_admin)
     rules.add_perm(f"enterprises.add_{model}", is_city_admin)
     rules.add_perm(f"enterprises.change_{model}", is_city_admin)

@@ -1029,7 +1029,6 @@ class TimelineView(ObjectPermissionMixin, TemplateView):
         return super().get_context_data(
             application=application,
             steps=steps,
-            is_own=is_own,
             next_step=next_step(application, open_correction),
             **kwargs,
         )

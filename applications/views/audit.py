@@ -352,8 +352,6 @@ class ApplicationDetailView(ApplicationMixin, View):
         return {
             "application": application,
             "applicant": applicant,
-            "is_own": application.applicant_id == user.pk,
-            "staff": staff,
             "insider": bool(roles & INSIDER_ROLES),
             "can_reveal": full_numbers and bool(applicant.id_number) and not reveal,
             "id_number": applicant.id_number if reveal else applicant.masked_id_number,
