@@ -139,7 +139,8 @@ class StaffListMixin:
         if is_city_admin(user) or user.is_superuser:
             divisions = Division.objects.all()
         else:
-            divisions = Division.objects.filter(pk=user.district.pk if user.district else None)
+            # Like the commissioners below: those of the enterprises the reader may see (its division).
+            divisions = Division.objects.filter(pk__in=enterprises_for_staff(user).values("division_id"))
         commissioners = ServiceCommissioner.objects.select_related("user", "division").order_by("user__real_name")
         if not (is_city_admin(user) or user.is_superuser):
             commissioners = commissioners.filter(enterprises__in=enterprises_for_staff(user)).distinct()
