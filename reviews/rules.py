@@ -9,17 +9,9 @@ the ``Q`` the selectors filter with. City staff run every meeting.
 import rules
 from django.db.models import Exists, OuterRef, Q
 
-from reviews.models import Expert, Meeting, PanelMember
+from reviews.models import Meeting, PanelMember
 from zaozhuang_titles.rules import is_city_admin, is_expert
 from zaozhuang_titles.scopes import Scope
-
-
-def _expert_id(user):
-    # Kept on the user object for the request: a page asks the same question for many rows.
-    cache = user.__dict__.setdefault("_reviews_scope_cache", {})
-    if "expert" not in cache:
-        cache["expert"] = Expert.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    return cache["expert"]
 
 
 def seated_meetings(**expert):
@@ -42,7 +34,8 @@ OWN_ASSIGNMENT = Scope(
     "is_own_assignment",
     role=is_expert,
     where=lambda user: Q(expert__user_id=user.pk, conflict_declared_at__isnull=True),
-    holds=lambda user, assignment: assignment.conflict_declared_at is None and assignment.expert_id == _expert_id(user),
+    # The selector loads the assignment with its expert: no query.
+    holds=lambda user, assignment: assignment.conflict_declared_at is None and assignment.expert.user_id == user.pk,
 )
 #: A case the expert is assigned to on the panel, without a conflict (it votes on it).
 PANEL_CASE = Scope(
