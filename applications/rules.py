@@ -103,7 +103,8 @@ can_open_nomination = any_of(NOMINATION_SCOPES)
 #: An internal notice (单位内部公示) and its objections: the enterprise's contact.
 NOTICE_OF_CONTACT = CONTACT_OF.through("enterprise", name="is_contact_of_notice")
 is_contact_of_notice = NOTICE_OF_CONTACT.predicate
-is_contact_of_objection = CONTACT_OF.through("notice__enterprise", name="is_contact_of_objection").predicate
+OBJECTION_OF_CONTACT = CONTACT_OF.through("notice__enterprise", name="is_contact_of_objection")
+is_contact_of_objection = OBJECTION_OF_CONTACT.predicate
 
 #: A record of an applicant's profile belongs to the profile's user.
 OWN_PROFILE_RECORD = Scope(

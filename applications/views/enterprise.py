@@ -39,7 +39,7 @@ from applications.models import (
     NominationEntry,
     Status,
 )
-from applications.rules import NOMINATION_SCOPES, reads_nomination_letters
+from applications.rules import NOMINATION_SCOPES, NOTICE_OF_CONTACT, OBJECTION_OF_CONTACT, reads_nomination_letters
 from applications.selectors import application_detail, applications_for_user, with_list_data
 from applications.views.common import add_errors, date_text, safe_next
 from applications.workflow import TransitionConflict, available_actions
@@ -301,8 +301,9 @@ class NoticeMixin(ContactObjectMixin):
 
     def load_object(self):
         notice = (
-            InternalNotice.objects.select_related("batch", "enterprise", "started_by")
-            .filter(pk=self.kwargs["pk"], enterprise=self.get_enterprise())
+            visible(InternalNotice.objects.all(), self.request.user, (NOTICE_OF_CONTACT,))
+            .select_related("batch", "enterprise", "started_by")
+            .filter(pk=self.kwargs["pk"])
             .first()
         )
         if notice is None:
@@ -395,8 +396,9 @@ class InternalObjectionResolveView(ContactObjectMixin, FormView):
 
     def load_object(self):
         objection = (
-            InternalObjection.objects.select_related("notice__enterprise", "notice__batch", "application__applicant")
-            .filter(pk=self.kwargs["pk"], notice__enterprise=self.get_enterprise())
+            visible(InternalObjection.objects.all(), self.request.user, (OBJECTION_OF_CONTACT,))
+            .select_related("notice__enterprise", "notice__batch", "application__applicant")
+            .filter(pk=self.kwargs["pk"])
             .first()
         )
         if objection is None:
