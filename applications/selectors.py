@@ -21,6 +21,7 @@ from applications.models import (
     Submission,
     Transition,
 )
+
 # The status groups of the scopes, re-exported: the audit views read them from here.
 from applications.rules import APPLICATION_SCOPES, DISTRICT_VISIBLE, SUBMITTED  # noqa: F401
 from zaozhuang_titles.scopes import visible
