@@ -5,6 +5,7 @@ sent to the login page and a user of another role gets 403, before anything is l
 learns nothing). Then ``load_object()`` loads the object through the reader's scoped selector (404
 outside the scope), and ``permission_required``, an object permission, is checked on it: 403 for a
 user who may see the object but not do this with it (pretalx ``PermissionRequired`` is the model).
+A method the page does not serve is answered 405 after the role check, without loading the object.
 """
 
 from django.utils.functional import cached_property
@@ -32,4 +33,12 @@ class ObjectPermissionMixin(PermissionRequiredMixin):
             return False
         if self.role_required is not None and not self.role_required(user):
             return False
+        if not self.answers_method():
+            # The page answers 405 before touching the object: a method it does not serve tells
+            # nothing of whether the object exists, as before.
+            return True
         return super().has_permission()
+
+    def answers_method(self):
+        method = self.request.method.lower()
+        return method in self.http_method_names and hasattr(self, method)
