@@ -38,13 +38,16 @@ from applications.models import (
     AchievementLevel,
     Application,
     Batch,
+    Channel,
     CorrectionRequest,
     EducationRecord,
     Evidence,
     InternalNotice,
+    Level,
     Nomination,
     NominationEntry,
     PatentType,
+    Series,
     Status,
     Submission,
     TitleRecord,
@@ -58,10 +61,11 @@ from applications.workflow import application_transition
 from enterprises.demo import DEMO_ENTERPRISE_NAME
 from enterprises.models import Enterprise, EnterpriseContact
 from zaozhuang_titles import pdf
-from zaozhuang_titles.demo import FIRST_BATCH_NAME
 from zaozhuang_titles.models import Division, Notice, Role, RoleAssignment, User
 from zaozhuang_titles.services import role_grant
 from zaozhuang_titles.workdays import add_working_days, period_end
+
+FIRST_BATCH_NAME = "2022年度专精特新企业工程技术副高级专项评审"
 
 #: The username of the first generated applicant: its presence means the demo applications exist.
 MARKER_USERNAME = "applicant_001"
@@ -715,13 +719,32 @@ def _demo_applicant_draft(*, batch, demo_enterprise, rng, today, used_patents, f
     return application
 
 
+def _first_batch():
+    """The first batch, created when missing; its call stays open around the day it is seeded."""
+    now = timezone.now()
+    batch, _created = Batch.objects.get_or_create(
+        name=FIRST_BATCH_NAME,
+        defaults={
+            "year": 2022,
+            "series": Series.ENGINEERING,
+            "level": Level.DEPUTY_SENIOR,
+            "channel": Channel.DEDICATED,
+            "status": Batch.Status.OPEN,
+            # The demo keeps the call open around the day it is seeded, so every journey can be tried.
+            "opens_at": now - datetime.timedelta(days=30),
+            "closes_at": now + datetime.timedelta(days=90),
+        },
+    )
+    return batch
+
+
 @transaction.atomic
-def seed(stdout=None):
-    batch = Batch.objects.filter(name=FIRST_BATCH_NAME).first()
+def seed(*, stdout=None):
+    batch = _first_batch()
     demo_enterprise = Enterprise.objects.filter(name=DEMO_ENTERPRISE_NAME).first()
-    if batch is None or demo_enterprise is None:
+    if demo_enterprise is None:
         if stdout is not None:
-            stdout.write("Applications: the first batch or the demo enterprise is missing; nothing added.")
+            stdout.write("Applications: the demo enterprise is missing; nothing added.")
         return
     started = timezone.now()
     rng = random.Random(1216)  # noqa: S311 - deterministic demo data, not a secret
@@ -920,7 +943,7 @@ def _seed_applications(*, batch, demo_enterprise, calendar, used_patents, files)
             for entry in NominationEntry.objects.filter(
                 nomination__enterprise=enterprise,
                 voided_at__isnull=True,
-                application__status__in=[Status.NOMINATED, Status.DISTRICT_AUDIT, Status.CITY_AUDIT],
+                application__status__in=Status.SIGNED_PENDING,
             )
             .select_related("application")
             .order_by("nomination__signed_at", "rank")

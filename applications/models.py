@@ -300,6 +300,68 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected (不予受理)")
     WITHDRAWN = "withdrawn", _("Withdrawn (已撤回)")
 
+    @classmethod
+    def in_order(cls, group):
+        """The statuses of ``group`` in the order of the application's life (for tabs and filters)."""
+        return [status for status in cls if status in group]
+
+
+# The groups of statuses, members of the enum so that no module spells a list again. Set after the class:
+# inside its body the members are still plain tuples, and a frozenset is not a choice.
+#: The applicant may change the application's content.
+Status.EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+#: The applicant may still withdraw (before review starts).
+Status.WITHDRAWABLE = frozenset(
+    {
+        Status.DRAFT,
+        Status.ENTERPRISE_REVIEW,
+        Status.NOMINATED,
+        Status.DISTRICT_AUDIT,
+        Status.CITY_AUDIT,
+        Status.RETURNED,
+        Status.ACCEPTED,
+    }
+)
+#: Submitted and before the district: the enterprise runs its internal notice, forwards or returns.
+Status.UNDER_ENTERPRISE = frozenset({Status.ENTERPRISE_REVIEW, Status.NOMINATED})
+#: Waiting for an HR audit (district or city).
+Status.AWAITING_STAFF = frozenset({Status.DISTRICT_AUDIT, Status.CITY_AUDIT})
+#: Everything once submitted: what the enterprise and the city see.
+Status.SUBMITTED = frozenset(Status) - {Status.DRAFT}
+#: What district staff see: from their audit on (never a withdrawal made before it).
+Status.DISTRICT_VISIBLE = frozenset(Status) - {
+    Status.DRAFT,
+    Status.ENTERPRISE_REVIEW,
+    Status.NOMINATED,
+    Status.WITHDRAWN,
+}
+#: Applications whose patents count as claimed (a duplicate claim is flagged to staff).
+Status.CLAIMING = frozenset(Status) - {Status.DRAFT, Status.WITHDRAWN}
+#: The chairman ranks these: submitted and still before the city's decision.
+Status.NOMINATION_CANDIDATES = Status.UNDER_ENTERPRISE | Status.AWAITING_STAFF
+#: Signed and not yet decided by the city (a signature still matters).
+Status.SIGNED_PENDING = frozenset({Status.NOMINATED}) | Status.AWAITING_STAFF
+#: The application is under audit or beyond: its applicant's profile must not change.
+Status.PROFILE_LOCKING = frozenset(Status) - Status.EDITABLE - {Status.REJECTED, Status.WITHDRAWN, Status.NOT_PASSED}
+#: Ended well so far (the badge's colour) and ended badly.
+Status.SUCCESSFUL = frozenset({Status.ACCEPTED, Status.PASSED, Status.FILED, Status.CERTIFIED})
+Status.FAILED = frozenset({Status.REJECTED, Status.NOT_PASSED})
+
+
+def status_badge(status):
+    """The Bootstrap badge class of a status, from its groups (the templates' one colour rule)."""
+    if status == Status.DRAFT:
+        return "text-bg-secondary"
+    if status == Status.RETURNED:
+        return "text-bg-warning"
+    if status in Status.FAILED:
+        return "text-bg-danger"
+    if status == Status.WITHDRAWN:
+        return "text-bg-light border"
+    if status in Status.SUCCESSFUL:
+        return "text-bg-success"
+    return "text-bg-primary"
+
 
 class Application(models.Model):
     """申报 — one applicant's application in one batch."""
@@ -360,6 +422,19 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.applicant}"
+
+    @property
+    def is_editable(self):
+        """The applicant may change its content now (``Status.EDITABLE``)."""
+        return self.status in Status.EDITABLE
+
+    @property
+    def is_under_enterprise(self):
+        return self.status in Status.UNDER_ENTERPRISE
+
+    @property
+    def status_badge(self):
+        return status_badge(self.status)
 
 
 class AchievementKind(models.TextChoices):
@@ -777,223 +852,7 @@ class CorrectionItem(models.Model):
 
 
 def new_public_token():
+    """Kept for migration 0003, which names it; the certificates that use it now live in ``results``."""
     import secrets
 
     return secrets.token_urlsafe(18)
-
-
-class Publicity(models.Model):
-    """评审结果公示 — a batch's passed applications published for objections for at least the batch's
-    working days. The list is copied into ``PublicityEntry`` rows: what was published stays as it was."""
-
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="publicities", verbose_name=_("batch"))
-    title = models.CharField(_("title"), max_length=200)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"))
-    working_days = models.PositiveSmallIntegerField(_("working days"), validators=[MinValueValidator(5)])
-    provisional = models.BooleanField(
-        _("provisional end date"),
-        default=False,
-        help_text=_("The holiday calendar of that year is not confirmed; the end date may move."),
-    )
-    how_to_object = models.TextField(_("how to object"))
-    committee_name = models.CharField(_("review committee"), max_length=200)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
-    )
-    published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-        help_text=_("Empty when the period's end closed it."),
-    )
-    pdf = models.CharField(_("PDF (stored as)"), max_length=200, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("publicity notice (公示)")
-        verbose_name_plural = _("publicity notices (公示)")
-        ordering = ["-starts_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")), name="publicity_dates_ordered"
-            ),
-            models.CheckConstraint(condition=models.Q(working_days__gte=5), name="publicity_at_least_5_days"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
-class PublicityEntry(models.Model):
-    """One published line: what the notice shows of an application (name, enterprise, specialty, title)."""
-
-    publicity = models.ForeignKey(
-        Publicity, on_delete=models.PROTECT, related_name="entries", verbose_name=_("publicity notice")
-    )
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="publicity_entries", verbose_name=_("application")
-    )
-    name = models.CharField(_("name"), max_length=50)
-    enterprise_name = models.CharField(_("enterprise"), max_length=200)
-    specialty = models.CharField(_("specialty"), max_length=100)
-    title_granted = models.CharField(_("title granted"), max_length=100)
-    position = models.PositiveIntegerField(_("order"), default=0)
-    cleared_at = models.DateTimeField(
-        _("cleared for filing at"),
-        null=True,
-        blank=True,
-        help_text=_("Set when the period ended without an open objection to it (or its objections were dismissed)."),
-    )
-
-    class Meta:
-        verbose_name = _("published application")
-        verbose_name_plural = _("published applications")
-        ordering = ["publicity", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["publicity", "application"], name="publicity_entry_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.publicity}: {self.name}"
-
-
-class Objection(models.Model):
-    """异议 — a real-name objection from the public to a published application, and how staff settled it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Received (已受理)")
-        INVESTIGATING = "investigating", _("Being investigated (调查核实中)")
-        UPHELD = "upheld", _("Upheld (异议成立)")
-        DISMISSED = "dismissed", _("Dismissed (异议不成立)")
-
-    class Outcome(models.TextChoices):
-        REVIEW_AGAIN = "review_again", _("Back to review")
-        REJECT = "reject", _("Rejected")
-
-    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
-    entry = models.ForeignKey(
-        PublicityEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("objected to")
-    )
-    name = models.CharField(_("name"), max_length=50)
-    mobile = models.CharField(_("mobile number"), max_length=11)
-    relation = models.CharField(_("relation to the applicant"), max_length=100)
-    facts = models.TextField(_("facts and grounds"), max_length=5000)
-    evidence = models.CharField(_("evidence file (stored as)"), max_length=200, blank=True, editable=False)
-    evidence_name = models.CharField(_("evidence file"), max_length=200, blank=True)
-    evidence_sha256 = models.CharField(_("SHA-256 of the evidence"), max_length=64, blank=True)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
-    deadline = models.DateField(_("to be settled by"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    conclusion = models.TextField(_("written conclusion"), blank=True)
-    outcome = models.CharField(_("outcome of an upheld objection"), max_length=16, choices=Outcome.choices, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("objection (异议)")
-        verbose_name_plural = _("objections (异议)")
-        ordering = ["-received_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status__in=["upheld", "dismissed"]) | ~models.Q(conclusion=""),
-                name="objection_decision_has_conclusion",
-            )
-        ]
-
-    def __str__(self):
-        return self.reference
-
-    @property
-    def is_open(self):
-        return self.status in (self.Status.OPEN, self.Status.INVESTIGATING)
-
-
-class Filing(models.Model):
-    """备案 — the report of a batch's cleared applications to the provincial HR department: the Excel
-    备案表 and a summary PDF, archived, with the filing number and date staff enter."""
-
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="filings", verbose_name=_("batch"))
-    number = models.CharField(_("filing number"), max_length=100, blank=True)
-    filed_on = models.DateField(_("filing date"), null=True, blank=True)
-    excel = models.CharField(_("Excel (stored as)"), max_length=200, blank=True, editable=False)
-    excel_sha256 = models.CharField(_("SHA-256 of the Excel"), max_length=64, blank=True, editable=False)
-    pdf = models.CharField(_("summary PDF (stored as)"), max_length=200, blank=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False)
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("filing (备案)")
-        verbose_name_plural = _("filings (备案)")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.number or f"{self.batch} #{self.pk}"
-
-
-class FilingEntry(models.Model):
-    """An application in a filing: each application is filed once (a database constraint)."""
-
-    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="entries", verbose_name=_("filing"))
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="filing_entry", verbose_name=_("application")
-    )
-
-    class Meta:
-        verbose_name = _("filed application")
-        verbose_name_plural = _("filed applications")
-
-    def __str__(self):
-        return f"{self.filing}: {self.application}"
-
-
-class Certificate(models.Model):
-    """证书 — the title certificate of a filed application; its QR code opens the public verification
-    page (码上看) by an unguessable token, never by a sequential key."""
-
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("application")
-    )
-    number = models.CharField(_("certificate number"), max_length=40, unique=True)
-    token = models.CharField(
-        _("verification token"), max_length=32, unique=True, default=new_public_token, editable=False
-    )
-    holder_name = models.CharField(_("holder"), max_length=50)
-    series = models.CharField(_("series"), max_length=32, choices=Series.choices)
-    level = models.CharField(_("level"), max_length=32, choices=Level.choices)
-    title_name = models.CharField(_("title"), max_length=100)
-    granted_on = models.DateField(_("date granted"))
-    committee_name = models.CharField(_("issuing committee"), max_length=200)
-    pdf = models.CharField(_("PDF (stored as)"), max_length=200, blank=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False)
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoke_reason = models.CharField(_("why it was revoked"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("certificate (证书)")
-        verbose_name_plural = _("certificates (证书)")
-        ordering = ["-issued_at", "-id"]
-
-    def __str__(self):
-        return self.number
-
-    @property
-    def is_valid(self):
-        return self.revoked_at is None

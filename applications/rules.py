@@ -7,8 +7,7 @@ checks of the pages cannot disagree. The relations through the enterprise (its c
 district staff of its division) are the enterprise's own scopes (``enterprises.rules``) carried to the
 application, not rules written again. ``applications.workflow.actor_role`` reads the same predicates.
 
-Which certificate a user may open is decided by ``applications.selectors_filing.certificates_for_user``
-(404 outside it).
+Publicity, filing and certificates are ``results.rules``.
 """
 
 import rules
@@ -25,13 +24,6 @@ from zaozhuang_titles.rules import (
     is_hr_staff,
 )
 from zaozhuang_titles.scopes import Scope, any_of
-
-#: What district staff see of their division's applications: from their audit on.
-DISTRICT_VISIBLE = [
-    s for s in Status.values if s not in (Status.DRAFT, Status.ENTERPRISE_REVIEW, Status.NOMINATED, Status.WITHDRAWN)
-]
-#: What the enterprise and the city see: everything once submitted.
-SUBMITTED = [s for s in Status.values if s != Status.DRAFT]
 
 
 def _in_statuses(statuses, prefix=""):
@@ -63,12 +55,14 @@ is_application_in_staff_division = OF_STAFF_DIVISION.predicate
 # --- Visibility: which applications the user may read ---------------------------------------------
 
 #: The enterprise's contact and chairman see its applications once submitted.
-CONTACT_VISIBLE = OF_ENTERPRISE_CONTACT.narrowed(name="can_contact_see_application", **_in_statuses(SUBMITTED))
-CHAIRMAN_VISIBLE = OF_CHAIRMAN.narrowed(name="can_chairman_see_application", **_in_statuses(SUBMITTED))
+CONTACT_VISIBLE = OF_ENTERPRISE_CONTACT.narrowed(name="can_contact_see_application", **_in_statuses(Status.SUBMITTED))
+CHAIRMAN_VISIBLE = OF_CHAIRMAN.narrowed(name="can_chairman_see_application", **_in_statuses(Status.SUBMITTED))
 #: District staff see their division's applications once the enterprise forwarded them.
-DISTRICT_SCOPE = OF_STAFF_DIVISION.narrowed(name="can_district_see_application", **_in_statuses(DISTRICT_VISIBLE))
+DISTRICT_SCOPE = OF_STAFF_DIVISION.narrowed(
+    name="can_district_see_application", **_in_statuses(Status.DISTRICT_VISIBLE)
+)
 #: City staff see every submitted application.
-CITY_SCOPE = OF_CITY.narrowed(name="can_city_see_application", **_in_statuses(SUBMITTED))
+CITY_SCOPE = OF_CITY.narrowed(name="can_city_see_application", **_in_statuses(Status.SUBMITTED))
 
 APPLICATION_SCOPES = (OWN, CONTACT_VISIBLE, CHAIRMAN_VISIBLE, DISTRICT_SCOPE, CITY_SCOPE)
 AUDIT_SCOPES = (DISTRICT_SCOPE, CITY_SCOPE)
@@ -92,11 +86,11 @@ NOMINATION_SCOPES = (
     CONTACT_OF.through("enterprise", name="is_contact_of_nomination"),
     _nomination_narrowed(
         IN_STAFF_DIVISION.through("enterprise", name="is_nomination_in_staff_division"),
-        DISTRICT_VISIBLE,
+        Status.DISTRICT_VISIBLE,
         "can_district_see_nomination",
     ),
     _nomination_narrowed(
-        CITY_WIDE.through("enterprise", name="is_city_wide_nomination"), SUBMITTED, "can_city_see_nomination"
+        CITY_WIDE.through("enterprise", name="is_city_wide_nomination"), Status.SUBMITTED, "can_city_see_nomination"
     ),
 )
 can_open_nomination = any_of(NOMINATION_SCOPES)
@@ -153,13 +147,6 @@ rules.add_perm("applications.change_profile_record", is_own_profile_record)
 #: A nomination letter (举荐信): the enterprise's chairman and contact, HR staff within their scope.
 rules.add_perm("applications.open_nomination", can_open_nomination)
 
-#: City staff publish results (评审结果公示) and settle objections.
-rules.add_perm("applications.manage_publicity", is_city_admin)
-#: Filing, certificates, revocation: city staff (the 备案表 holds whole ID numbers).
-rules.add_perm("applications.run_filing", is_city_admin)
-#: A certificate's page and PDF: its holder and city staff.
-rules.add_perm("applications.open_certificate", is_applicant | is_city_admin)
-
 # Django admin, for city staff: batches are kept there; the rest is read-only evidence of the work.
 for model in (
     "batch",
@@ -168,10 +155,6 @@ for model in (
     "evidence",
     "internalnotice",
     "internalobjection",
-    "publicity",
-    "objection",
-    "filing",
-    "certificate",
     "nomination",
     "nominationentry",
     "transition",

@@ -7,9 +7,12 @@ staff every submitted one. Those scopes are declared in ``applications.rules``, 
 permissions built from them.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from applications.models import (
     Application,
@@ -19,11 +22,9 @@ from applications.models import (
     NominationEntry,
     Status,
     Submission,
-    Transition,
 )
-
-# The status groups of the scopes, re-exported: the audit views read them from here.
-from applications.rules import APPLICATION_SCOPES, DISTRICT_VISIBLE, SUBMITTED  # noqa: F401
+from applications.rules import APPLICATION_SCOPES
+from applications.snapshots import applications_sha256
 from zaozhuang_titles.scopes import visible
 
 
@@ -45,7 +46,6 @@ def with_list_data(queryset):
     """What every list of applications shows, in a fixed number of queries."""
     return queryset.select_related("applicant", "enterprise__division", "batch", "internal_notice").annotate(
         achievement_count=Count("achievements", distinct=True),
-        signed=Exists(NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=True)),
         open_correction=Exists(CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)),
     )
 
@@ -93,6 +93,79 @@ def correction_open(application):
     )
 
 
+@dataclass(frozen=True)
+class NominationSignature:
+    """The chairman's signed nomination (董事长署名举荐) of one application as it stands now.
+
+    ``state`` is ``not_needed`` (regular channel), ``signed`` (a signature matching the content),
+    ``broken`` (a signature not voided, but the content differs from the one signed: a change reached
+    the application outside the services), ``voided`` (the latest signature was voided, ``reason`` says
+    why) or ``unsigned``. ``entry`` is the signature in force, or the latest voided one."""
+
+    state: str
+    entry: NominationEntry | None = None
+    reason: str = ""
+    at: object = None  # when it was signed, or voided
+
+    @property
+    def valid(self):
+        return self.state == "signed"
+
+    @property
+    def needs_new_signature(self):
+        """Signed once, but no longer valid (voided, or the content changed since)."""
+        return self.state in ("voided", "broken")
+
+
+#: Why a signature whose content no longer matches is not valid.
+SIGNATURE_BROKEN = gettext_lazy("The application differs from the one signed.")
+
+
+def nomination_signatures(applications, *, keep=True):
+    """{pk: NominationSignature} of ``applications``, in a fixed number of queries, writing nothing.
+
+    With ``keep``, each application (as loaded for one page) keeps its result and ``nomination_signature``
+    reads it back, so that the workflow's guards (``why_not``) and the page agree without reading again.
+    The transition itself re-reads the application under its lock, so it never sees a kept result."""
+    applications = list(applications)
+    dedicated = [a.pk for a in applications if a.batch.is_dedicated]
+    latest, in_force = {}, {}
+    if dedicated:
+        entries = NominationEntry.objects.filter(application_id__in=dedicated).select_related("nomination")
+        for entry in entries.order_by("-id"):
+            latest.setdefault(entry.application_id, entry)
+            if entry.voided_at is None:
+                in_force.setdefault(entry.application_id, entry)
+    hashes = applications_sha256(list(in_force))
+    result = {}
+    for application in applications:
+        if not application.batch.is_dedicated:
+            signature = NominationSignature("not_needed")
+        elif application.pk in in_force:
+            entry = in_force[application.pk]
+            if entry.content_sha256 == hashes.get(application.pk):
+                signature = NominationSignature("signed", entry, at=entry.nomination.signed_at)
+            else:
+                signature = NominationSignature("broken", entry, str(SIGNATURE_BROKEN), entry.nomination.signed_at)
+        elif application.pk in latest:
+            entry = latest[application.pk]
+            signature = NominationSignature("voided", entry, entry.void_reason, entry.voided_at)
+        else:
+            signature = NominationSignature("unsigned")
+        if keep:
+            application.__dict__["_nomination_signature"] = signature
+        result[application.pk] = signature
+    return result
+
+
+def nomination_signature(application):
+    """The ``NominationSignature`` of one application (the one computed with its list, if any)."""
+    cached = application.__dict__.get("_nomination_signature")
+    if cached is not None:
+        return cached
+    return nomination_signatures([application], keep=False)[application.pk]
+
+
 def corrections_of(application):
     return list(application.corrections.select_related("transition__actor").prefetch_related("items").order_by("id"))
 
@@ -124,7 +197,7 @@ def eligibility_facts(application, *, nominated=None):
     except ApplicantProfile.DoesNotExist:
         profile = None
     if nominated is None:
-        nominated = application.nomination_entries.filter(voided_at__isnull=True).exists()
+        nominated = nomination_signature(application).valid
     if profile is None:
         return Facts(educations=(), titles=(), skills=(), training=(), nominated=nominated)
     return Facts(
@@ -198,7 +271,7 @@ def duplicate_patents(queryset):
     )
     rows = (
         Achievement.objects.filter(patent_number__in=claimed_here)
-        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .filter(application__status__in=Status.CLAIMING)
         .values_list("patent_number", "application__number")
     )
     claims = {}
@@ -217,14 +290,10 @@ def patent_claimed_elsewhere(application):
     rows = (
         Achievement.objects.filter(patent_number__in=numbers)
         .exclude(application=application)
-        .exclude(application__status__in=[Status.WITHDRAWN, Status.DRAFT])
+        .filter(application__status__in=Status.CLAIMING)
         .values_list("patent_number", "application__number")
     )
     found = {}
     for number, other in rows:
         found.setdefault(number, []).append(other)
     return found
-
-
-def transitions_for_admin():
-    return Transition.objects.select_related("application", "actor")

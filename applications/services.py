@@ -12,9 +12,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.guards import batch_accepting_check
 from applications.models import (
     Achievement,
     ApplicantProfile,
@@ -33,14 +34,12 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
-from applications.workflow import EDITABLE, application_transition
+from applications.workflow import application_transition
 from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import Role
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
 PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord, TrainingRecord)
-#: Statuses in which the profile is part of an application under audit and must not change.
-_LOCKING = [s for s in Status.values if s not in (*EDITABLE, Status.REJECTED, Status.WITHDRAWN, Status.NOT_PASSED)]
 
 
 def _require_applicant(user):
@@ -59,7 +58,9 @@ def profile_get_or_create(*, user):
 
 def profile_lock_reason(*, user):
     """Why the profile cannot change now ("" when it can): an application of it is under audit."""
-    locked = Application.objects.filter(applicant=user, status__in=_LOCKING).select_related("batch").first()
+    locked = (
+        Application.objects.filter(applicant=user, status__in=Status.PROFILE_LOCKING).select_related("batch").first()
+    )
     if locked is None:
         return ""
     return _(
@@ -75,7 +76,7 @@ def _check_profile_editable(user):
 
 
 def _touch_open_applications(user, reason):
-    for application in Application.objects.filter(applicant=user, status__in=EDITABLE):
+    for application in Application.objects.filter(applicant=user, status__in=Status.EDITABLE):
         application_touch(application=application, reason=reason)
 
 
@@ -141,25 +142,10 @@ def profile_record_remove(*, user, instance):
 # --- Application content ------------------------------------------------------------------------
 
 
-def _check_batch_accepting(batch, now=None):
-    now = now or timezone.now()
-    if not batch.is_accepting(now):
-        local_open, local_close = timezone.localtime(batch.opens_at), timezone.localtime(batch.closes_at)
-        raise ValidationError(
-            _("“%(batch)s” accepts applications from %(opens)s to %(closes)s; it does not accept them now.")
-            % {
-                "batch": batch.name,
-                "opens": formats.date_format(local_open, "DATETIME_FORMAT"),
-                "closes": formats.date_format(local_close, "DATETIME_FORMAT"),
-            },
-            code="batch_closed",
-        )
-
-
 def _check_editable(application, actor):
     if application.applicant_id != actor.pk:
         raise PermissionDenied(_("Only the applicant changes its application."))
-    if application.status not in EDITABLE:
+    if not application.is_editable:
         raise ValidationError(
             _("The application is “%(status)s” and cannot be changed now.")
             % {"status": application.get_status_display()},
@@ -181,7 +167,7 @@ def application_touch(*, application, reason):
 def application_create(*, applicant, batch, specialty, summary):
     """Start an application (a draft) in ``batch``: one per applicant per batch."""
     _require_applicant(applicant)
-    _check_batch_accepting(batch)
+    batch_accepting_check(batch)
     profile = profile_get_or_create(user=applicant)
     if profile.enterprise_id is None or profile.enterprise.status != profile.enterprise.Status.ACTIVE:
         raise ValidationError(
@@ -300,64 +286,17 @@ def evidence_remove(*, application, actor, evidence):
 # --- Submission and the applicant's moves -------------------------------------------------------
 
 
-def submission_problems(application):
-    """What keeps the application from being submitted, as sentences ([] when nothing does)."""
-    from applications.selectors import application_eligibility
-
-    problems = []
-    if not application.summary.strip():
-        problems.append(_("Write the summary of your achievements."))
-    achievements = list(application.achievements.all())
-    if not achievements:
-        problems.append(_("Add at least one achievement with its evidence."))
-    live = [e for e in application.evidence.all() if e.removed_at is None]
-    with_files = {e.achievement_id for e in live}
-    for achievement in achievements:
-        if achievement.pk not in with_files:
-            problems.append(_("Add an evidence file to the achievement “%(title)s”.") % {"title": achievement.title})
-    evaluation = application_eligibility(application)
-    for result in evaluation.blocking:
-        if result.code == "nomination":
-            continue  # the chairman signs after submission
-        problems.append(
-            _("Eligibility not met: %(label)s — %(reason)s") % {"label": result.label, "reason": result.reason}
-        )
-    return problems
-
-
-def _submit_check(application):
-    _check_batch_accepting(application.batch)
-    problems = submission_problems(application)
-    if problems:
-        raise ValidationError(problems, code="incomplete")
-
-
 def application_submit(*, application, actor, ip=None):
     """The applicant submits its draft to its enterprise (单位审核)."""
-    return application_transition(application=application, action="submit", actor=actor, ip=ip, check=_submit_check)
+    return application_transition(application=application, action="submit", actor=actor, ip=ip)
 
 
 @transaction.atomic
 def application_resubmit(*, application, actor, ip=None):
     """The applicant answers a return for correction; the application goes back to the step that
-    returned it."""
+    returned it (the resubmit moves' guards pick it)."""
+    log = application_transition(application=application, action="resubmit", actor=actor, ip=ip)
     correction = application.corrections.filter(answered_at__isnull=True).order_by("-id").first()
-    if correction is None:
-        raise ValidationError(_("There is no return for correction to answer."), code="no_correction")
-
-    def check(locked):
-        problems = submission_problems(locked)
-        if problems:
-            raise ValidationError(problems, code="incomplete")
-
-    log = application_transition(
-        application=application,
-        action="resubmit",
-        actor=actor,
-        ip=ip,
-        target=correction.returned_from,
-        check=check,
-    )
     correction.answered_at = log.at
     correction.save(update_fields=["answered_at"])
     return log
@@ -392,7 +331,7 @@ def internal_notice_start(*, enterprise, batch, applications, actor, starts_on, 
     for application in applications:
         if application.enterprise_id != enterprise.pk or application.batch_id != batch.pk:
             raise PermissionDenied
-        if application.status not in (Status.ENTERPRISE_REVIEW, Status.NOMINATED):
+        if not application.is_under_enterprise:
             raise ValidationError(
                 _("Application %(number)s is “%(status)s”; only applications under enterprise review are made known.")
                 % {"number": application.number, "status": application.get_status_display()}
@@ -456,63 +395,9 @@ def internal_objection_resolve(*, objection, actor, upheld, resolution):
     return objection
 
 
-def valid_nomination_entry(application):
-    """The signature currently valid for ``application``, or None (checked against its content)."""
-    from applications.snapshots import application_sha256
-
-    entry = application.nomination_entries.filter(voided_at__isnull=True).select_related("nomination").first()
-    if entry is None:
-        return None
-    if entry.content_sha256 != application_sha256(application.pk):
-        # A change reached the application without passing through a service: void it visibly.
-        NominationEntry.objects.filter(pk=entry.pk).update(
-            voided_at=timezone.now(), void_reason=_("The application differs from the one signed.")
-        )
-        return None
-    return entry
-
-
-def _check_nominated(application):
-    if application.batch.is_dedicated and valid_nomination_entry(application) is None:
-        raise ValidationError(
-            _(
-                "The dedicated channel needs the chairman's signed nomination, and this application has no valid "
-                "signature (it was never signed, or it changed after signing). The chairman must sign it again."
-            ),
-            code="not_nominated",
-        )
-
-
-def _forward_check(application):
-    notice = application.internal_notice
-    if notice is None:
-        raise ValidationError(
-            _("Make the application known inside the enterprise (单位内部公示) before forwarding it."),
-            code="no_notice",
-        )
-    if not notice.has_ended():
-        raise ValidationError(
-            _("The internal notice runs until %(end)s; the application can be forwarded after that day.")
-            % {"end": date_text(notice.ends_on)},
-            code="notice_running",
-        )
-    if application.internal_objections.filter(resolved_at__isnull=True).exists():
-        raise ValidationError(
-            _("An objection raised during the internal notice is not settled yet."), code="open_objection"
-        )
-    if application.internal_objections.filter(upheld=True).exists():
-        raise ValidationError(
-            _("An objection to this application was upheld; return it or let the applicant withdraw it."),
-            code="objection_upheld",
-        )
-    _check_nominated(application)
-
-
 def application_forward(*, application, actor, reason="", ip=None):
     """The enterprise contact forwards the application to the district after the internal notice."""
-    return application_transition(
-        application=application, action="forward", actor=actor, reason=reason, ip=ip, check=_forward_check
-    )
+    return application_transition(application=application, action="forward", actor=actor, reason=reason, ip=ip)
 
 
 # --- Audit ---------------------------------------------------------------------------------------
@@ -520,9 +405,7 @@ def application_forward(*, application, actor, reason="", ip=None):
 
 def application_pass(*, application, actor, reason="", ip=None):
     """District staff pass it to the city (初审通过), city staff accept it (复审通过, 受理)."""
-    return application_transition(
-        application=application, action="pass", actor=actor, reason=reason, ip=ip, check=_check_nominated
-    )
+    return application_transition(application=application, action="pass", actor=actor, reason=reason, ip=ip)
 
 
 def application_reject(*, application, actor, reason, ip=None):
@@ -585,7 +468,7 @@ def nomination_candidates(*, enterprise, batch):
         Application.objects.filter(
             enterprise=enterprise,
             batch=batch,
-            status__in=[Status.ENTERPRISE_REVIEW, Status.NOMINATED, Status.DISTRICT_AUDIT, Status.CITY_AUDIT],
+            status__in=Status.NOMINATION_CANDIDATES,
         )
         .select_related("applicant", "enterprise", "batch")
         .order_by("id")

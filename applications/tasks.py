@@ -1,5 +1,5 @@
-"""Background work on applications after the vote: closing publicity periods, building the filing's
-files, issuing certificates, reminding applicants of correction deadlines.
+"""Background work on applications: reminding applicants of correction deadlines. (Closing publicity
+periods, building the filing's files and issuing certificates are ``results.tasks``.)
 
 Each task is thin: it takes IDs only, finds its object again (and returns quietly when it is gone),
 and calls a service that is idempotent, so running a task twice has the effect of once. Services queue
@@ -11,64 +11,10 @@ retry are shown to staff (``zaozhuang_titles.failed_tasks``).
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
 from zaozhuang_titles.tasks import RETRYING
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="applications.close_due_publicities", **RETRYING)
-def close_due_publicities():
-    """Beat: queue the closing of every publicity period that has ended (one task per publicity)."""
-    from applications.selectors_publicity import publicities_due
-
-    publicity_ids = list(publicities_due(timezone.localdate()).values_list("pk", flat=True))
-    for publicity_id in publicity_ids:
-        close_publicity.delay(publicity_id=publicity_id)
-    if publicity_ids:
-        logger.info("queued the closing of %d publicity periods", len(publicity_ids))
-    return publicity_ids
-
-
-@shared_task(name="applications.close_publicity", **RETRYING)
-def close_publicity(*, publicity_id):
-    """Close one publicity period that has ended (idempotent: a closed one stays as it is)."""
-    from applications.models import Publicity
-    from applications.services_publicity import publicity_close_due
-
-    if not Publicity.objects.filter(pk=publicity_id).exists():
-        logger.info("publicity %s is gone; nothing to close", publicity_id)
-        return None
-    result = publicity_close_due(publicity_id=publicity_id)
-    if result is None:  # closed before, or not due yet
-        return None
-    return {"cleared": len(result.cleared), "held": len(result.held)}
-
-
-@shared_task(name="applications.build_filing_files", **RETRYING)
-def build_filing_files(*, filing_id):
-    """Build the Excel 备案表 and the summary PDF of one filing (idempotent)."""
-    from applications.models import Filing
-    from applications.services_filing import filing_build_files
-
-    if not Filing.objects.filter(pk=filing_id).exists():
-        logger.info("filing %s is gone; no files to build", filing_id)
-        return None
-    filing = filing_build_files(filing_id=filing_id)
-    return filing.row_count if filing is not None else None
-
-
-@shared_task(name="applications.issue_certificates", **RETRYING)
-def issue_certificates(*, batch_id):
-    """Issue the certificate of every filed application of a batch that has none yet (idempotent)."""
-    from applications.models import Batch
-    from applications.services_filing import certificates_issue_for_batch
-
-    if not Batch.objects.filter(pk=batch_id).exists():
-        logger.info("batch %s is gone; no certificates to issue", batch_id)
-        return None
-    return certificates_issue_for_batch(batch_id=batch_id)
 
 
 @shared_task(name="applications.remind_correction_deadlines", **RETRYING)

@@ -1,5 +1,8 @@
 """Validators of the numbers an application carries: the applicant's ID number and patent numbers.
 
+The ID number's validators live in the core (``zaozhuang_titles.validators``, the base user carries one);
+they are re-exported here for the code and the applied migrations that name them from this module.
+
 Each raises ``django.core.exceptions.ValidationError`` with a message that says what is wrong and what
 would be right; when only the check character is wrong, the message names the expected one.
 """
@@ -11,71 +14,13 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# GB 11643-1999: weight of position i (1-based from the left) is 2^(18-i) mod 11.
-_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
-_ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-
-
-def id_number_check_char(first17):
-    """The check character of a 居民身份证号码 whose first 17 digits are given."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=False))
-    return _ID_CHECK[total % 11]
-
-
-def normalize_id_number(value):
-    return (value or "").strip().upper()
-
-
-def id_number_birth_date(value):
-    """The birth date encoded in positions 7-14, or None when it is not a real date."""
-    try:
-        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return None
-
-
-def validate_id_number(value):
-    """Validate an 18-character 居民身份证号码 (GB 11643-1999)."""
-    value = normalize_id_number(value)
-    if len(value) != 18:
-        raise ValidationError(
-            _("An ID number has 18 characters; this one has %(length)d.") % {"length": len(value)},
-            code="id_length",
-        )
-    if not _ID_SHAPE.match(value):
-        raise ValidationError(
-            _("An ID number is 17 digits followed by a digit or the letter X."),
-            code="id_characters",
-        )
-    birth = id_number_birth_date(value)
-    if birth is None:
-        raise ValidationError(
-            _("Characters 7 to 14 of an ID number are the birth date; %(digits)s is not a real date.")
-            % {"digits": value[6:14]},
-            code="id_birth_date",
-        )
-    if birth.year < 1900 or birth > datetime.date.today():
-        raise ValidationError(
-            _("The birth date %(date)s in this ID number is not plausible.") % {"date": birth.isoformat()},
-            code="id_birth_date",
-        )
-    expected = id_number_check_char(value[:17])
-    if value[17] != expected:
-        raise ValidationError(
-            _(
-                "The check character of this ID number is wrong: "
-                "the last character should be %(expected)s, not %(given)s."
-            )
-            % {"expected": expected, "given": value[17]},
-            code="id_check",
-        )
-
-
-def id_number_sex(value):
-    """'M' or 'F' from the 17th digit (odd is male)."""
-    return "M" if int(value[16]) % 2 else "F"
-
+from zaozhuang_titles.validators import (  # noqa: F401 - re-exported; migrations name validate_id_number here
+    id_number_birth_date,
+    id_number_check_char,
+    id_number_sex,
+    normalize_id_number,
+    validate_id_number,
+)
 
 # --- Patent numbers (专利号) -------------------------------------------------------------------
 # CNIPA numbers a granted patent by its application number with "ZL" in front. Since 1 October 2003

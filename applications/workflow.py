@@ -1,10 +1,11 @@
 """The life of an application: the table of allowed moves and the one function that performs them.
 
 ``MOVES`` is the single source of truth, read by ``application_transition``, by the pages (which
-buttons to show) and by the tests (each move tried by each role). A move names the action, the state it
-leaves, the state it reaches, the roles that may make it and the label the applicant sees on its
-timeline. Guards that depend on more than the state (the batch's window, the internal notice, the
-nomination) live in ``GUARDS`` beside it.
+buttons to show, and ``why_not`` a move is refused) and by the tests. A move names the action, the state
+it leaves, the state it reaches, the roles that may make it, the label the applicant sees on its
+timeline and its guards: the conditions beyond the state (the batch's window, the internal notice, the
+nomination; ``applications.guards``). ``application_transition`` runs the guards itself, so no caller
+can skip one.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from applications import guards
 from applications.models import Application, Status, Transition
 from applications.rules import (
     is_application_in_staff_division,
@@ -45,57 +47,85 @@ class Move:
     target: str
     roles: frozenset
     label: object  # lazy translation, shown on the timeline and on buttons
+    guards: tuple = ()  # functions of the application raising ValidationError with the reason
 
     def allows(self, role):
         return role in self.roles
 
+    def check(self, application):
+        """Run the guards in order: the first that refuses raises its ``ValidationError``."""
+        for guard in self.guards:
+            guard(application)
 
-def _move(action, source, target, roles, label):
-    return Move(action, source, target, frozenset(roles), label)
+
+def _move(action, source, target, roles, label, guards=()):
+    return Move(action, source, target, frozenset(roles), label, tuple(guards))
 
 
-#: Statuses in which the applicant may still withdraw (before review starts).
-WITHDRAWABLE = (
-    Status.DRAFT,
-    Status.ENTERPRISE_REVIEW,
-    Status.NOMINATED,
-    Status.DISTRICT_AUDIT,
-    Status.CITY_AUDIT,
-    Status.RETURNED,
-    Status.ACCEPTED,
-)
-#: Statuses in which the applicant may change the application's content.
-EDITABLE = (Status.DRAFT, Status.RETURNED)
+#: The guards of each kind of move (MISSION.md "Rules to encode").
+SUBMIT_GUARDS = (guards.batch_accepting, guards.submission_complete)
+FORWARD_GUARDS = (guards.internal_notice_ended, guards.internal_objections_settled, guards.nomination_valid)
+PASS_GUARDS = (guards.nomination_valid,)
+NOMINATE_GUARDS = (guards.dedicated_channel,)
+
 
 MOVES = (
-    _move("submit", Status.DRAFT, Status.ENTERPRISE_REVIEW, [APPLICANT], gettext_lazy("Submitted to the enterprise")),
     _move(
-        "nominate", Status.ENTERPRISE_REVIEW, Status.NOMINATED, [CHAIRMAN], gettext_lazy("Nominated by the chairman")
-    ),
-    _move(
-        "forward",
+        "submit",
+        Status.DRAFT,
         Status.ENTERPRISE_REVIEW,
-        Status.DISTRICT_AUDIT,
-        [CONTACT],
-        gettext_lazy("Forwarded by the enterprise"),
+        [APPLICANT],
+        gettext_lazy("Submitted to the enterprise"),
+        SUBMIT_GUARDS,
     ),
-    _move("forward", Status.NOMINATED, Status.DISTRICT_AUDIT, [CONTACT], gettext_lazy("Forwarded by the enterprise")),
+    _move(
+        "nominate",
+        Status.ENTERPRISE_REVIEW,
+        Status.NOMINATED,
+        [CHAIRMAN],
+        gettext_lazy("Nominated by the chairman"),
+        NOMINATE_GUARDS,
+    ),
+    *(
+        _move(
+            "forward",
+            source,
+            Status.DISTRICT_AUDIT,
+            [CONTACT],
+            gettext_lazy("Forwarded by the enterprise"),
+            FORWARD_GUARDS,
+        )
+        for source in Status.in_order(Status.UNDER_ENTERPRISE)
+    ),
     _move("return", Status.ENTERPRISE_REVIEW, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
     _move("return", Status.NOMINATED, Status.RETURNED, [CONTACT], gettext_lazy("Returned for correction")),
     _move("return", Status.DISTRICT_AUDIT, Status.RETURNED, [DISTRICT], gettext_lazy("Returned for correction")),
     _move("return", Status.CITY_AUDIT, Status.RETURNED, [CITY, ADMIN], gettext_lazy("Returned for correction")),
-    _move(
-        "resubmit", Status.RETURNED, Status.ENTERPRISE_REVIEW, [APPLICANT], gettext_lazy("Corrected and resubmitted")
+    *(
+        _move(
+            "resubmit",
+            Status.RETURNED,
+            target,
+            [APPLICANT],
+            gettext_lazy("Corrected and resubmitted"),
+            (guards.returns_to(target), guards.submission_complete),
+        )
+        for target in (Status.ENTERPRISE_REVIEW, Status.DISTRICT_AUDIT, Status.CITY_AUDIT)
     ),
-    _move("resubmit", Status.RETURNED, Status.DISTRICT_AUDIT, [APPLICANT], gettext_lazy("Corrected and resubmitted")),
-    _move("resubmit", Status.RETURNED, Status.CITY_AUDIT, [APPLICANT], gettext_lazy("Corrected and resubmitted")),
-    _move("pass", Status.DISTRICT_AUDIT, Status.CITY_AUDIT, [DISTRICT], gettext_lazy("Passed the district audit")),
-    _move("pass", Status.CITY_AUDIT, Status.ACCEPTED, [CITY, ADMIN], gettext_lazy("Accepted by the city")),
+    _move(
+        "pass",
+        Status.DISTRICT_AUDIT,
+        Status.CITY_AUDIT,
+        [DISTRICT],
+        gettext_lazy("Passed the district audit"),
+        PASS_GUARDS,
+    ),
+    _move("pass", Status.CITY_AUDIT, Status.ACCEPTED, [CITY, ADMIN], gettext_lazy("Accepted by the city"), PASS_GUARDS),
     _move("reject", Status.DISTRICT_AUDIT, Status.REJECTED, [DISTRICT], gettext_lazy("Rejected (不予受理)")),
     _move("reject", Status.CITY_AUDIT, Status.REJECTED, [CITY, ADMIN], gettext_lazy("Rejected (不予受理)")),
     *(
         _move("withdraw", source, Status.WITHDRAWN, [APPLICANT], gettext_lazy("Withdrawn by the applicant"))
-        for source in WITHDRAWABLE
+        for source in Status.in_order(Status.WITHDRAWABLE)
     ),
     _move("start_review", Status.ACCEPTED, Status.IN_REVIEW, [CITY, ADMIN, SYSTEM], gettext_lazy("Review started")),
     _move("review_pass", Status.IN_REVIEW, Status.PASSED, [SYSTEM, CITY, ADMIN], gettext_lazy("Passed the review")),
@@ -181,31 +211,59 @@ def available_actions(application, actor):
     return actions
 
 
-def _role_for(move_candidates, roles):
-    for move in move_candidates:
-        for role in roles:
-            if move.allows(role):
-                return move, role
-    return None, None
-
-
 def _status_label(status):
     return Status(status).label
 
 
-def application_transition(
-    *, application, action, actor, reason="", ip=None, target=None, now=None, check=None, notice_note=""
-):
+def _checked_move(application, action, actor, target=None):
+    """The move ``actor`` makes with ``action`` from the application's state and the role it acts in,
+    once the table allows it and its guards pass; raises ``ValidationError`` (with the reason) or
+    ``PermissionDenied`` otherwise. Reads only."""
+    candidates = find_moves(action, application.status)
+    if target is not None:
+        candidates = [move for move in candidates if move.target == target]
+    if not candidates:
+        raise ValidationError(
+            _("“%(action)s” is not possible while the application is in “%(status)s”.")
+            % {"action": ACTION_LABELS.get(action, action), "status": _status_label(application.status)},
+            code="not_allowed",
+        )
+    roles = actor_role(application, actor)
+    allowed = [(move, role) for move in candidates for role in roles if move.allows(role)]
+    if not allowed:
+        raise PermissionDenied(_("You may not do this with this application."))
+    refusal = None
+    for move, role in allowed:  # of moves sharing action and state (resubmit), the one its guards allow
+        try:
+            move.check(application)
+        except ValidationError as error:
+            refusal = refusal or error
+        else:
+            return move, role
+    raise refusal
+
+
+def why_not(application, actor, action):
+    """Why ``actor`` may not make ``action`` on ``application`` now, as the sentence the transition
+    would raise (several joined by a space), or None when it may. Writes nothing: pages show it."""
+    try:
+        _checked_move(application, action, actor)
+    except (ValidationError, PermissionDenied) as refusal:
+        messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
+        return " ".join(str(message) for message in messages)
+    return None
+
+
+def application_transition(*, application, action, actor, reason="", ip=None, target=None, now=None, notice_note=""):
     """Perform ``action`` on ``application`` for ``actor`` and return the ``Transition`` logged.
 
-    Checks that the move is allowed from the current state for this actor, locks the row
-    (``select_for_update``) and checks the state again under the lock, so that of two staff acting at
-    once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new state. Runs
-    ``check(application)`` (the action's guard, raising ``ValidationError``) under the lock, writes the
-    log, stores a snapshot on submission, and writes the notices (an outbox: their emails are queued on
-    commit, ``notice_note`` is added to them). ``target`` picks among
-    moves of the same action from the same state (a resubmission goes back to the step that returned
-    it).
+    Locks the row (``select_for_update``) and checks the state again under the lock, so that of two
+    staff acting at once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new
+    state. Under the lock, checks that the move is in the table for this actor and runs the move's
+    guards (``Move.guards``: a refusal is a ``ValidationError`` with the reason), then writes the log,
+    stores a snapshot on submission, and writes the notices (an outbox: their emails are queued on
+    commit, ``notice_note`` is added to them). ``target`` picks among moves of the same action from the
+    same state (a resubmission goes back to the step that returned it).
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -224,21 +282,7 @@ def application_transition(
                 % {"status": _status_label(locked.status)},
                 code="conflict",
             )
-        candidates = find_moves(action, locked.status)
-        if target is not None:
-            candidates = [move for move in candidates if move.target == target]
-        if not candidates:
-            raise ValidationError(
-                _("“%(action)s” is not possible while the application is in “%(status)s”.")
-                % {"action": ACTION_LABELS.get(action, action), "status": _status_label(locked.status)},
-                code="not_allowed",
-            )
-        roles = actor_role(locked, actor)
-        move, role = _role_for(candidates, roles)
-        if move is None:
-            raise PermissionDenied(_("You may not do this with this application."))
-        if check is not None:
-            check(locked)
+        move, role = _checked_move(locked, action, actor, target)
         log = Transition.objects.create(
             application=locked,
             action=action,

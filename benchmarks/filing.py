@@ -4,11 +4,11 @@
 
 Three measurements:
 
-1. ``writer``: the streaming writer (``applications.filing_excel.FilingWorkbookWriter``) fed by a
+1. ``writer``: the streaming writer (``results.documents.filing_excel.FilingWorkbookWriter``) fed by a
    generator of fake rows, so nothing but the writer is measured.
 2. ``Excel only``: the selector's ``.values()`` query read with ``.iterator(chunk_size=2000)`` from a
    throwaway database into the writer, spooled to a temporary file.
-3. ``build``: the whole ``services_filing.filing_build_files`` for the same filing of N applications
+3. ``build``: the whole ``results.services.filing.filing_build_files`` for the same filing of N applications
    (in Django's test database: in memory for SQLite, ``test_<name>`` created and dropped for
    PostgreSQL): the Excel as in 2, the summary PDF (per division and per enterprise, N/20
    enterprises) and storing both files.
@@ -42,8 +42,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from applications.filing_excel import FilingWorkbookWriter  # noqa: E402
 from applications.validators import id_number_check_char  # noqa: E402
+from results.documents.filing_excel import FilingWorkbookWriter  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -87,7 +87,7 @@ def fake_rows(count):
 
 def bench_writer(count):
     def run():
-        writer = FilingWorkbookWriter(committee="枣庄市工程技术专业高级职称评审委员会", level="deputy_senior")
+        writer = FilingWorkbookWriter(committee="枣庄市工程技术高级职称评审委员会", default_title="高级工程师")
         rows = writer.write(fake_rows(count))
         buffer = io.BytesIO()
         writer.save(buffer)
@@ -98,8 +98,9 @@ def bench_writer(count):
 
 def arrange(count):
     """``count`` applications of one batch, published, cleared and filed, in bulk."""
-    from applications.models import Application, Batch, Filing, FilingEntry, Publicity, PublicityEntry, Status
+    from applications.models import Application, Batch, Status
     from enterprises.models import Enterprise
+    from results.models import Filing, FilingEntry, Publicity, PublicityEntry
     from reviews.models import Case, Committee, Meeting, Specialty
     from zaozhuang_titles.models import Division, User
 
@@ -195,8 +196,8 @@ def _baseline(filing_id):
     """What streaming avoids: every entry loaded as model instances, written to an in-memory workbook."""
     from openpyxl import Workbook
 
-    from applications.filing_excel import COLUMNS, sex_name
-    from applications.models import FilingEntry
+    from results.documents.filing_excel import COLUMNS, sex_name
+    from results.models import FilingEntry
 
     entries = list(
         FilingEntry.objects.filter(filing_id=filing_id).select_related(
@@ -229,7 +230,7 @@ def _baseline(filing_id):
 
 
 def bench_build(count, *, baseline=False):
-    from applications.services_filing import filing_build_files
+    from results.services.filing import filing_build_files
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
@@ -238,15 +239,18 @@ def bench_build(count, *, baseline=False):
         print(f"arranged {count} filed applications in {time.perf_counter() - started:.1f} s ({connection.vendor})")
         del filing
 
-        from applications.models import Filing
+        from results.models import Filing
 
         filing_id = Filing.objects.get().pk
 
         def excel_only():
-            from applications import selectors_filing as selectors
+            from results.selectors import committee_name, granted_title
+            from results.selectors import filing as selectors
 
             filing = Filing.objects.select_related("batch").get(pk=filing_id)
-            writer = FilingWorkbookWriter(committee=selectors.filing_committee_name(filing.batch), level="senior")
+            writer = FilingWorkbookWriter(
+                committee=committee_name(filing.batch), default_title=granted_title(filing.batch)
+            )
             rows = writer.write(selectors.filing_rows(filing).iterator(chunk_size=selectors.CHUNK_SIZE))
             with tempfile.TemporaryFile() as spool:
                 writer.save(spool)

@@ -1,6 +1,7 @@
 """Django admin of the registry for city staff: enterprises with their recognitions and contacts,
 commissioners and the service log. Scoped like the portal's lists, with history and no deletes."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
 from enterprises.selectors import enterprises_for_staff
+from enterprises.services import enterprise_set_status, enterprise_status_reason_validate
 from zaozhuang_titles.admin import PortalModelAdmin
 
 
@@ -35,8 +37,19 @@ class EnterpriseContactInline(ObjectPermissionsTabularInline):
         return False
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """Asks for the reason of a change of status, as the service does, before anything is saved."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and "status" in self.changed_data:
+            enterprise_status_reason_validate(reason=cleaned_data.get("status_reason"))
+        return cleaned_data
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(PortalHistoryAdmin):
+    form = EnterpriseAdminForm
     inlines = [RecognitionInline, EnterpriseContactInline]
     list_display = ["name", "credit_code", "division", "town", "is_key", "commissioner", "status", "recognition_count"]
     list_filter = [
@@ -72,6 +85,19 @@ class EnterpriseAdmin(PortalHistoryAdmin):
     @admin.display(description=_("recognitions"), ordering="_recognition_count")
     def recognition_count(self, obj):
         return obj._recognition_count
+
+    def save_model(self, request, obj, form, change):
+        """A change of status goes through ``enterprise_set_status`` (its reason in the archive, the
+        verification of a reactivated registration); the other fields are saved as they are."""
+        if not (change and "status" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        status, reason = obj.status, obj.status_reason
+        obj.status, obj.status_reason = form.initial["status"], form.initial["status_reason"]
+        if set(form.changed_data) - {"status", "status_reason"}:
+            super().save_model(request, obj, form, change)
+        enterprise_set_status(enterprise=obj, actor=request.user, status=status, reason=reason)
+        obj.refresh_from_db()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commissioner":

@@ -31,7 +31,6 @@ from enterprises.validators import CREDIT_CODE_CHARS, credit_code_check_char
 from zaozhuang_titles.models import Division, Role, RoleAssignment, Town, User
 
 DEMO_ENTERPRISE_NAME = "滕州鲁信精工机械有限公司"
-KEY_ENTERPRISES = 275
 SERVED = 127
 CONSULTATION_PEOPLE = 216
 PROBLEMS_SOLVED = 312
@@ -135,7 +134,7 @@ def _commissioners(divisions, stdout):
 
 
 @transaction.atomic
-def seed(stdout=None):
+def seed(*, stdout=None):
     if Enterprise.objects.filter(name=DEMO_ENTERPRISE_NAME).exists():
         if stdout is not None:
             stdout.write("Enterprises: demo registry already there.")

@@ -54,10 +54,6 @@ def enterprise_for_chairman(user):
     return Enterprise.objects.filter(chairman=user).select_related("division", "town").first()
 
 
-def enterprise_by_code(credit_code):
-    return Enterprise.objects.filter(credit_code=credit_code).prefetch_related(active_contacts_prefetch()).first()
-
-
 def active_contacts_prefetch():
     return Prefetch(
         "contacts",
@@ -198,10 +194,6 @@ def service_statistics(user, *, date_from=None, date_to=None):
         logs.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**figures).order_by("month")
     )
     return {"totals": totals, "by_commissioner": by_commissioner, "by_division": by_division, "by_month": by_month}
-
-
-def key_enterprises_without_commissioner(user):
-    return enterprises_for_staff(user).filter(is_key=True, commissioner__isnull=True)
 
 
 # --- 一企一档: the archive timeline ------------------------------------------------------------

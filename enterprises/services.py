@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
-from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
+from enterprises.excel import validate_rows
+from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceLog
 from enterprises.validators import credit_code_warnings, normalize_credit_code
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.rules import is_city_admin
@@ -108,13 +109,20 @@ def enterprise_verify(*, enterprise, actor, accept_outside_region=False):
     return enterprise
 
 
-@transaction.atomic
-def enterprise_set_status(*, enterprise, actor, status, reason):
-    """City staff suspend, close or reactivate an enterprise. Closing only marks it: the archive stays."""
-    if not is_city_admin(actor):
-        raise PermissionDenied(_("Only city HR staff change an enterprise's status."))
+def enterprise_status_reason_validate(*, reason):
+    """A change of an enterprise's status states its reason; checked by the service and the admin's form."""
     if not (reason or "").strip():
         raise ValidationError({"status_reason": _("Give the reason for the change of status.")})
+
+
+@transaction.atomic
+def enterprise_set_status(*, enterprise, actor, status, reason):
+    """City staff suspend, close or reactivate an enterprise. Closing only marks it: the archive stays.
+
+    The Django admin's change of status comes here too (``EnterpriseAdmin.save_model``)."""
+    if not is_city_admin(actor):
+        raise PermissionDenied(_("Only city HR staff change an enterprise's status."))
+    enterprise_status_reason_validate(reason=reason)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     enterprise.status = status
     enterprise.status_reason = reason.strip()
@@ -168,19 +176,6 @@ def commissioner_assign(*, enterprise, commissioner, actor, reason=""):
     return enterprise
 
 
-def commissioner_create(*, user, division=None, work_phone, actor=None):
-    """Make ``user`` (holding the commissioner role) a service commissioner of ``division`` (None: city)."""
-    if not user.has_role(Role.COMMISSIONER):
-        raise ValidationError(
-            {"user": _("%(name)s does not hold the service commissioner role; grant it first.") % {"name": user}}
-        )
-    commissioner = ServiceCommissioner(user=user, division=division, work_phone=work_phone)
-    _set_history_user(commissioner, actor)
-    commissioner.full_clean()
-    commissioner.save()
-    return commissioner
-
-
 def _check_commissioner_serves(commissioner, enterprise):
     if commissioner is None or enterprise.commissioner_id != commissioner.pk:
         raise PermissionDenied(_("Only the enterprise's own service commissioner keeps its service log."))
@@ -230,8 +225,6 @@ def enterprises_import(*, raw_rows, actor):
     The rows are validated again here (another import may have registered a code since the preview);
     any problem raises ValidationError with every ``(row, message)`` and nothing is written. Imported
     enterprises are active at once: the list comes from the industry department through city staff."""
-    from enterprises.excel import validate_rows
-
     if not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff import enterprises."))
     rows, problems, _warnings = validate_rows(raw_rows)

@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applications.selectors import batches_accepting
 from enterprises import excel
 from enterprises.forms import (
     AssignCommissionerForm,
@@ -488,9 +487,8 @@ class PublicEnterpriseView(TemplateView):
     template_name = "enterprises/public.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            enterprise=_public_enterprise(self.kwargs["token"]), batches=list(batches_accepting()), **kwargs
-        )
+        # The open calls are applications data: the template shows them with applications' {% open_calls %}.
+        return super().get_context_data(enterprise=_public_enterprise(self.kwargs["token"]), **kwargs)
 
 
 class EnterpriseQRCodeView(View):

@@ -2,6 +2,7 @@
 committee with its size rules, review settings and the rubric; meetings (read mostly: they are
 created and drawn on the staff pages), and the draw's records read only. Nothing is deleted."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -23,10 +24,10 @@ from reviews.models import (
     ReviewSettings,
     Specialty,
 )
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
+from reviews.services.pool import EXPERT_FIELDS, expert_create, expert_update
+from reviews.services.scoring import rubric_check_editable, rubric_locked
 from zaozhuang_titles.admin import PortalModelAdmin
-from zaozhuang_titles.models import Role, RoleAssignment
-from zaozhuang_titles.services import role_grant
 
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
@@ -90,11 +91,24 @@ class ExpertAdmin(PortalHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("specialties")
 
+    def get_readonly_fields(self, request, obj=None):
+        # An expert's scores, votes and assignments are its account's: the account is fixed once added.
+        return [*super().get_readonly_fields(request, obj), "user"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The account of an expert added here gets the expert role, as through the import.
-        if not RoleAssignment.objects.filter(user=obj.user, role=Role.EXPERT).exists():
-            role_grant(user=obj.user, role=Role.EXPERT, granted_by=request.user, request=request)
+        """Adds and changes go through the pool's services, as the staff pages and the import do: the
+        account gets the expert role, the employer is linked to the registry by its credit code."""
+        fields = {name: form.cleaned_data[name] for name in EXPERT_FIELDS if name in form.cleaned_data}
+        specialties = list(form.cleaned_data["specialties"])
+        if change:
+            expert_update(expert=obj, actor=request.user, specialties=specialties, **fields)
+            return
+        expert = expert_create(actor=request.user, user=form.cleaned_data["user"], specialties=specialties, **fields)
+        # The admin goes on with the form's instance (its inline relations, the redirect): make it the
+        # expert the service saved.
+        obj.pk = expert.pk
+        obj._state.adding = False
+        obj._state.db = expert._state.db
 
     @admin.display(description=_("specialties"))
     def specialty_list(self, obj):
@@ -171,18 +185,46 @@ class ReviewSettingsAdmin(PortalHistoryAdmin):
     list_select_related = ["batch"]
 
 
+class CriterionForm(forms.ModelForm):
+    """A criterion added or changed in admin: refused once its batch's rubric is fixed (``rubric_locked``,
+    the rule the scoring service states), whichever batch the form names."""
+
+    class Meta:
+        model = Criterion
+        fields = ["batch", "name", "description", "max_points", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        batches = {cleaned.get("batch"), self.instance.batch if self.instance.batch_id else None} - {None}
+        for batch in batches:
+            rubric_check_editable(batch)
+        return cleaned
+
+
 @admin.register(Criterion)
 class CriterionAdmin(PortalModelAdmin):
+    form = CriterionForm
     list_display = ["name", "batch", "max_points", "position"]
     list_filter = ["batch"]
     list_select_related = ["batch"]
     search_fields = ["name"]
 
     def has_change_permission(self, request, obj=None):
-        # The rubric is fixed once scoring starts in any meeting of its batch.
-        if obj is not None and obj.batch.meetings.exclude(status__in=["planned", "drawn"]).exists():
+        if obj is not None and rubric_locked(obj.batch):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and rubric_locked(obj.batch):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delete page and the bulk action both ask this: a criterion of a fixed rubric blocks them.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(rubric_locked(batch) for batch in {criterion.batch for criterion in objs}):
+            perms_needed = {*perms_needed, gettext("criteria of a rubric fixed since scoring started")}
+        return to_delete, model_count, perms_needed, protected
 
 
 @admin.register(Meeting)

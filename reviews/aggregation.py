@@ -1,7 +1,7 @@
 """Aggregation of the experts' scores: pure functions on numbers, no database.
 
 The inputs are the totals (sum of the criteria's points) of the submitted, non-recused assignments;
-the selector in ``reviews.selectors_scoring`` collects them. Every result is a ``Decimal``; means are
+the selector in ``reviews.selectors.scoring`` collects them. Every result is a ``Decimal``; means are
 computed exactly with ``fractions.Fraction`` and converted once at the end.
 
 - ``mean`` — the arithmetic mean.

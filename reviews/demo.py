@@ -19,12 +19,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from applications.demo import FIRST_BATCH_NAME
 from applications.models import Application, Batch, Level, Status
 from enterprises.models import Enterprise
 from reviews.models import Committee, Criterion, Expert, Meeting, ReviewSettings
 from reviews.services.draw import cases_add, draw_sample, eligibility, meeting_create, panel_draw, seed_sha256
 from reviews.services.pool import expert_create, specialties_get_or_create
-from zaozhuang_titles.demo import FIRST_BATCH_NAME
 from zaozhuang_titles.models import User
 
 #: The article: 86 experts in the pool.
@@ -131,7 +131,7 @@ def _pool(*, rng, today, city):
 
 
 @transaction.atomic
-def seed(stdout=None):
+def seed(*, stdout=None):
     batch = Batch.objects.filter(name=FIRST_BATCH_NAME).first()
     if batch is None:
         if stdout is not None:

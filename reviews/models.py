@@ -306,6 +306,56 @@ class Meeting(models.Model):
         if self.panel_size is not None and self.panel_size % 2 == 0:
             raise ValidationError({"panel_size": _("A panel has an odd number of experts (人社部令第40号).")})
 
+    @property
+    def panel_open(self):
+        """Between the draw and the vote: attendance, substitutes and declared conflicts may change."""
+        return self.status in Meeting.Status.PANEL_OPEN
+
+    @property
+    def cases_open(self):
+        return self.status in Meeting.Status.CASES_OPEN
+
+
+# The groups of meeting statuses (set after the class: inside its body the members are plain tuples).
+#: Cases may still be put on the agenda: until the vote starts.
+Meeting.Status.CASES_OPEN = frozenset({Meeting.Status.PLANNED, Meeting.Status.DRAWN, Meeting.Status.SCORING})
+#: The panel is drawn and the vote has not started: attendance is recorded, members are substituted and
+#: experts declare conflicts (回避).
+Meeting.Status.PANEL_OPEN = frozenset({Meeting.Status.DRAWN, Meeting.Status.SCORING})
+#: Scoring has started (or is over): the experts see the meeting and its batch's rubric is fixed.
+Meeting.Status.SCORING_STARTED = frozenset({Meeting.Status.SCORING, Meeting.Status.VOTING, Meeting.Status.CLOSED})
+
+
+class MeetingTransition(models.Model):
+    """One change of a meeting's status (会议状态变更): who, when, from, to and why. Written only by
+    ``reviews.workflow.meeting_transition``, never changed or deleted."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("meeting")
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from status"), max_length=16, choices=Meeting.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Meeting.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty for a move made by the system (for example the vote's result)."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting status change")
+        verbose_name_plural = _("meeting status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.from_status} → {self.to_status}"
+
 
 class PanelMember(models.Model):
     """An expert drawn for a meeting: a member, or a substitute (替补) in the order drawn."""

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
+from reviews.services.scoring import scoring_reminders_send
+
 
 @shared_task(name="reviews.remind_scoring_deadlines")
 def remind_scoring_deadlines():
     """Remind experts of their unsubmitted assignments as the scoring deadline nears (in-site notice
     and email). Idempotent: each assignment is reminded once per deadline, however often this runs."""
-    from reviews.services.scoring import scoring_reminders_send
-
     return scoring_reminders_send()

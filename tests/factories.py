@@ -7,8 +7,8 @@ import factory
 from django.utils import timezone
 
 from applications.models import Batch
-from applications.validators import id_number_check_char
 from zaozhuang_titles.models import Division, Role, RoleAssignment, Town, User
+from zaozhuang_titles.validators import id_number_check_char
 
 PASSWORD = "Test@Pass2022"
 

@@ -4,6 +4,7 @@ text messages of the development SMS backend and the background tasks that faile
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
+from zaozhuang_titles.failed_tasks import failed_task_retry
 from zaozhuang_titles.models import (
     AuditEvent,
     CalendarDay,
@@ -22,6 +24,8 @@ from zaozhuang_titles.models import (
     Town,
     User,
 )
+from zaozhuang_titles.notices import notice_email_retry
+from zaozhuang_titles.services import role_assignment_change, role_grant, role_grant_allowed
 
 
 class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -32,6 +36,9 @@ class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
 
 
 class RoleAssignmentInline(ObjectPermissionsTabularInline):
+    """The user's roles; ``UserAdmin.save_formset`` writes them through ``role_grant`` and
+    ``role_assignment_change``, and the form refuses what those would."""
+
     model = RoleAssignment
     fk_name = "user"
     extra = 0
@@ -41,6 +48,21 @@ class RoleAssignmentInline(ObjectPermissionsTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("zaozhuang_titles.grant_admin_roles")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = request.user
+
+        class RoleAssignmentForm(formset.form):
+            def clean(self):
+                cleaned_data = super().clean()
+                role = cleaned_data.get("role")
+                if role and "role" in self.changed_data and not role_grant_allowed(role=role, granted_by=actor):
+                    self.add_error("role", gettext("Only administrators can grant this role."))
+                return cleaned_data
+
+        formset.form = RoleAssignmentForm
+        return formset
 
 
 @admin.register(User)
@@ -72,6 +94,30 @@ class UserAdmin(ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            assignment.delete()  # administrators only (the inline's has_delete_permission)
+        for assignment, _fields in formset.changed_objects:
+            role_assignment_change(
+                assignment=assignment,
+                role=assignment.role,
+                division=assignment.division,
+                actor=request.user,
+                request=request,
+            )
+        for assignment in formset.new_objects:
+            role_grant(
+                user=form.instance,
+                role=assignment.role,
+                division=assignment.division,
+                granted_by=request.user,
+                request=request,
+            )
 
     @admin.display(description=_("mobile number"))
     def masked_mobile(self, obj):
@@ -199,15 +245,13 @@ class NoticeAdmin(PortalModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the email again"), permissions=["view"])
-    def retry_email(self, request, queryset):
-        from zaozhuang_titles.notices import _queue_delivery
+    def has_retry_email_permission(self, request):
+        return request.user.has_perm("zaozhuang_titles.retry_notice_email")
 
-        notices = list(queryset.filter(email__in=[Notice.Email.FAILED, Notice.Email.PENDING]))
-        queryset.filter(pk__in=[n.pk for n in notices]).update(email=Notice.Email.PENDING, email_attempts=0)
-        for notice in notices:
-            _queue_delivery(notice.pk)
-        messages.success(request, gettext("%(count)d emails queued again.") % {"count": len(notices)})
+    @admin.action(description=_("Send the email again"), permissions=["retry_email"])
+    def retry_email(self, request, queryset):
+        queued = notice_email_retry(notices=queryset, actor=request.user)
+        messages.success(request, gettext("%(count)d emails queued again.") % {"count": queued})
 
 
 @admin.register(FailedTask)
@@ -238,10 +282,6 @@ class FailedTaskAdmin(PortalModelAdmin):
 
     @admin.action(description=_("Queue the selected tasks again"), permissions=["change"])
     def retry(self, request, queryset):
-        from django.core.exceptions import ValidationError
-
-        from zaozhuang_titles.failed_tasks import failed_task_retry
-
         queued = 0
         for failed_task in queryset.order_by("failed_at", "id"):
             try:

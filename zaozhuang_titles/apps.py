@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts, divisions and audit")
 
     def ready(self):
+        # deferred: modules that need the app registry ready (the usual place for receivers and checks)
         from zaozhuang_titles import (
             pdf,  # noqa: F401  (registers the CJK font check)
             signals,  # noqa: F401  (connects the audit receivers)

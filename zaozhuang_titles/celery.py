@@ -20,6 +20,7 @@ def record_failed_task(sender=None, **kwargs):
     """Record a task that failed for good, for staff (``zaozhuang_titles.failed_tasks``). Connected where
     the app is made, so that every worker has it. Tasks run in process with errors propagated (the
     development default without a broker) raise to their caller instead and send no signal."""
+    # deferred: this module loads with the package, before Django's apps (and FailedTask) are ready
     from zaozhuang_titles.failed_tasks import on_task_failure
 
     on_task_failure(sender=sender, **kwargs)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from zaozhuang_titles.notices import unread_count
 from zaozhuang_titles.roles import role_menu
 
 
@@ -8,7 +9,6 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"portal_name": settings.PORTAL_NAME, "role_menu": []}
-    from zaozhuang_titles.notices import unread_count
 
     # A lazy count: one query, and only on pages that show the navbar.
     return {

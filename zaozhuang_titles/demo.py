@@ -1,4 +1,5 @@
-"""Demo data of the foundation: divisions and towns, one account per role, the first batch.
+"""Demo data of the foundation: divisions and towns, one account per role (the first batch is the
+applications demo's).
 
 Idempotent: running it again changes nothing that is already there.
 """
@@ -6,12 +7,10 @@ Idempotent: running it again changes nothing that is already there.
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
-from applications.models import Batch, Channel, Level, Series
-from applications.validators import id_number_check_char
 from zaozhuang_titles.models import Division, Role, RoleAssignment, Town, User
 from zaozhuang_titles.services import role_grant
+from zaozhuang_titles.validators import id_number_check_char
 
 DEMO_PASSWORD = "Zaozhuang@2022"  # noqa: S105 - printed by make run; demo accounts only
 
@@ -52,8 +51,6 @@ DIVISIONS = [
     # 枣庄高新区 is a functional zone: it has no GB/T 2260 code, so it carries a local one.
     ("3704GX", "枣庄高新区", False, ["兴仁街道", "张范街道"]),
 ]
-
-FIRST_BATCH_NAME = "2022年度专精特新企业工程技术副高级专项评审"
 
 
 def demo_id_number(region, birth, serial):
@@ -96,7 +93,7 @@ ACCOUNTS = [
 
 
 @transaction.atomic
-def seed(stdout=None):
+def seed(*, stdout=None):
     divisions = {}
     for position, (code, name, standard, towns) in enumerate(DIVISIONS):
         division, _ = Division.objects.get_or_create(
@@ -122,20 +119,6 @@ def seed(stdout=None):
         if not RoleAssignment.objects.filter(user=user, role=role).exists():
             role_grant(user=user, role=role, division=divisions.get(division_code))
 
-    now = timezone.now()
-    Batch.objects.get_or_create(
-        name=FIRST_BATCH_NAME,
-        defaults={
-            "year": 2022,
-            "series": Series.ENGINEERING,
-            "level": Level.DEPUTY_SENIOR,
-            "channel": Channel.DEDICATED,
-            "status": Batch.Status.OPEN,
-            # The demo keeps the call open around the day it is seeded, so every journey can be tried.
-            "opens_at": now - datetime.timedelta(days=30),
-            "closes_at": now + datetime.timedelta(days=90),
-        },
-    )
     if stdout is not None:
         stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, real_name, mobile, role, _division, _id in ACCOUNTS:

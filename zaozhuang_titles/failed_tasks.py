@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaozhuang_titles.celery import app
 from zaozhuang_titles.models import FailedTask
 
 logger = logging.getLogger(__name__)
@@ -61,8 +62,6 @@ def failed_task_retry(*, failed_task, actor):
     Refuses a task name the worker does not know. Queues first and records after: when the broker is
     down its error reaches the caller and nothing is recorded, so staff can try again; the tasks are
     idempotent, so a retry queued twice does no harm."""
-    from zaozhuang_titles.celery import app
-
     app.loader.import_default_modules()
     task = app.tasks.get(failed_task.task_name)
     if task is None:

@@ -5,8 +5,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from applications.validators import normalize_id_number, validate_id_number
 from zaozhuang_titles.models import SELF_REGISTERED_ROLES, Role, User, mobile_validator
+from zaozhuang_titles.validators import normalize_id_number, validate_id_number
 
 
 class LoginForm(AuthenticationForm):

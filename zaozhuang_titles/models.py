@@ -25,8 +25,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from applications.validators import validate_id_number
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
+from zaozhuang_titles.validators import validate_id_number
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$",

@@ -3,15 +3,18 @@
 ``notice_create`` is called inside the transaction of the change it tells about; it queues the email
 on commit. ``notice_deliver`` sends one email at most once (the row is locked and marked); the beat
 task ``deliver_pending_notices`` sends what was left pending (a broker that was down, a worker killed).
+``notice_email_retry`` is city staff's "send again" of emails that failed or are stuck pending.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zaozhuang_titles.models import Notice
 
@@ -19,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the email of a notice is tried before it is left as failed (the admin shows it).
 MAX_EMAIL_ATTEMPTS = 5
+#: The email states that "send again" picks up: failed, or pending (its queuing was lost).
+RETRYABLE_EMAILS = (Notice.Email.FAILED, Notice.Email.PENDING)
 
 
 def notice_create(*, recipient, key, subject, body, url="", email=True):
@@ -46,12 +51,34 @@ def notice_create(*, recipient, key, subject, body, url="", email=True):
 
 
 def _queue_delivery(notice_id):
-    from zaozhuang_titles.tasks import deliver_notice
+    from zaozhuang_titles.tasks import deliver_notice  # deferred: import cycle, the tasks import this module
 
     try:
         deliver_notice.delay(notice_id=notice_id)
     except Exception:  # the broker is down: the sweep sends it later
         logger.warning("could not queue the email of notice %s; the sweep will send it", notice_id)
+
+
+@transaction.atomic
+def notice_email_retry(*, notices, actor):
+    """Send the emails of ``notices`` again: those that failed or are still pending, never one already
+    sent. Returns how many were queued (on commit).
+
+    The rows are locked and their state read under the lock, so an email being sent right now by
+    ``notice_deliver`` is waited for and, once sent, left alone instead of being sent twice.
+    """
+    if actor is None or not actor.has_perm("zaozhuang_titles.retry_notice_email"):
+        raise PermissionDenied(_("Only city HR staff send emails again."))
+    ids = list(
+        Notice.objects.select_for_update()
+        .filter(pk__in=[notice.pk for notice in notices], email__in=RETRYABLE_EMAILS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Notice.objects.filter(pk__in=ids).update(email=Notice.Email.PENDING, email_attempts=0)
+    for notice_id in ids:
+        transaction.on_commit(lambda notice_id=notice_id: _queue_delivery(notice_id))
+    return len(ids)
 
 
 def notice_deliver(*, notice_id):

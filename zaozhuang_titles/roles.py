@@ -33,12 +33,12 @@ ROLE_PAGES = [
     (Role.APPLICANT, _("My profile"), "applications:profile"),
     (Role.CITY_STAFF, _("Review meetings"), "reviews:staff_meetings"),
     (Role.CITY_STAFF, _("Attendance and votes"), "reviews:vote_meetings"),
-    (Role.CITY_STAFF, _("Result publicity"), "applications:publicity_staff"),
-    (Role.CITY_STAFF, _("Filing and certificates"), "applications:filing_batches"),
+    (Role.CITY_STAFF, _("Result publicity"), "results:publicity_staff"),
+    (Role.CITY_STAFF, _("Filing and certificates"), "results:filing_batches"),
     (Role.ADMINISTRATOR, _("Review meetings"), "reviews:staff_meetings"),
     (Role.ADMINISTRATOR, _("Attendance and votes"), "reviews:vote_meetings"),
-    (Role.ADMINISTRATOR, _("Result publicity"), "applications:publicity_staff"),
-    (Role.ADMINISTRATOR, _("Filing and certificates"), "applications:filing_batches"),
+    (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
+    (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
     (Role.EXPERT, _("Voting"), "reviews:vote_expert_home"),
 ]
 

@@ -54,6 +54,8 @@ rules.add_perm("zaozhuang_titles.change_calendarday", is_city_admin)
 # Text messages kept by the development SMS backend: read only.
 rules.add_perm("zaozhuang_titles.view_smsmessage", is_city_admin)
 rules.add_perm("zaozhuang_titles.view_notice", is_city_admin)
+# "Send the email again" on failed or stuck notices (admin action and notice_email_retry alike).
+rules.add_perm("zaozhuang_titles.retry_notice_email", is_city_admin)
 # Whole ID numbers are for the staff who audit applications.
 rules.add_perm("zaozhuang_titles.view_full_id_number", is_hr_staff)
 rules.add_perm("zaozhuang_titles.grant_admin_roles", is_administrator)

@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.validators import normalize_id_number
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import ADMIN_SITE_ROLES, SELF_REGISTERED_ROLES, AuditEvent, Role, RoleAssignment, User
+from zaozhuang_titles.validators import normalize_id_number
 
 
 @transaction.atomic
@@ -34,17 +34,14 @@ def user_register(*, real_name, mobile, email, password, role, id_number=None, r
 
 
 @transaction.atomic
-def role_grant(*, user, role, granted_by=None, division=None, request=None):
-    """Give ``user`` a role. Only administrators grant city-staff and administrator roles."""
-    if (
-        role in ADMIN_SITE_ROLES
-        and granted_by is not None
-        and not granted_by.has_perm("zaozhuang_titles.grant_admin_roles")
-    ):
-        raise PermissionDenied(_("Only administrators can grant this role."))
-    assignment = RoleAssignment(user=user, role=role, division=division, granted_by=granted_by)
-    assignment.full_clean()
-    assignment.save()
+def role_grant_allowed(*, role, granted_by):
+    """Only administrators grant city-staff and administrator roles (the admin's role rows ask the same)."""
+    return (
+        role not in ADMIN_SITE_ROLES or granted_by is None or granted_by.has_perm("zaozhuang_titles.grant_admin_roles")
+    )
+
+
+def _after_role_written(*, user, role, division, granted_by, request):
     if role in ADMIN_SITE_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -57,4 +54,26 @@ def role_grant(*, user, role, granted_by=None, division=None, request=None):
         obj=user,
         detail={"role": role, "division": division.code if division else None},
     )
+
+
+def role_grant(*, user, role, granted_by=None, division=None, request=None):
+    """Give ``user`` a role. Only administrators grant city-staff and administrator roles."""
+    if not role_grant_allowed(role=role, granted_by=granted_by):
+        raise PermissionDenied(_("Only administrators can grant this role."))
+    assignment = RoleAssignment(user=user, role=role, division=division, granted_by=granted_by)
+    assignment.full_clean()
+    assignment.save()
+    _after_role_written(user=user, role=role, division=division, granted_by=granted_by, request=request)
+    return assignment
+
+
+@transaction.atomic
+def role_assignment_change(*, assignment, role, division, actor, request=None):
+    """Change a granted role or its division (the admin's role rows), under the same rule as a grant."""
+    if not role_grant_allowed(role=role, granted_by=actor):
+        raise PermissionDenied(_("Only administrators can grant this role."))
+    assignment.role, assignment.division = role, division
+    assignment.full_clean()
+    assignment.save()
+    _after_role_written(user=assignment.user, role=role, division=division, granted_by=actor, request=request)
     return assignment

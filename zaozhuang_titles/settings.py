@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "enterprises",
     "applications",
     "reviews",
+    "results",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

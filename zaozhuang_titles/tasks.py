@@ -3,8 +3,15 @@
 import logging
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from celery import shared_task
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from zaozhuang_titles.notices import notice_deliver, pending_notice_ids
 
 logger = logging.getLogger(__name__)
 
@@ -15,10 +22,6 @@ def clear_expired_sessions():
 
     Idempotent: a second run finds nothing left to delete.
     """
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.contrib.sessions.models import Session
-
     sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     cutoff = timezone.now() - max(settings.AXES_COOLOFF_TIME, timedelta(days=1))
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
@@ -34,16 +37,12 @@ def clear_expired_sessions():
 )
 def deliver_notice(*, notice_id):
     """Send the email of one notice (once, however often the task runs)."""
-    from zaozhuang_titles.notices import notice_deliver
-
     return notice_deliver(notice_id=notice_id)
 
 
 @shared_task(name="zaozhuang_titles.deliver_pending_notices")
 def deliver_pending_notices():
     """The outbox sweep: send the emails that no worker sent (a broker that was down, a worker lost)."""
-    from zaozhuang_titles.notices import notice_deliver, pending_notice_ids
-
     sent = sum(1 for notice_id in pending_notice_ids() if notice_deliver(notice_id=notice_id))
     if sent:
         logger.info("sweep sent %d pending notice emails", sent)
@@ -53,9 +52,6 @@ def deliver_pending_notices():
 def retryable_errors():
     """What a task retries with backoff: a lost connection to the database, the broker or a mail
     server, never a domain error (those fail at once and are recorded as failed tasks)."""
-    from django.db import InterfaceError, OperationalError
-    from kombu.exceptions import OperationalError as BrokerError
-
     return (ConnectionError, TimeoutError, OperationalError, InterfaceError, BrokerError)
 
 

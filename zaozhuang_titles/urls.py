@@ -30,6 +30,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
+    path("applications/", include("results.urls")),
     path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

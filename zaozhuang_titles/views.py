@@ -2,12 +2,14 @@
 
 import logging
 
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import LoginForm, RegistrationForm
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.notices import notices_for, notices_mark_read
 from zaozhuang_titles.roles import home_url
 from zaozhuang_titles.services import user_register
 
@@ -114,8 +117,6 @@ def healthz(request):
         healthy = False
     if settings.REDIS_URL:
         try:
-            import redis
-
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
             checks["broker"] = "ok"
         except Exception as error:
@@ -151,16 +152,11 @@ class NoticeListView(LoginRequiredMixin, TemplateView):
     page_size = 50
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
-        from zaozhuang_titles.notices import notices_for
 
         page = Paginator(notices_for(self.request.user), self.page_size).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, notices=list(page.object_list), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        from zaozhuang_titles.notices import notices_mark_read
-
         count = notices_mark_read(user=request.user)
         messages.success(request, _("%(count)d notices marked as read.") % {"count": count})
         return redirect("notices")

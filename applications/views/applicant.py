@@ -22,7 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applications import services
+from applications import guards, services
 from applications.eligibility import Outcome
 from applications.evidence import CONTENT_TYPES, file_response
 from applications.forms_applicant import (
@@ -47,7 +47,6 @@ from applications.models import (
     CorrectionRequest,
     EducationRecord,
     Evidence,
-    NominationEntry,
     SkillRecord,
     Status,
     TitleRecord,
@@ -63,10 +62,11 @@ from applications.selectors import (
     batches_accepting,
     correction_open,
     corrections_of,
+    nomination_signatures,
 )
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import add_errors, date_text, error_messages
-from applications.workflow import EDITABLE, MOVES, TransitionConflict, available_actions
+from applications.workflow import MOVES, TransitionConflict, available_actions
 from enterprises.models import Enterprise
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent, Role
@@ -131,20 +131,6 @@ def next_step(application, correction=None):
     return str(NEXT_STEP.get(application.status, ""))
 
 
-def nomination_state(application, entries):
-    """What the applicant may know of the chairman's nomination: signed on a date, or voided and why.
-
-    ``entries`` are the application's nomination entries, newest first. The rank is not shown."""
-    if not application.batch.is_dedicated or application.status == Status.DRAFT:
-        return None
-    valid = next((e for e in entries if e.voided_at is None), None)
-    if valid is not None:
-        return {"signed": True, "at": valid.nomination.signed_at}
-    if entries:
-        return {"signed": False, "at": entries[0].voided_at, "reason": entries[0].void_reason}
-    return None
-
-
 # --- Mixins ---------------------------------------------------------------------------------------
 
 
@@ -180,7 +166,7 @@ class EditableMixin:
     application page, with a message, when the application cannot be changed now."""
 
     def dispatch(self, request, *args, **kwargs):
-        if self.application.status not in EDITABLE:
+        if not self.application.is_editable:
             messages.info(
                 request,
                 _("The application is “%(status)s” and cannot be changed now.")
@@ -253,18 +239,14 @@ class ApplicantHomeView(ApplicantMixin, TemplateView):
                     queryset=CorrectionRequest.objects.filter(answered_at__isnull=True).order_by("-id"),
                     to_attr="open_corrections",
                 ),
-                Prefetch(
-                    "nomination_entries",
-                    queryset=NominationEntry.objects.select_related("nomination").order_by("-id"),
-                    to_attr="all_entries",
-                ),
             )
         )
+        signatures = nomination_signatures(applications)
         for application in applications:
             correction = application.open_corrections[0] if application.open_corrections else None
             application.open_correction_request = correction
             application.next_step = next_step(application, correction)
-            application.nomination = nomination_state(application, application.all_entries)
+            application.nomination = signatures[application.pk]
         applied = {application.batch_id for application in applications}
         profile = profile_with_counts(user)
         return super().get_context_data(
@@ -616,9 +598,9 @@ class ApplicationView(OwnApplicationMixin, TemplateView):
         correction = correction_open(application) if application.status == Status.RETURNED else None
         marks = correction_marks(correction)
         achievements, general_files = mark_items(application, marks)
-        entries = list(application.nomination_entries.select_related("nomination").order_by("-id"))
+        nomination = nomination_signatures([application])[application.pk]  # kept: eligibility reads it too
         evaluation = application_eligibility(application)
-        editable = application.status in EDITABLE
+        editable = application.is_editable
         rows = []
         for result in evaluation.results:
             row = {
@@ -640,9 +622,9 @@ class ApplicationView(OwnApplicationMixin, TemplateView):
             field_marks=marks["field"],
             achievements=achievements,
             general_files=general_files,
-            nomination=nomination_state(application, entries),
+            nomination=nomination,
             eligibility=rows,
-            problems=services.submission_problems(application) if editable else [],
+            problems=guards.submission_problems(application) if editable else [],
             next_step=next_step(application, correction),
             **kwargs,
         )
@@ -691,7 +673,7 @@ class AchievementListView(OwnApplicationMixin, TemplateView):
         achievements, general_files = mark_items(application, correction_marks(correction))
         return super().get_context_data(
             application=application,
-            editable=application.status in EDITABLE,
+            editable=application.is_editable,
             achievements=achievements,
             general_files=general_files,
             correction=correction,

@@ -38,9 +38,7 @@ from applications.models import (
 )
 from applications.rules import takes_part_in_applications
 from applications.selectors import (
-    DISTRICT_VISIBLE,
     QUEUE_STATUS,
-    SUBMITTED,
     application_detail,
     application_eligibility,
     applications_for_user,
@@ -49,6 +47,7 @@ from applications.selectors import (
     duplicate_patents,
     filter_applications,
     last_diff,
+    nomination_signatures,
     patent_claimed_elsewhere,
     queue_for,
     status_counts,
@@ -58,7 +57,7 @@ from applications.selectors import (
 from applications.snapshots import snapshot_diff
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import date_text, safe_next
-from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role
+from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role, why_not
 from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
@@ -128,6 +127,9 @@ class QueueView(PermissionRequiredMixin, TemplateView):
         page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         self.flag_duplicates(rows)
+        signatures = nomination_signatures(rows)
+        for row in rows:
+            row.nomination = signatures[row.pk]
         query = self.request.GET.copy()
         query.pop("page", None)
         tab_query = query.copy()
@@ -187,7 +189,7 @@ class DistrictQueueView(QueueView):
     permission_required = "applications.view_district_queue"
     template_name = "applications/district_queue.html"
     stage = "district"
-    statuses = DISTRICT_VISIBLE
+    statuses = Status.in_order(Status.DISTRICT_VISIBLE)
 
 
 class CityQueueView(QueueView):
@@ -196,7 +198,7 @@ class CityQueueView(QueueView):
     permission_required = "applications.view_city_queue"
     template_name = "applications/city_queue.html"
     stage = "city"
-    statuses = SUBMITTED
+    statuses = Status.in_order(Status.SUBMITTED)
     with_division = True
 
     def get_context_data(self, **kwargs):
@@ -236,22 +238,6 @@ def _achievements(application):
     for achievement in achievements:
         achievement.files = files.get(achievement.pk, [])
     return achievements, files.get(None, [])
-
-
-def _nomination(application, roles):
-    """The chairman's nomination as this reader may know it: signed (with rank and recommendation for
-    insiders) or voided with the reason; None outside the dedicated channel or before any signature."""
-    if not application.batch.is_dedicated:
-        return None
-    valid = application.valid_entries[0] if application.valid_entries else None  # the selector's prefetch
-    # Checked against the content as the pass will check it: a change that reached the application
-    # outside the services voids the signature here, visibly, rather than at the staff's click.
-    if valid is not None and services.valid_nomination_entry(application) is not None:
-        return {"state": "valid", "entry": valid, "insider": bool(roles & INSIDER_ROLES)}
-    latest = application.nomination_entries.select_related("nomination").order_by("-id").first()
-    if latest is None:
-        return {"state": "never"}
-    return {"state": "voided", "entry": latest}
 
 
 def _eligibility(application):
@@ -349,6 +335,7 @@ class ApplicationDetailView(ApplicationMixin, View):
         evaluation, eligibility = _eligibility(application)
         actions = [a for a in workflow_actions(application, user) if a in PAGE_ACTIONS]
         corrections = corrections_of(application)
+        signature = nomination_signatures([application])[application.pk]  # kept for the guards of why_not
         return {
             "application": application,
             "applicant": applicant,
@@ -365,7 +352,10 @@ class ApplicationDetailView(ApplicationMixin, View):
             "claimed_elsewhere": patent_claimed_elsewhere(application) if staff else {},
             "eligibility": eligibility,
             "eligible": evaluation.eligible,
-            "nomination": _nomination(application, roles),
+            # Checked against the content as the pass checks it; a broken signature is shown, never voided.
+            "nomination": signature if signature.state != "not_needed" else None,
+            "pass_refused": why_not(application, user, "pass") if "pass" in actions else None,
+            "forward_refused": why_not(application, user, "forward") if "forward" in actions else None,
             "notice": application.internal_notice,
             "objections": list(application.internal_objections.all()) if roles & INSIDER_ROLES else [],
             "corrections": corrections,

@@ -9,7 +9,7 @@ form error, their ``PermissionDenied`` a 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,13 +36,18 @@ from applications.models import (
     InternalNotice,
     InternalObjection,
     Nomination,
-    NominationEntry,
     Status,
 )
 from applications.rules import NOMINATION_SCOPES, NOTICE_OF_CONTACT, OBJECTION_OF_CONTACT, reads_nomination_letters
-from applications.selectors import application_detail, applications_for_user, with_list_data
+from applications.selectors import (
+    application_detail,
+    applications_for_user,
+    nomination_signature,
+    nomination_signatures,
+    with_list_data,
+)
 from applications.views.common import add_errors, date_text, safe_next
-from applications.workflow import TransitionConflict, available_actions
+from applications.workflow import TransitionConflict, available_actions, why_not
 from enterprises.selectors import enterprise_for_chairman, enterprise_for_contact
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent
@@ -52,8 +57,6 @@ from zaozhuang_titles.rules import is_chairman, is_enterprise_contact
 from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import period_end
 
-#: Statuses from which the contact may still start a notice or forward.
-UNDER_ENTERPRISE = (Status.ENTERPRISE_REVIEW, Status.NOMINATED)
 #: Error codes of ``zaozhuang_titles.otp``: shown beside the code field rather than above the form.
 CODE_ERRORS = {"none", "used", "locked", "expired", "wrong", "too_soon", "no_mobile", "sms_failed"}
 DRAFT_SESSION_KEY = "nomination_draft"
@@ -67,59 +70,39 @@ def _messages_of(error):
 
 
 def _with_enterprise_state(queryset):
-    """``with_list_data`` plus what the enterprise's pages show: open and upheld internal objections,
-    and the reason of the latest voided signature."""
+    """``with_list_data`` plus what the enterprise's pages show: open and upheld internal objections
+    (the forward guard reads these annotations rather than asking again for each row)."""
     objections = InternalObjection.objects.filter(application=OuterRef("pk"))
-    voided = NominationEntry.objects.filter(application=OuterRef("pk"), voided_at__isnull=False).order_by(
-        "-voided_at", "-id"
-    )
     return with_list_data(queryset).annotate(
         open_objections=Count(
             "internal_objections", filter=Q(internal_objections__resolved_at__isnull=True), distinct=True
         ),
         upheld_objection=Exists(objections.filter(upheld=True)),
-        void_reason=Subquery(voided.values("void_reason")[:1]),
     )
 
 
-def _describe(application, user, today):
-    """Set on ``application`` what the lists show: its notice state, its nomination state, whether it
-    can be forwarded and, if not, why (from data already loaded: no query)."""
-    notice = application.internal_notice
-    if notice is None:
-        application.notice_state = "none"
-    elif today > notice.ends_on:
-        application.notice_state = "ended"
-    elif today < notice.starts_on:
-        application.notice_state = "upcoming"
-    else:
-        application.notice_state = "running"
-    if not application.batch.is_dedicated:
-        application.nomination_state = "not_needed"
-    elif application.signed:
-        application.nomination_state = "signed"
-    elif application.void_reason is not None:
-        application.nomination_state = "voided"
-    else:
-        application.nomination_state = "unsigned"
-    actions = available_actions(application, user)
-    application.can_return = "return" in actions
-    application.can_forward = "forward" in actions
-    application.forward_blocked = ""
-    if application.can_forward:
+def _described(applications, user, today):
+    """The applications of a list, each with what the lists show: its notice state, its signature
+    (``nomination_signatures``), whether it can be returned or forwarded and, if it cannot be forwarded,
+    the forward guard's own reason (``why_not``); in a fixed number of queries."""
+    applications = list(applications)
+    nomination_signatures(applications)
+    for application in applications:
+        notice = application.internal_notice
         if notice is None:
-            application.forward_blocked = _("Start the internal notice (单位内部公示) first.")
-        elif application.notice_state in ("running", "upcoming"):
-            application.forward_blocked = _("The internal notice runs until %(end)s; forward it after that day.") % {
-                "end": date_text(notice.ends_on)
-            }
-        elif application.open_objections:
-            application.forward_blocked = _("An objection raised during the internal notice is not settled yet.")
-        elif application.upheld_objection:
-            application.forward_blocked = _("An objection to it was upheld.")
-        elif application.nomination_state in ("unsigned", "voided"):
-            application.forward_blocked = _("It has no valid signed nomination of the chairman yet.")
-    return application
+            application.notice_state = "none"
+        elif today > notice.ends_on:
+            application.notice_state = "ended"
+        elif today < notice.starts_on:
+            application.notice_state = "upcoming"
+        else:
+            application.notice_state = "running"
+        application.nomination = nomination_signature(application)
+        actions = available_actions(application, user)
+        application.can_return = "return" in actions
+        application.can_forward = "forward" in actions
+        application.forward_blocked = (why_not(application, user, "forward") or "") if application.can_forward else ""
+    return applications
 
 
 def _nominations_for(user):
@@ -172,12 +155,13 @@ class EnterpriseApplicationsView(ContactMixin, TemplateView):
             if form.cleaned_data["status"]:
                 queryset = queryset.filter(status=form.cleaned_data["status"])
         today = timezone.localdate()
-        applications = [
-            _describe(application, user, today)
-            for application in _with_enterprise_state(queryset).order_by(
+        applications = _described(
+            _with_enterprise_state(queryset).order_by(
                 "-batch__year", "-batch__opens_at", "batch_id", "applicant__real_name", "id"
-            )
-        ]
+            ),
+            user,
+            today,
+        )
         notices = list(
             InternalNotice.objects.filter(enterprise=enterprise)
             .select_related("batch")
@@ -194,7 +178,7 @@ class EnterpriseApplicationsView(ContactMixin, TemplateView):
             if not groups or groups[-1]["batch"].pk != application.batch_id:
                 groups.append({"batch": application.batch, "applications": [], "can_notice": False})
             groups[-1]["applications"].append(application)
-            if application.status in UNDER_ENTERPRISE and application.internal_notice_id is None:
+            if application.is_under_enterprise and application.internal_notice_id is None:
                 groups[-1]["can_notice"] = True
         for group in groups:
             group["notices"] = [n for n in notices if n.batch_id == group["batch"].pk]
@@ -222,7 +206,7 @@ class InternalNoticeStartView(ContactObjectMixin, FormView):
             .filter(
                 enterprise=self.get_enterprise(),
                 batch=self.batch,
-                status__in=UNDER_ENTERPRISE,
+                status__in=Status.UNDER_ENTERPRISE,
                 internal_notice__isnull=True,
             )
             .select_related("applicant")
@@ -323,12 +307,13 @@ class InternalNoticeDetailView(NoticeMixin, TemplateView):
         user = self.request.user
         notice = self.get_notice()
         today = timezone.localdate()
-        applications = [
-            _describe(application, user, today)
-            for application in _with_enterprise_state(
-                applications_for_user(user).filter(internal_notice=notice)
-            ).order_by("applicant__real_name", "id")
-        ]
+        applications = _described(
+            _with_enterprise_state(applications_for_user(user).filter(internal_notice=notice)).order_by(
+                "applicant__real_name", "id"
+            ),
+            user,
+            today,
+        )
         objections = list(
             notice.objections.select_related("application__applicant", "recorded_by").order_by("raised_on", "id")
         )
@@ -465,31 +450,18 @@ class ApplicationForwardView(ContactObjectMixin, View):
 
 
 def _candidates(enterprise, batch):
-    """The nominees of ``batch`` with what the chairman's pages show, in a fixed number of queries."""
-    return list(
-        services.nomination_candidates(enterprise=enterprise, batch=batch)
-        .annotate(achievement_count=Count("achievements", distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "nomination_entries",
-                queryset=NominationEntry.objects.order_by("-id"),
-                to_attr="entries_latest_first",
-            )
+    """The nominees of ``batch`` with what the chairman's pages show, each with its ``nomination``
+    (``nomination_signatures``: signed, broken, voided or unsigned), in a fixed number of queries."""
+    candidates = list(
+        services.nomination_candidates(enterprise=enterprise, batch=batch).annotate(
+            achievement_count=Count("achievements", distinct=True)
         )
     )
-
-
-def _signature_state(application):
-    """The application's latest signature entry decides: valid, voided (with the reason) or none."""
-    entry = application.entries_latest_first[0] if application.entries_latest_first else None
-    application.entry = entry
-    if entry is None:
-        application.signature_state = "never"
-    elif entry.voided_at is None:
-        application.signature_state = "valid"
-    else:
-        application.signature_state = "voided"
-    return application
+    signatures = nomination_signatures(candidates)
+    for application in candidates:
+        application.nomination = signatures[application.pk]
+        application.entry = application.nomination.entry  # the latest signature, to prefill the next one
+    return candidates
 
 
 class ChairmanMixin(PermissionRequiredMixin):
@@ -525,7 +497,7 @@ class ChairmanHomeView(ChairmanMixin, TemplateView):
             latest.setdefault(nomination.batch_id, nomination)
         groups = []
         for batch in batches:
-            nominees = [_signature_state(a) for a in _candidates(enterprise, batch)]
+            nominees = _candidates(enterprise, batch)
             if not nominees:
                 continue
             groups.append(
@@ -533,8 +505,8 @@ class ChairmanHomeView(ChairmanMixin, TemplateView):
                     "batch": batch,
                     "nominees": nominees,
                     "nomination": latest.get(batch.pk),
-                    "needs_signature": any(n.signature_state != "valid" for n in nominees),
-                    "voided": [n for n in nominees if n.signature_state == "voided"],
+                    "needs_signature": any(not n.nomination.valid for n in nominees),
+                    "voided": [n for n in nominees if n.nomination.needs_new_signature],
                 }
             )
         return {**context, "groups": groups}
@@ -562,7 +534,7 @@ class NominationSignView(ObjectPermissionMixin, ChairmanMixin, TemplateView):
         batch = Batch.objects.filter(pk=self.kwargs["batch_pk"], channel=Channel.DEDICATED).first()
         if batch is None:
             raise Http404
-        candidates = [_signature_state(a) for a in _candidates(enterprise, batch)]
+        candidates = _candidates(enterprise, batch)
         if not candidates:
             raise Http404
         self.enterprise, self.batch, self.candidates = enterprise, batch, candidates

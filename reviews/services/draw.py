@@ -26,11 +26,9 @@ from applications.models import Status
 from applications.workflow import application_transition
 from reviews.models import Assignment, Case, Committee, DrawExclusion, Meeting, PanelMember
 from reviews.recusal import conflict_map
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
+from reviews.workflow import meeting_transition
 from zaozhuang_titles.rules import is_city_admin
-
-#: Meetings whose agenda may still change.
-OPEN_STATUSES = (Meeting.Status.PLANNED, Meeting.Status.DRAWN, Meeting.Status.SCORING)
 
 
 def _check_actor(actor):
@@ -212,11 +210,11 @@ def panel_draw(*, meeting, actor):
             for expert, reason, detail in found.excluded
         ]
     )
-    meeting.status = Meeting.Status.DRAWN
     meeting.drawn_at = timezone.now()
     meeting.drawn_by = actor
-    meeting.save(update_fields=["status", "drawn_at", "drawn_by"])
-    assignments_create(meeting=meeting)
+    meeting.save(update_fields=["drawn_at", "drawn_by"])
+    meeting_transition(meeting=meeting, action="draw", actor=actor, now=meeting.drawn_at)
+    assignments_create(meeting=meeting, actor=actor)
     return meeting
 
 
@@ -261,7 +259,7 @@ def cases_add(*, meeting, applications, actor):
     Every application is checked first: any problem and nothing is written."""
     _check_actor(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in OPEN_STATUSES:
+    if not meeting.cases_open:
         raise ValidationError(_("Cases can no longer be added: the vote of this meeting has started."))
     applications = list(applications)
     if not applications:
@@ -289,13 +287,14 @@ def cases_add(*, meeting, applications, actor):
         case.save()
         cases.append(case)
     if meeting.status != Meeting.Status.PLANNED:
-        assignments_create(meeting=meeting)
+        assignments_create(meeting=meeting, actor=actor)
     return cases
 
 
-def assignments_create(*, meeting):
+def assignments_create(*, meeting, actor=None):
     """Give every judging expert of the panel every case it has no conflict with (a conflicted pair is
-    never assigned). Idempotent. Once there are assignments the meeting is in scoring."""
+    never assigned). Idempotent. Once there are assignments the meeting is in scoring (a move made for
+    ``actor``, or by the portal when None)."""
     panel = active_panel(meeting)
     cases = list(meeting.cases.all())
     if not panel or not cases:
@@ -310,8 +309,7 @@ def assignments_create(*, meeting):
     ]
     Assignment.objects.bulk_create(new)
     if meeting.status == Meeting.Status.DRAWN and (new or existing):
-        Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.DRAWN).update(status=Meeting.Status.SCORING)
-        meeting.status = Meeting.Status.SCORING
+        meeting_transition(meeting=meeting, action="start_scoring", actor=actor)
     return new
 
 
@@ -327,7 +325,7 @@ def panel_substitute(*, member, reason, actor):
         raise ValidationError({"reason": _("Please give the reason the expert withdraws.")})
     member = PanelMember.objects.select_for_update().select_related("meeting").get(pk=member.pk)
     meeting = member.meeting
-    if meeting.status not in (Meeting.Status.DRAWN, Meeting.Status.SCORING):
+    if not meeting.panel_open:
         raise ValidationError(_("Substitutes replace members only between the draw and the vote."))
     if member.withdrawn_reason or (member.kind == PanelMember.Kind.SUBSTITUTE and member.replaced_id is None):
         raise ValidationError(_("%(expert)s does not sit on the panel now.") % {"expert": member.expert})
@@ -351,5 +349,5 @@ def panel_substitute(*, member, reason, actor):
     member.save(update_fields=["withdrawn_reason"])
     substitute.replaced = member
     substitute.save(update_fields=["replaced"])
-    assignments_create(meeting=meeting)
+    assignments_create(meeting=meeting, actor=actor)
     return substitute

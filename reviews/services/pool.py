@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code
-from reviews.models import Expert, ExpertRelation, Specialty
+from reviews.excel import validate_rows
+from reviews.models import Expert, Specialty
 from zaozhuang_titles.models import Role, RoleAssignment, User
 from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.services import role_grant
@@ -136,17 +137,6 @@ def expert_update(*, expert, actor, specialties=None, **fields):
 
 
 @transaction.atomic
-def expert_relation_declare(*, expert, actor, reason, applicant=None, enterprise=None):
-    """Record a relation the expert declared in advance (an applicant or an enterprise to avoid)."""
-    if actor is not None and not (is_city_admin(actor) or actor.pk == expert.user_id):
-        raise PermissionDenied(_("Only city HR staff or the expert itself declare its relations."))
-    relation = ExpertRelation(expert=expert, applicant=applicant, enterprise=enterprise, reason=reason.strip())
-    relation.full_clean()
-    relation.save()
-    return relation
-
-
-@transaction.atomic
 def experts_import(*, raw_rows, actor):
     """Import the rows of an Excel list of experts in one transaction: all rows or none.
 
@@ -154,8 +144,6 @@ def experts_import(*, raw_rows, actor):
     ValidationError listing every ``Row n: message`` and nothing is written. A row whose mobile number
     belongs to an expert of the pool updates that expert (a new term, other specialties); a row whose
     number belongs to another account links it. Unknown specialties are created."""
-    from reviews.excel import validate_rows
-
     if actor is None or not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff import experts."))
     rows, problems = validate_rows(raw_rows)

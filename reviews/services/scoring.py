@@ -17,17 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Criterion, Meeting, ReviewSettings, Score
-
-#: Once a meeting of the batch reaches one of these, its rubric is fixed.
-RUBRIC_LOCKED_STATUSES = [Meeting.Status.SCORING, Meeting.Status.VOTING, Meeting.Status.CLOSED]
+from zaozhuang_titles.models import Notice
+from zaozhuang_titles.notices import notice_create
 
 
 def rubric_locked(batch):
     """True once scoring has started in ``batch`` (a meeting scoring, voting or closed, or any score
     saved): from then on its criteria must not change (the issue: "the rubric is fixed once scoring
-    starts"). The admin of the rubric calls it to refuse changes."""
+    starts"). The one rule: the admin of the rubric asks it before a change, an addition or a deletion."""
     return (
-        Meeting.objects.filter(batch=batch, status__in=RUBRIC_LOCKED_STATUSES).exists()
+        Meeting.objects.filter(batch=batch, status__in=Meeting.Status.SCORING_STARTED).exists()
         or Score.objects.filter(criterion__batch=batch).exists()
     )
 
@@ -36,6 +35,12 @@ def rubric_check_editable(batch):
     """Raise ValidationError when the rubric of ``batch`` is fixed (see ``rubric_locked``)."""
     if rubric_locked(batch):
         raise ValidationError(_("The rubric is fixed: scoring has started in this batch."))
+
+
+def conflict_open(assignment):
+    """The expert may still declare a conflict (回避) on ``assignment``: not declared yet, and its
+    meeting between the draw and the vote. The service and the scoring page both ask it."""
+    return assignment.conflict_declared_at is None and assignment.case.meeting.panel_open
 
 
 def _locked_assignment(assignment, expert):
@@ -150,7 +155,7 @@ def conflict_declare(*, assignment, expert, reason):
         )
         if locked is None:
             raise ValidationError(_("This application is not assigned to you."))
-        if locked.case.meeting.status not in (Meeting.Status.DRAWN, Meeting.Status.SCORING):
+        if not conflict_open(locked):
             raise ValidationError(_("The vote has started: a conflict is now declared to the staff at the meeting."))
         locked.conflict_declared_at = timezone.now()
         locked.conflict_reason = reason[:200]
@@ -166,9 +171,6 @@ def scoring_reminders_send(*, now=None):
     """Remind each expert of every assignment it has not submitted when its meeting's scoring deadline
     is within the batch's ``reminder_days``: an in-site notice and an email, once per assignment and
     deadline (the notice key; a moved deadline is reminded again). Returns how many were new."""
-    from zaozhuang_titles.models import Notice
-    from zaozhuang_titles.notices import notice_create
-
     now = now or timezone.now()
     longest = max(
         [

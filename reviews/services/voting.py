@@ -23,14 +23,13 @@ from django.utils.translation import gettext as _
 
 from applications.workflow import application_transition
 from reviews.models import Assignment, Attendance, Ballot, Case, Meeting, VoteCast
-from reviews.selectors_voting import attendance_state, case_tallies, seat_holders
+from reviews.record import meeting_record_pdf
+from reviews.selectors.voting import attendance_state, case_tallies, seat_holders
 from reviews.voting import outcome_text, rule_text
+from reviews.workflow import meeting_transition
 from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
-
-#: Attendance may be recorded (and corrected) until the vote opens.
-ATTENDANCE_OPEN = (Meeting.Status.DRAWN, Meeting.Status.SCORING)
 
 
 def _require_staff(actor):
@@ -58,7 +57,7 @@ def attendance_record(*, meeting, actor, present_expert_ids):
         raise ValidationError(_("Name the experts present by their record."), code="invalid") from None
     with transaction.atomic():
         locked = _lock(meeting)
-        if locked.status not in ATTENDANCE_OPEN:
+        if not locked.panel_open:
             raise ValidationError(
                 _("Attendance can no longer be changed: the meeting is “%(status)s”.")
                 % {"status": locked.get_status_display()},
@@ -98,26 +97,8 @@ def vote_open(*, meeting, actor):
                 % {"status": locked.get_status_display()},
                 code="not_scoring",
             )
-        state = attendance_state(locked)
-        if not state.reached:
-            raise ValidationError(
-                _(
-                    "The meeting is not quorate: %(attending)d of the %(panel)d experts of the panel are present, "
-                    "and at least %(needed)d (%(numerator)d/%(denominator)d of the panel) are needed."
-                )
-                % {
-                    "attending": state.attending,
-                    "panel": state.panel_size,
-                    "needed": state.needed,
-                    "numerator": state.numerator,
-                    "denominator": state.denominator,
-                },
-                code="no_quorum",
-            )
-        locked.status = Meeting.Status.VOTING
-        locked.save(update_fields=["status"])
+        meeting_transition(meeting=locked, action="open_vote", actor=actor)  # its guard checks the quorum
     _refresh(meeting, locked, ["status"])
-    logger.info("meeting %s vote opened by %s (%d present)", locked.pk, actor.pk, state.attending)
     return locked
 
 
@@ -169,8 +150,6 @@ def vote_close(*, meeting, actor):
     """Close the vote: count each case, record its result on the case and on the application (通过 or
     未通过, through the applications' transition function with the counts as the reason), close the
     meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing."""
-    from reviews.record import meeting_record_pdf
-
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -213,14 +192,14 @@ def vote_close(*, meeting, actor):
                         "not_voted": tally.not_voted,
                     },
                 )
-        locked.status = Meeting.Status.CLOSED
+        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now)
         locked.voting_closed_at = now
         locked.closed_by = actor
         pdf = meeting_record_pdf(meeting=locked, attendance=attendance, tallies=tallies)
         digest = hashlib.sha256(pdf).hexdigest()
         locked.record = default_storage.save(f"meetings/{now:%Y}/{locked.pk}-{digest[:16]}.pdf", ContentFile(pdf))
         locked.record_sha256 = digest
-        locked.save(update_fields=["status", "voting_closed_at", "closed_by", "record", "record_sha256"])
+        locked.save(update_fields=["voting_closed_at", "closed_by", "record", "record_sha256"])
     _refresh(meeting, locked, ["status", "voting_closed_at", "closed_by", "record", "record_sha256"])
     logger.info("meeting %s vote closed by %s: %d cases", locked.pk, actor.pk, len(tallies))
     return locked

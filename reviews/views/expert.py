@@ -1,7 +1,7 @@
 """Pages of experts: the task list (评审任务), the scoring page of one assignment with its autosave,
 submission and conflict declaration, and the evidence files of an assigned application.
 
-Every page loads the assignment through ``reviews.selectors_scoring.assignment_for_expert``: an
+Every page loads the assignment through ``reviews.selectors.scoring.assignment_for_expert``: an
 assignment of another expert, or one the expert recused itself from, answers 404.
 """
 
@@ -20,14 +20,14 @@ from applications.evidence import file_response
 from applications.selectors import application_eligibility
 from reviews.forms_scoring import ConflictForm, ScoreForm, SubmitForm
 from reviews.models import Criterion, Meeting
-from reviews.selectors_scoring import (
+from reviews.selectors.scoring import (
     application_materials,
     assignment_for_expert,
     evidence_for_assignment,
     expert_tasks,
     scoring_sheet,
 )
-from reviews.services.scoring import assignment_submit, conflict_declare, score_save
+from reviews.services.scoring import assignment_submit, conflict_declare, conflict_open, score_save
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -99,6 +99,7 @@ class ScoringView(AssignmentMixin, TemplateView):
             general_files=general_files,
             eligibility=eligibility,
             editable=self.editable(),
+            can_declare_conflict=conflict_open(assignment),
             overdue=meeting.scoring_deadline < timezone.now(),
             submit_form=SubmitForm(initial={"comment": assignment.comment}),
             **kwargs,

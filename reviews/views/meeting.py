@@ -5,7 +5,7 @@ the quorum, the buttons that open and close the vote, the results once closed, a
 PDF. Experts: the meetings they sit on, and a meeting's ballot page listing the applications they may
 vote on (present, not recused) with 同意/不同意/弃权, "voted" afterwards and no count before the close.
 
-Every meeting and case is loaded through ``reviews.selectors_voting`` (404 outside the reader's scope);
+Every meeting and case is loaded through ``reviews.selectors.voting`` (404 outside the reader's scope);
 every write goes through ``reviews.services.voting``; domain errors come back as messages.
 """
 
@@ -26,7 +26,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from applications.evidence import file_response
 from applications.views.common import error_messages
 from reviews.models import Ballot, Meeting
-from reviews.selectors_voting import (
+from reviews.selectors.voting import (
     attendance_state,
     ballot_cases_for_expert,
     case_for_ballot,
@@ -38,7 +38,7 @@ from reviews.selectors_voting import (
     meetings_for_expert,
     meetings_for_staff,
 )
-from reviews.services.voting import ATTENDANCE_OPEN, attendance_record, ballot_cast, vote_close, vote_open
+from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
@@ -126,7 +126,7 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             rule=rule_text(),
             rows=rows,
             closed=closed,
-            attendance_open=meeting.status in ATTENDANCE_OPEN,
+            attendance_open=meeting.panel_open,
             can_open=meeting.status == Meeting.Status.SCORING,
             can_close=meeting.status == Meeting.Status.VOTING,
             form=form or AttendanceForm(seats=state.seats),

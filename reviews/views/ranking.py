@@ -6,7 +6,7 @@ Only city staff (and administrators) read it; experts never see another expert's
 from django.views.generic import TemplateView
 
 from reviews import aggregation
-from reviews.selectors_scoring import meeting_for_staff, meeting_ranking
+from reviews.selectors.scoring import meeting_for_staff, meeting_ranking
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
 

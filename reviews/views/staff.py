@@ -15,7 +15,7 @@ from applications.views.common import add_errors
 from reviews import excel
 from reviews.forms_staff import CasesForm, ExpertImportForm, MeetingForm, SubstituteForm
 from reviews.models import Meeting, PanelMember
-from reviews.selectors_pool import (
+from reviews.selectors.pool import (
     applications_offered,
     committee_for_batch,
     committee_problems,
@@ -110,8 +110,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             cases=list(meeting.cases.all()),
             verification=draw_verify(meeting) if meeting.drawn_at else None,
             can_draw=meeting.status == Meeting.Status.PLANNED,
-            can_add_cases=meeting.status in (Meeting.Status.PLANNED, Meeting.Status.DRAWN, Meeting.Status.SCORING),
-            can_substitute=meeting.status in (Meeting.Status.DRAWN, Meeting.Status.SCORING),
+            can_add_cases=meeting.cases_open,
+            can_substitute=meeting.panel_open,
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from applications import demo, services
+from applications import demo, guards
 from applications.models import Application, Evidence, InternalNotice, Nomination, Status, Submission, Transition
 from applications.selectors import last_diff, queue_for
 from applications.validators import validate_id_number, validate_patent_number
@@ -25,7 +25,7 @@ def test_demo_seed_covers_every_audit_state_and_is_idempotent(settings, tmp_path
     demo.seed()
     assert {model: model.objects.count() for model in counts} == counts
 
-    applications = Application.objects.filter(batch__name=foundation_demo.FIRST_BATCH_NAME)
+    applications = Application.objects.filter(batch__name=demo.FIRST_BATCH_NAME)
     assert 95 <= applications.count() <= 110
     statuses = set(applications.values_list("status", flat=True))
     assert len(statuses) >= 8
@@ -60,7 +60,7 @@ def test_demo_seed_covers_every_audit_state_and_is_idempotent(settings, tmp_path
     assert draft.status == Status.DRAFT
     assert draft.enterprise.name == enterprises_demo.DEMO_ENTERPRISE_NAME
     assert draft.achievements.filter(kind="patent").exists()
-    assert services.submission_problems(draft) == []
+    assert guards.submission_problems(draft) == []
 
     # Each demo login finds work: district and city queues, the contact's and the chairman's.
     district_queue = list(queue_for(User.objects.get(username="district"), "district"))

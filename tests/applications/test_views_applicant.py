@@ -683,7 +683,8 @@ def test_nomination_signed_is_shown_without_rank(world, applicant, english):
     application_transition(application=application, action="nominate", actor=world.chairman, reason="Ranked 2 of 2.")
     world.sign(application)
     response = english(applicant).get(reverse("applications:my_application", args=[application.pk]))
-    assert response.context["nomination"] == {"signed": True, "at": response.context["nomination"]["at"]}
+    nomination = response.context["nomination"]
+    assert (nomination.state, nomination.at) == ("signed", nomination.entry.nomination.signed_at)
     assert 'data-testid="nomination-signed"' in response.content.decode()
     # The chairman's ranking is the enterprise's and the staff's business: the timeline hides it too.
     timeline = english(applicant).get(reverse("applications:timeline", args=[application.pk])).content.decode()
@@ -698,7 +699,11 @@ def test_nomination_voided_is_shown_with_reason(world, applicant, english):
     services.application_touch(application=application, reason="申报内容已修改")
     response = english(applicant).get(reverse("applications:applicant_home"))
     [card] = response.context["applications"]
-    assert card.nomination == {"signed": False, "at": card.nomination["at"], "reason": "申报内容已修改"}
+    assert (card.nomination.state, card.nomination.at, card.nomination.reason) == (
+        "voided",
+        card.nomination.entry.voided_at,
+        "申报内容已修改",
+    )
     page = response.content.decode()
     assert "申报内容已修改" in page and "The chairman must sign again." in page
 

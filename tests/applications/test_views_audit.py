@@ -310,7 +310,8 @@ def test_detail_shows_a_voided_signature_with_its_reason(world):
 
     response = client_for(world.district).get(detail_url(application))
 
-    assert response.context["nomination"]["state"] == "voided"
+    assert response.context["nomination"].state == "voided"
+    assert response.context["nomination"].reason == "申报内容已修改"
     assert "申报内容已修改" in response.content.decode()
 
 

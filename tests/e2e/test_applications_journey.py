@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from applications import services
 from applications.models import Application, NominationEntry, Status, Transition
+from applications.selectors import nomination_signature
 from tests.applications.factories import World, tiny_pdf, valid_patent
 from tests.e2e.conftest import login, logout, snapshot
 from tests.factories import PASSWORD, DivisionFactory
@@ -170,8 +170,9 @@ def chairman_ranks_and_signs(page, live_server, world, application, recommendati
     expect(page.locator("[data-testid=nominee] [data-testid=signature-state]")).to_have_class(
         re.compile(r"text-bg-success")
     )
-    entry = services.valid_nomination_entry(application)
-    assert entry is not None
+    signature = nomination_signature(application)
+    assert signature.state == "signed"
+    entry = signature.entry
     assert (entry.rank, entry.recommendation, entry.nomination.signed_by) == (1, recommendation, chairman)
     logout(page)
     return entry
@@ -241,7 +242,7 @@ def applicant_corrects_and_resubmits(page, live_server, applicant, application):
     application.refresh_from_db()
     assert application.summary == CORRECTED_SUMMARY
     # The change voided the chairman's signature; the applicant is told so.
-    assert services.valid_nomination_entry(application) is None
+    assert nomination_signature(application).state == "voided"
     expect(page.locator("[data-testid=nomination-voided]")).to_be_visible()
 
     click_and_wait(page, page.locator("[data-testid=resubmit-form] [data-testid=resubmit]"))

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from applications.certificates import verification_url
-from applications.models import Certificate, Filing, Objection, Publicity, PublicityEntry, Status
-from applications.services_publicity import publicity_publish
-from applications.tasks import close_due_publicities
+from applications.models import Status
 from applications.workflow import application_transition
+from results.documents.certificates import verification_url
+from results.models import Certificate, Filing, Objection, Publicity, PublicityEntry
+from results.services.publicity import publicity_publish
+from results.tasks import close_due_publicities
 from tests.applications.factories import World
 from tests.e2e.conftest import login, logout, snapshot
 from tests.factories import PASSWORD, DivisionFactory
@@ -65,7 +66,7 @@ def arranged(settings, live_server):
 
 
 def public_reads_and_objects(page, live_server, publicity, target):
-    page.goto(url(live_server, "applications:publicity_list"))
+    page.goto(url(live_server, "results:publicity_list"))
     rows = page.locator("[data-testid=publicity-row]")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(publicity.title)
@@ -90,14 +91,14 @@ def public_reads_and_objects(page, live_server, publicity, target):
 
     objection = Objection.objects.get(entry=entry)
     expect(page.locator("[data-testid=reference]")).to_contain_text(objection.reference)
-    assert page.url == url(live_server, "applications:publicity_objection_received", objection.reference)
+    assert page.url == url(live_server, "results:publicity_objection_received", objection.reference)
     assert (objection.status, objection.name, objection.facts) == (Objection.Status.OPEN, "李四", FACTS)
     return objection
 
 
 def staff_dismiss(page, live_server, world, objection):
     login(page, live_server, world.city.username, PASSWORD)
-    page.goto(url(live_server, "applications:publicity_objections"))
+    page.goto(url(live_server, "results:publicity_objections"))
     row = page.locator("[data-testid=objection]", has_text=objection.reference)
     expect(row).to_have_count(1)
     click_and_wait(page, row.get_by_role("link", name=objection.reference))
@@ -130,13 +131,13 @@ def period_closes(publicity):
 
 
 def staff_files_and_certifies(page, live_server, world, applications):
-    page.goto(url(live_server, "applications:filing_batch", world.batch.pk))
+    page.goto(url(live_server, "results:filing_batch", world.batch.pk))
     click_and_wait(page, page.locator("[data-testid=file-button]"))
     filing = Filing.objects.get(batch=world.batch)
     assert filing.row_count == 2
     assert filing.excel and filing.pdf  # built by the task queued on commit
 
-    page.goto(url(live_server, "applications:filing_certificates", world.batch.pk))
+    page.goto(url(live_server, "results:filing_certificates", world.batch.pk))
     click_and_wait(page, page.locator("[data-testid=issue-button]"))
     expect(page.locator("[data-testid=certificate-row]")).to_have_count(2)
     statuses = {a.status for a in type(applications[0]).objects.filter(pk__in=[a.pk for a in applications])}
@@ -149,7 +150,7 @@ def applicant_downloads_and_verifies(page, live_server, application):
     login(page, live_server, application.applicant.username, PASSWORD)
     page.goto(url(live_server, "applications:my_application", application.pk))
     click_and_wait(page, page.locator("[data-testid=certificate-link]"))
-    assert page.url == url(live_server, "applications:certificate", certificate.pk)
+    assert page.url == url(live_server, "results:certificate", certificate.pk)
     expect(page.locator("[data-testid=number]")).to_have_text(certificate.number)
     snapshot(page, "certificate")
 

@@ -17,7 +17,7 @@ from tests.enterprises.factories import (
     ServiceLogFactory,
     make_credit_code,
 )
-from tests.factories import TownFactory
+from tests.factories import BatchFactory, TownFactory
 from tests.helpers import assert_constant_queries
 from zaozhuang_titles.models import Role
 
@@ -264,3 +264,24 @@ def test_public_page_shows_commissioner_and_no_applicant_data(client, division):
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in svg.content
     assert client.get(reverse("enterprises:public", args=["not-a-token"])).status_code == 404
+
+
+def test_public_page_lists_the_open_calls_only(client, division):
+    enterprise = full_enterprise(division)
+    open_batch = BatchFactory(name="开放中的专项评审")
+    BatchFactory(name="已结束的专项评审", closes_at=timezone.now() - datetime.timedelta(days=1))
+
+    content = client.get(reverse("enterprises:public", args=[enterprise.public_token])).content.decode()
+
+    assert 'data-testid="open-batches"' in content
+    assert open_batch.name in content
+    assert "已结束的专项评审" not in content
+
+
+def test_public_page_says_when_no_call_is_open(client, division):
+    enterprise = full_enterprise(division)
+
+    content = client.get(reverse("enterprises:public", args=[enterprise.public_token])).content.decode()
+
+    assert 'data-testid="open-batches"' not in content
+    assert "目前没有开放申报的评审批次" in content

@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from applications.models import Certificate, Publicity, Transition
-from applications.services_filing import filing_create
-from applications.tasks import close_publicity, issue_certificates
-from tests.applications.filing_factories import FilingWorld
+from applications.models import Transition
+from results.models import Certificate, Publicity
+from results.services.filing import filing_create
+from results.tasks import close_publicity, issue_certificates
 from tests.factories import UserFactory
 from tests.integration.conftest import need
+from tests.results.filing_factories import FilingWorld
 from zaozhuang_titles.models import Notice
 from zaozhuang_titles.notices import notice_create
 from zaozhuang_titles.tasks import deliver_notice

@@ -78,10 +78,10 @@ def test_notice_delivered_twice_through_the_broker_sends_one_email(own_redis):
 
 
 def test_close_publicity_and_certificates_delivered_twice_have_the_effect_of_once(own_redis):
-    from applications.models import Certificate, Publicity, PublicityEntry
-    from applications.services_filing import filing_create
-    from applications.tasks import close_publicity, issue_certificates
-    from tests.applications.filing_factories import FilingWorld
+    from results.models import Certificate, Publicity, PublicityEntry
+    from results.services.filing import filing_create
+    from results.tasks import close_publicity, issue_certificates
+    from tests.results.filing_factories import FilingWorld
 
     world = FilingWorld(count=2, cleared=False)  # the period ended five days ago, not closed yet
     with celery_broker(own_redis.url):

@@ -10,11 +10,13 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from applications.models import Application, Certificate, Filing, FilingEntry, Publicity, PublicityEntry, Status
-from applications.services_filing import certificates_queue_for_batch, filing_create
-from applications.services_publicity import publicity_publish
-from applications.tasks import build_filing_files, close_due_publicities, close_publicity, issue_certificates
+from applications.models import Application, Status
 from applications.workflow import application_transition
+from results.models import Certificate, Filing, FilingEntry, Publicity, PublicityEntry
+from results.services.certificates import certificates_queue_for_batch
+from results.services.filing import filing_create
+from results.services.publicity import publicity_publish
+from results.tasks import build_filing_files, close_due_publicities, close_publicity, issue_certificates
 from tests.applications.factories import World
 from tests.integration.conftest import need, wait_for
 from zaozhuang_titles.celery import app

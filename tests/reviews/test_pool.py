@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from reviews import excel
 from reviews.models import Committee, Expert, Specialty, term_limit
-from reviews.selectors_pool import committee_problems, size_problems
+from reviews.selectors.pool import committee_problems, size_problems
 from reviews.services.pool import expert_create, expert_update, experts_import
 from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import BatchFactory, UserFactory

@@ -7,7 +7,7 @@ from applications import demo as applications_demo
 from enterprises import demo as enterprises_demo
 from reviews import demo
 from reviews.models import Assignment, Committee, Criterion, DrawExclusion, Expert, Meeting, PanelMember, ReviewSettings
-from reviews.selectors_pool import committee_problems
+from reviews.selectors.pool import committee_problems
 from reviews.services.draw import draw_verify
 from zaozhuang_titles import demo as foundation_demo
 from zaozhuang_titles.models import User
@@ -35,7 +35,7 @@ def test_demo_seed_builds_the_pool_and_a_drawn_meeting_and_is_idempotent(setting
     assert Expert.objects.filter(employer__isnull=True, employer_credit_code="").exists()
     for expert in Expert.objects.all():
         expert.full_clean()  # every term within 3 years
-    committee = Committee.objects.get(batch__name=foundation_demo.FIRST_BATCH_NAME)
+    committee = Committee.objects.get(batch__name=applications_demo.FIRST_BATCH_NAME)
     assert committee.members.count() == 85
     assert committee_problems(committee) == []
     assert ReviewSettings.objects.filter(batch=committee.batch).exists()

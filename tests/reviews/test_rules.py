@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from reviews.models import Assignment, Case, Meeting
 from reviews.rules import OWN_ASSIGNMENT, PANEL_CASE, SEATED_MEETING
-from reviews.selectors_scoring import assignments_of_expert
-from reviews.selectors_voting import case_for_ballot, expert_of, meetings_for_expert
+from reviews.selectors.scoring import assignments_of_expert
+from reviews.selectors.voting import case_for_ballot, expert_of, meetings_for_expert
 from tests.factories import UserFactory
 from tests.reviews.factories import ExpertFactory, MeetingFactory
 from tests.reviews.voting_helpers import voting_world

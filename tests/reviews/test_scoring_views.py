@@ -302,8 +302,9 @@ def test_scoring_page_constant_queries(review, expert, client, django_assert_num
 
 #: The frame (7), the assignment with its case, meeting, application and applicant, the criteria, the
 #: scores, the achievements, their evidence, then the eligibility: the profile with its four record
-#: lists and whether a valid nomination exists (6).
-SCORING_PAGE_QUERIES = 18
+#: lists (5) and whether a valid nomination exists: its entries, and the content it must match (the
+#: application, its achievements and evidence, the profile with its five record lists: 9).
+SCORING_PAGE_QUERIES = 26
 
 
 # --- Evidence ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""applications.validators.validate_id_number: 居民身份证号码 (GB 11643-1999)."""
+"""zaozhuang_titles.validators.validate_id_number: 居民身份证号码 (GB 11643-1999)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,7 +6,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications.validators import id_number_birth_date, id_number_check_char, id_number_sex, validate_id_number
+from zaozhuang_titles.validators import id_number_birth_date, id_number_check_char, id_number_sex, validate_id_number
 
 # The GB 11643-1999 specimen, and numbers of Zaozhuang (3704xx) whose check digits were computed by hand.
 VALID = ["11010519491231002X", "370402198506182134", "370481196608010575", "440524198001010013"]
@@ -72,3 +72,11 @@ def test_validate_id_number_raises_only_validation_errors(value):
         validate_id_number(value)
     except ValidationError as error:
         assert error.messages
+
+
+def test_validate_id_number_reexport_is_the_core_validator():
+    # Applied migrations (zaozhuang_titles 0001) name applications.validators.validate_id_number.
+    from applications import validators as application_validators
+
+    assert application_validators.validate_id_number is validate_id_number
+    assert application_validators.id_number_check_char is id_number_check_char

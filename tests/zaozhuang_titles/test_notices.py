@@ -1,14 +1,17 @@
 """The notices page (站内消息): the user's own notices, unread marked, all marked read on request, and
-a constant number of queries however many notices there are."""
+a constant number of queries however many notices there are; "send the email again" (service and admin)."""
 
 import itertools
 
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
 from zaozhuang_titles.models import Notice, Role
-from zaozhuang_titles.notices import notice_create, unread_count
+from zaozhuang_titles.notices import notice_create, notice_email_retry, unread_count
 
 _keys = itertools.count()
 
@@ -52,3 +55,89 @@ def test_notices_page_runs_constant_queries(client_for, db, django_assert_num_qu
         django_assert_num_queries, lambda: client.get(reverse("notices")), lambda: _notice(user)
     )
     assert count == 9, count
+
+
+def _notice_with_email(recipient, state, attempts):
+    notice = _notice(recipient)
+    Notice.objects.filter(pk=notice.pk).update(email=state, email_attempts=attempts)
+    return notice
+
+
+@pytest.fixture
+def three_emails(db):
+    """A failed, a stuck pending and a sent email, and the outbox emptied."""
+    recipient = UserFactory()
+    notices = {
+        Notice.Email.FAILED: _notice_with_email(recipient, Notice.Email.FAILED, 5),
+        Notice.Email.PENDING: _notice_with_email(recipient, Notice.Email.PENDING, 2),
+        Notice.Email.SENT: _notice_with_email(recipient, Notice.Email.SENT, 1),
+    }
+    mail.outbox.clear()
+    return notices
+
+
+def test_notice_email_retry_sends_failed_and_pending_but_never_a_sent_one(
+    three_emails, django_capture_on_commit_callbacks
+):
+    city = UserFactory(roles=[Role.CITY_STAFF])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = notice_email_retry(notices=list(three_emails.values()), actor=city)
+
+    assert queued == 2
+    assert len(mail.outbox) == 2
+    states = dict(Notice.objects.values_list("pk", "email"))
+    assert {state: states[notice.pk] for state, notice in three_emails.items()} == {
+        Notice.Email.FAILED: Notice.Email.SENT,
+        Notice.Email.PENDING: Notice.Email.SENT,
+        Notice.Email.SENT: Notice.Email.SENT,
+    }
+    attempts = dict(Notice.objects.values_list("pk", "email_attempts"))
+    assert [attempts[notice.pk] for notice in three_emails.values()] == [1, 1, 1]
+
+
+def test_notice_email_retry_queues_nothing_before_commit(three_emails, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notice_email_retry(notices=list(three_emails.values()), actor=UserFactory(roles=[Role.CITY_STAFF]))
+
+    assert len(callbacks) == 2
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_STAFF, Role.EXPERT, Role.APPLICANT])
+def test_notice_email_retry_refuses_anyone_but_city_staff(three_emails, role):
+    failed = three_emails[Notice.Email.FAILED]
+
+    with pytest.raises(PermissionDenied):
+        notice_email_retry(notices=[failed], actor=UserFactory(roles=[role]))
+
+    failed.refresh_from_db()
+    assert (failed.email, failed.email_attempts) == (Notice.Email.FAILED, 5)
+
+
+def test_notice_admin_retry_action_sends_the_failed_email(
+    client_for, three_emails, django_capture_on_commit_callbacks, settings
+):
+    client = client_for(UserFactory(roles=[Role.CITY_STAFF]))
+    failed = three_emails[Notice.Email.FAILED]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:zaozhuang_titles_notice_changelist"),
+            {"action": "retry_email", "_selected_action": [failed.pk, three_emails[Notice.Email.SENT].pk]},
+            follow=True,
+        )
+
+    failed.refresh_from_db()
+    assert failed.email == Notice.Email.SENT
+    assert [message.subject for message in mail.outbox] == [f"【{settings.PORTAL_NAME}】{failed.subject}"]
+    assert [str(message) for message in response.context["messages"]] == ["已将1封邮件重新加入发送队列。"]
+
+
+def test_notice_admin_offers_the_retry_action_to_those_allowed_only(client_for, db):
+    url = reverse("admin:zaozhuang_titles_notice_changelist")
+    city_page = client_for(UserFactory(roles=[Role.CITY_STAFF])).get(url)
+
+    assert "retry_email" in dict(city_page.context["action_form"].fields["action"].choices)
+    assert not UserFactory(roles=[Role.DISTRICT_STAFF]).has_perm("zaozhuang_titles.retry_notice_email")
+    assert UserFactory(roles=[Role.ADMINISTRATOR]).has_perm("zaozhuang_titles.retry_notice_email")

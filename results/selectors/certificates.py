@@ -1,0 +1,55 @@
+"""Reads of certificates (证书): a batch's for city staff, the applications still without one, those a
+user may open (its holder and city staff, as ``results.rules.is_certificate_holder`` says), and the one
+a public verification token names."""
+
+from django.http import Http404
+
+from applications.models import Application, Status
+from results.models import Certificate
+from zaozhuang_titles.rules import is_city_admin
+
+
+def certificates_of_batch(batch):
+    """The certificates of a batch for city staff, with their applications."""
+    return (
+        Certificate.objects.filter(application__batch=batch)
+        .select_related("application__enterprise")
+        .order_by("number")
+    )
+
+
+def filed_without_certificate(batch):
+    return Application.objects.filter(batch=batch, status=Status.FILED, certificate__isnull=True)
+
+
+def certificates_for_user(user):
+    """The certificates ``user`` may open: its own (as applicant) or, for city staff, all."""
+    if is_city_admin(user):
+        return Certificate.objects.all()
+    if user is not None and user.is_authenticated:
+        return Certificate.objects.filter(application__applicant=user)
+    return Certificate.objects.none()
+
+
+def certificate_for_user(user, pk):
+    """One certificate in ``user``'s scope, with its application, or 404."""
+    try:
+        return certificates_for_user(user).select_related("application__batch", "application__enterprise").get(pk=pk)
+    except (Certificate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def certificate_detail(pk):
+    """One certificate with its application, whoever asks (the page then checks the permission on it),
+    or 404."""
+    try:
+        return Certificate.objects.select_related("application__batch", "application__enterprise").get(pk=pk)
+    except (Certificate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def certificate_by_token(token):
+    """The certificate of a verification token, or None (the public page says only "not found")."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 32:
+        return None
+    return Certificate.objects.filter(token=token).first()

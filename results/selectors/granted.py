@@ -1,0 +1,47 @@
+"""What every document of the results names: the title granted and the review committee.
+
+The publicity notice, its PDF, the Excel 备案表, the filing summary and the certificate all call these
+two functions, so that they cannot name a batch's title or committee differently. Both are data, not
+UI text: published documents are in Chinese.
+"""
+
+from applications.models import Level, Series
+from reviews.models import Committee
+
+#: The title each level of each series grants (工程技术 副高级 → 高级工程师).
+TITLE_NAMES = {
+    (Series.ENGINEERING, Level.INTERMEDIATE): "工程师",
+    (Series.ENGINEERING, Level.DEPUTY_SENIOR): "高级工程师",
+    (Series.ENGINEERING, Level.SENIOR): "正高级工程师",
+}
+#: How the usual name of the city's committee calls each series and level.
+COMMITTEE_SERIES = {Series.ENGINEERING: "工程技术"}
+COMMITTEE_LEVELS = {Level.INTERMEDIATE: "中级", Level.DEPUTY_SENIOR: "高级", Level.SENIOR: "正高级"}
+
+
+def granted_title(batch):
+    """The title a passed application of ``batch`` is granted: 高级工程师 for a deputy-senior engineering
+    batch; the series and level as the portal names them for a pair without a usual title."""
+    return TITLE_NAMES.get((batch.series, batch.level), f"{batch.get_series_display()} {batch.get_level_display()}")
+
+
+def usual_committee_name(batch):
+    """The usual name of the city's committee for the batch's series and level
+    (枣庄市工程技术高级职称评审委员会)."""
+    series = COMMITTEE_SERIES.get(batch.series, batch.series)
+    return f"枣庄市{series}{COMMITTEE_LEVELS.get(batch.level, '')}职称评审委员会"
+
+
+def committee_name(batch):
+    """评审委员会 of ``batch``: the committee the review set up for it (``reviews.Committee``); else the
+    name its latest publicity notice published; else the usual name (at most two queries)."""
+    name = Committee.objects.filter(batch=batch).values_list("name", flat=True).first()
+    if name:
+        return name
+    published = (
+        batch.publicities.exclude(committee_name="")
+        .order_by("-starts_on", "-id")
+        .values_list("committee_name", flat=True)
+        .first()
+    )
+    return published or usual_committee_name(batch)

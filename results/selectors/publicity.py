@@ -1,0 +1,214 @@
+"""Reads of the publicity of results (评审结果公示) and its objections (异议).
+
+The public pages read notices and their published lines only (``PublicityEntry`` carries what a notice
+shows: name, enterprise, specialty, title granted); staff pages read objections with their entries.
+Each function owns its ``select_related``/``prefetch_related``/annotations, so that a page's query count
+does not grow with its rows.
+"""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Application, Batch, Status
+from results.models import Objection, Publicity, PublicityEntry
+
+#: The largest key a row can have; a larger number in a URL is a 404, not an overflow in the driver.
+MAX_KEY = 2**63 - 1
+
+#: The states of a notice as the public and staff see them.
+UPCOMING, RUNNING, ENDED, CLOSED = "upcoming", "running", "ended", "closed"
+
+
+def publicity_state(publicity, today=None):
+    """``upcoming`` before its first day, ``running`` during the period, ``ended`` after the last day
+    until it is closed, ``closed`` once closed (by the period's end or by hand)."""
+    today = today or timezone.localdate()
+    if publicity.closed_at is not None:
+        return CLOSED
+    if today < publicity.starts_on:
+        return UPCOMING
+    if today <= publicity.ends_on:
+        return RUNNING
+    return ENDED
+
+
+def accepts_objections(publicity, today=None):
+    """Objections are received from the first to the last day of the period, while it is not closed."""
+    return publicity_state(publicity, today) == RUNNING
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+def publicities_public():
+    """Every published notice, newest first, with the number of its lines (one query)."""
+    return (
+        Publicity.objects.select_related("batch").annotate(entry_count=Count("entries")).order_by("-starts_on", "-id")
+    )
+
+
+def _key(pk):
+    if not 0 < int(pk) <= MAX_KEY:
+        raise Http404
+    return int(pk)
+
+
+def publicity_public(pk):
+    """One notice with its lines in order (two queries), or 404."""
+    pk = _key(pk)
+    entries = PublicityEntry.objects.only(
+        "id", "publicity_id", "name", "enterprise_name", "specialty", "title_granted", "position"
+    ).order_by("position", "id")
+    publicity = (
+        Publicity.objects.select_related("batch")
+        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="published"))
+        .filter(pk=pk)
+        .first()
+    )
+    if publicity is None:
+        raise Http404
+    return publicity
+
+
+def objection_by_reference(reference):
+    """An objection by its reference number (what the acknowledgement page shows), or 404."""
+    objection = Objection.objects.select_related("entry__publicity").filter(reference=reference).first()
+    if objection is None:
+        raise Http404
+    return objection
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+def batch_with_passed(pk):
+    """A batch that has passed applications to publish, or 404."""
+    batch = batches_with_passed().filter(pk=_key(pk)).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def batches_with_passed():
+    """Batches that have applications passed by the review and not yet published, with their count."""
+    return (
+        Batch.objects.annotate(passed_count=Count("applications", filter=Q(applications__status=Status.PASSED)))
+        .filter(passed_count__gt=0)
+        .order_by("-year", "-opens_at")
+    )
+
+
+def passed_applications(batch):
+    """The applications of ``batch`` that the review passed, as the notice will list them."""
+    return (
+        Application.objects.filter(batch=batch, status=Status.PASSED)
+        .select_related("applicant", "enterprise")
+        .order_by("enterprise__name", "applicant__real_name", "id")
+    )
+
+
+def publicities_for_staff():
+    """Every notice with its counts of lines, cleared lines and open objections (one query)."""
+    return (
+        Publicity.objects.select_related("batch", "published_by", "closed_by")
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            cleared_count=Count("entries", filter=Q(entries__cleared_at__isnull=False), distinct=True),
+            open_objection_count=Count(
+                "entries__objections",
+                filter=Q(entries__objections__status__in=Objection.Status.OPEN_STATES),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def publicity_for_staff(pk):
+    """One notice with its lines, each with its application's status and its objections (3 queries)."""
+    pk = _key(pk)
+    entries = (
+        PublicityEntry.objects.select_related("application")
+        .prefetch_related(Prefetch("objections", queryset=Objection.objects.order_by("received_at", "id")))
+        .order_by("position", "id")
+    )
+    publicity = (
+        Publicity.objects.select_related("batch", "published_by", "closed_by")
+        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="lines"))
+        .filter(pk=pk)
+        .first()
+    )
+    if publicity is None:
+        raise Http404
+    for entry in publicity.lines:
+        entry.open_objections = [o for o in entry.objections.all() if o.is_open]
+    return publicity
+
+
+#: Filters of the staff's list of objections.
+OPEN, OVERDUE, SETTLED, ALL = "open", "overdue", "settled", "all"
+
+
+def objections_for_staff(show=OPEN, today=None):
+    """Objections for city staff: ``open`` (received or being investigated, oldest deadline first),
+    ``overdue`` (open past their deadline), ``settled`` or ``all``."""
+    today = today or timezone.localdate()
+    queryset = Objection.objects.select_related("entry__publicity", "entry__application", "decided_by")
+    if show == OPEN:
+        return queryset.filter(status__in=Objection.Status.OPEN_STATES).order_by("deadline", "received_at", "id")
+    if show == OVERDUE:
+        return queryset.filter(status__in=Objection.Status.OPEN_STATES, deadline__lt=today).order_by(
+            "deadline", "received_at", "id"
+        )
+    if show == SETTLED:
+        return queryset.exclude(status__in=Objection.Status.OPEN_STATES).order_by("-decided_at", "-id")
+    return queryset.order_by("-received_at", "-id")
+
+
+def objection_counts(today=None):
+    """How many objections are open and how many of those are overdue (one query)."""
+    today = today or timezone.localdate()
+    return Objection.objects.aggregate(
+        open=Count("id", filter=Q(status__in=Objection.Status.OPEN_STATES)),
+        overdue=Count("id", filter=Q(status__in=Objection.Status.OPEN_STATES, deadline__lt=today)),
+    )
+
+
+def objection_for_staff(pk):
+    """One objection with its entry, notice and application (one query), or 404."""
+    pk = _key(pk)
+    objection = (
+        Objection.objects.select_related(
+            "entry__publicity__batch", "entry__application__enterprise", "entry__application__batch", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if objection is None:
+        raise Http404
+    return objection
+
+
+# --- The beat task --------------------------------------------------------------------------------
+
+
+#: How early a notice with a provisional last day is offered to the beat task (see ``publicities_due``).
+PROVISIONAL_MARGIN_DAYS = 14
+
+
+def publicities_due(today=None):
+    """Notices not closed yet whose period is over (the last day is before ``today``), and those with a
+    provisional last day within ``PROVISIONAL_MARGIN_DAYS``: what the beat task hands, by id, to
+    ``results.services.publicity.publicity_close_due`` (which closes only what is really due)."""
+    today = today or timezone.localdate()
+    if isinstance(today, datetime.datetime):
+        raise TypeError("today must be a datetime.date (use django.utils.timezone.localdate()).")
+    # A provisional last day may move (by a week or two at most, when staff enter the year's holiday
+    # schedule): such notices are offered a little early, and the close computes the end again first.
+    provisional_margin = today + datetime.timedelta(days=PROVISIONAL_MARGIN_DAYS)
+    return Publicity.objects.filter(
+        Q(ends_on__lt=today) | Q(provisional=True, ends_on__lt=provisional_margin), closed_at__isnull=True
+    ).order_by("ends_on", "id")

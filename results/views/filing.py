@@ -1,0 +1,323 @@
+"""Pages of filing (备案) and certificates (证书).
+
+City staff (under ``filing/``): the batches that reached publicity, one batch's filing with what holds
+it up, a filing with its files and the number and date the province gave, the certificates of a batch
+with their issue and revocation. The certificate's holder (and city staff): the certificate's page and
+its PDF. The public, without login: the verification page (码上看) opened by the certificate's QR code,
+which says "not found" and nothing else for a wrong or tampered token.
+
+Every file sent is logged in the audit log; the 备案表 holds whole ID numbers and is an export.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from applications.evidence import clean_name
+from results.documents.certificates import verification_url
+from results.forms_filing import FilingNumberForm, RevokeForm
+from results.selectors import certificates as certificate_selectors
+from results.selectors import filing as selectors
+from results.services import certificates as certificate_services
+from results.services import filing as services
+from results.views.common import ObjectPermissionMixin
+from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.rules import is_applicant
+
+FILING_PERMISSION = "results.run_filing"
+CERTIFICATE_PERMISSION = "results.open_certificate"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _error_messages(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _stored_file(name, *, download_name, content_type):
+    """A stored file as an attachment that no browser runs or caches."""
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=clean_name(download_name.replace("/", "-")),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class StaffMixin(ObjectPermissionMixin):
+    """City staff and administrators (403 for other roles, login for nobody)."""
+
+    permission_required = FILING_PERMISSION
+
+
+class BatchMixin(StaffMixin):
+    def load_object(self):
+        return selectors.batch_for_filing(self.kwargs["batch_pk"])
+
+
+class FilingMixin(StaffMixin):
+    def load_object(self):
+        return selectors.filing_detail(self.kwargs["pk"])
+
+
+# --- Filing ---------------------------------------------------------------------------------------
+
+
+class FilingBatchListView(StaffMixin, TemplateView):
+    """The batches that reached publicity, with the counts that say whether they can be filed."""
+
+    template_name = "results/filing/batches.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(batches=list(selectors.batches_for_filing()), **kwargs)
+
+
+class FilingBatchView(BatchMixin, View):
+    """One batch: what holds its filing up, what is cleared, its filings; POST files it."""
+
+    template_name = "results/filing/batch.html"
+
+    def get(self, request, batch_pk):
+        batch = self.object
+        cleared = list(selectors.cleared_applications(batch).select_related("applicant", "enterprise")[:200])
+        return render(
+            request,
+            self.template_name,
+            {
+                "batch": batch,
+                "blockers": selectors.filing_blockers(batch),
+                "cleared": cleared,
+                "cleared_count": selectors.cleared_applications(batch).count(),
+                "filings": selectors.filings_of_batch(batch),
+                "to_certify": certificate_selectors.filed_without_certificate(batch).count(),
+            },
+        )
+
+    def post(self, request, batch_pk):
+        batch = self.object
+        try:
+            filing = services.filing_create(batch=batch, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+            return redirect("results:filing_batch", batch_pk=batch.pk)
+        messages.success(
+            request,
+            _("%(count)d applications were filed. The Excel and the summary PDF are being built.")
+            % {"count": filing.row_count},
+        )
+        return redirect("results:filing_detail", pk=filing.pk)
+
+
+class FilingDetailView(FilingMixin, View):
+    """A filing: its files, their SHA-256, and the number and date the province gave (POST)."""
+
+    template_name = "results/filing/detail.html"
+
+    def render(self, request, filing, form):
+        return render(request, self.template_name, {"filing": filing, "batch": filing.batch, "form": form})
+
+    def get(self, request, pk):
+        filing = self.object
+        initial = {"number": filing.number, "filed_on": filing.filed_on}
+        return self.render(request, filing, FilingNumberForm(initial=initial))
+
+    def post(self, request, pk):
+        filing = self.object
+        form = FilingNumberForm(request.POST)
+        if form.is_valid():
+            try:
+                services.filing_record_number(
+                    filing=filing,
+                    actor=request.user,
+                    number=form.cleaned_data["number"],
+                    filed_on=form.cleaned_data["filed_on"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        for message in errors:
+                            form.add_error(field if field in form.fields else None, message)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The filing number and date were recorded."))
+                return redirect("results:filing_detail", pk=filing.pk)
+        return self.render(request, filing, form)
+
+
+class FilingRebuildView(FilingMixin, View):
+    """Build the filing's files again (when the build failed or the data was corrected)."""
+
+    def post(self, request, pk):
+        filing = self.object
+        try:
+            services.filing_queue_build(filing=filing, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.info(request, _("The Excel and the summary PDF are being built again."))
+        return redirect("results:filing_detail", pk=filing.pk)
+
+
+class FilingFileView(FilingMixin, View):
+    """Download one of the filing's files: the Excel (an export of whole ID numbers) or the PDF."""
+
+    kind = "excel"
+
+    def get(self, request, pk):
+        filing = self.object
+        name = filing.excel if self.kind == "excel" else filing.pdf
+        if not name or not default_storage.exists(name):
+            messages.info(request, _("The file is not ready yet; try again in a minute."))
+            return redirect("results:filing_detail", pk=filing.pk)
+        if self.kind == "excel":
+            audit_record(
+                kind=AuditEvent.Kind.EXPORTED,
+                request=request,
+                obj=filing,
+                detail={"file": "filing_excel", "rows": filing.row_count, "sha256": filing.excel_sha256},
+            )
+            return _stored_file(name, download_name=f"备案表-{filing.batch.name}-{filing.pk}.xlsx", content_type=XLSX)
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=filing,
+            detail={"file": "filing_summary", "sha256": filing.pdf_sha256},
+        )
+        return _stored_file(
+            name, download_name=f"备案汇总-{filing.batch.name}-{filing.pk}.pdf", content_type="application/pdf"
+        )
+
+
+# --- Certificates -----------------------------------------------------------------------------------
+
+
+class CertificateListView(BatchMixin, View):
+    """The certificates of a batch; POST issues the missing ones (a background task)."""
+
+    template_name = "results/filing/certificates.html"
+
+    def get(self, request, batch_pk):
+        batch = self.object
+        return render(
+            request,
+            self.template_name,
+            {
+                "batch": batch,
+                "certificates": list(certificate_selectors.certificates_of_batch(batch)),
+                "to_certify": certificate_selectors.filed_without_certificate(batch).count(),
+            },
+        )
+
+    def post(self, request, batch_pk):
+        batch = self.object
+        count = certificate_selectors.filed_without_certificate(batch).count()
+        if not count:
+            messages.info(request, _("Every filed application of this batch has its certificate."))
+        else:
+            certificate_services.certificates_queue_for_batch(batch=batch, actor=request.user)
+            messages.success(request, _("%(count)d certificates are being issued.") % {"count": count})
+        return redirect("results:filing_certificates", batch_pk=batch.pk)
+
+
+class CertificateRevokeView(StaffMixin, View):
+    template_name = "results/filing/revoke.html"
+
+    def load_object(self):
+        return certificate_selectors.certificate_detail(self.kwargs["pk"])
+
+    def get(self, request, pk):
+        certificate = self.object
+        return render(request, self.template_name, {"certificate": certificate, "form": RevokeForm()})
+
+    def post(self, request, pk):
+        certificate = self.object
+        form = RevokeForm(request.POST)
+        if form.is_valid():
+            try:
+                certificate_services.certificate_revoke(
+                    certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("The certificate %(number)s is revoked.") % {"number": certificate.number})
+            return redirect("results:filing_certificates", batch_pk=certificate.application.batch_id)
+        return render(request, self.template_name, {"certificate": certificate, "form": form})
+
+
+class CertificateMixin(ObjectPermissionMixin):
+    """The certificate of the URL's ``pk``, for its holder and city staff (``results.rules``). Another
+    applicant gets 404, not a hint that the certificate exists; other roles never open one (403)."""
+
+    permission_required = CERTIFICATE_PERMISSION
+
+    def load_object(self):
+        return certificate_selectors.certificate_detail(self.kwargs["pk"])
+
+    def handle_no_permission(self):
+        if is_applicant(self.request.user):
+            raise Http404
+        return super().handle_no_permission()
+
+    def certificate(self):
+        return self.object
+
+
+class CertificateView(CertificateMixin, TemplateView):
+    """The certificate's page: what it says, its PDF and its public verification link."""
+
+    template_name = "results/filing/certificate.html"
+
+    def get_context_data(self, **kwargs):
+        certificate = self.certificate()
+        return super().get_context_data(
+            certificate=certificate,
+            application=certificate.application,
+            verify_url=verification_url(certificate),
+            **kwargs,
+        )
+
+
+class CertificatePdfView(CertificateMixin, View):
+    def get(self, request, pk):
+        certificate = self.certificate()
+        if not certificate.pdf or not default_storage.exists(certificate.pdf):
+            messages.info(request, _("The file is not ready yet; try again in a minute."))
+            return redirect("results:certificate", pk=certificate.pk)
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=certificate,
+            detail={"file": "certificate", "sha256": certificate.pdf_sha256},
+        )
+        return _stored_file(
+            certificate.pdf, download_name=f"职称证书-{certificate.number}.pdf", content_type="application/pdf"
+        )
+
+
+class VerifyView(View):
+    """码上看 — the public verification page opened by the certificate's QR code. A token that matches
+    no certificate gets the same plain "not found" page, status 404, whatever was wrong with it."""
+
+    def get(self, request, token):
+        certificate = certificate_selectors.certificate_by_token(token)
+        if certificate is None:
+            response = render(request, "results/filing/verify_not_found.html", status=404)
+        else:
+            response = render(request, "results/filing/verify.html", {"certificate": certificate})
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -1,0 +1,189 @@
+"""Reads of scoring: the expert's task list and scoring page (scoped to the expert's own, non-recused
+assignments: anything else is a 404), and the staff's ranking of a meeting's cases.
+
+An expert never reads another expert's scores here: every expert read filters on ``expert__user``.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Achievement, Evidence
+from reviews import aggregation
+from reviews.models import Assignment, Case, Criterion, Expert, Meeting, Score
+from reviews.rules import OWN_ASSIGNMENT
+from zaozhuang_titles.scopes import visible
+
+
+def _criteria_count():
+    return Subquery(
+        Criterion.objects.filter(batch_id=OuterRef("case__meeting__batch_id"))
+        .order_by()
+        .values("batch_id")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def assignments_of_expert(user):
+    """The assignments of ``user``'s expert profile that it may see: never a recused one."""
+    return visible(Assignment.objects.all(), user, (OWN_ASSIGNMENT,))
+
+
+def expert_tasks(user, *, now=None):
+    """The expert's assignments grouped by meeting (newest meeting first), in one query.
+
+    Returns a list of dicts: ``meeting``, ``rows`` (assignments with ``scored_count`` and
+    ``criteria_count``), ``assigned``, ``submitted``, ``remaining``, ``percent``, ``overdue``."""
+    now = now or timezone.now()
+    assignments = (
+        assignments_of_expert(user)
+        .select_related("case__meeting__specialty", "case__application__applicant", "case__application__enterprise")
+        .annotate(
+            scored_count=Count("scores", filter=Q(scores__points__isnull=False)),
+            criteria_count=_criteria_count(),
+        )
+        .order_by("-case__meeting__held_on", "-case__meeting_id", "case__position", "case_id")
+    )
+    groups = {}
+    for assignment in assignments:
+        meeting = assignment.case.meeting
+        group = groups.setdefault(meeting.pk, {"meeting": meeting, "rows": []})
+        group["rows"].append(assignment)
+    result = []
+    for group in groups.values():
+        meeting, rows = group["meeting"], group["rows"]
+        submitted = sum(1 for row in rows if row.submitted_at is not None)
+        group.update(
+            assigned=len(rows),
+            submitted=submitted,
+            remaining=len(rows) - submitted,
+            percent=round(100 * submitted / len(rows)) if rows else 0,
+            overdue=meeting.status == Meeting.Status.SCORING
+            and meeting.scoring_deadline < now
+            and submitted < len(rows),
+            open=meeting.status == Meeting.Status.SCORING,
+        )
+        result.append(group)
+    return result
+
+
+def assignment_for_expert(user, pk):
+    """One of ``user``'s own non-recused assignments with what its page shows, or 404."""
+    try:
+        return (
+            assignments_of_expert(user)
+            .select_related(
+                "expert",
+                "case__meeting__batch",
+                "case__meeting__specialty",
+                "case__application__applicant",
+                "case__application__enterprise",
+                "case__application__batch",
+            )
+            .get(pk=pk)
+        )
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def evidence_for_assignment(assignment, evidence_pk):
+    """A live evidence file of the assignment's application, or 404."""
+    try:
+        return Evidence.objects.get(
+            pk=evidence_pk, application_id=assignment.case.application_id, removed_at__isnull=True
+        )
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def scoring_sheet(assignment):
+    """The rubric of the assignment's batch, each criterion with the expert's ``score`` (or None), and
+    the total so far. Two queries."""
+    criteria = list(Criterion.objects.filter(batch_id=assignment.case.meeting.batch_id))
+    scores = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
+    total = Decimal(0)
+    for criterion in criteria:
+        criterion.score = scores.get(criterion.pk)
+        if criterion.score is not None and criterion.score.points is not None:
+            total += criterion.score.points
+    return criteria, total
+
+
+def application_materials(application):
+    """The achievements, each with its live ``files``, and the files of the application as a whole.
+    Two queries."""
+    files = defaultdict(list)
+    for evidence in Evidence.objects.filter(application=application, removed_at__isnull=True).order_by("id"):
+        files[evidence.achievement_id].append(evidence)
+    achievements = list(Achievement.objects.filter(application=application).order_by("occurred_on", "id"))
+    for achievement in achievements:
+        achievement.files = files.get(achievement.pk, [])
+    return achievements, files.get(None, [])
+
+
+# --- Staff: the ranking ----------------------------------------------------------------------------
+
+
+def meeting_for_staff(pk):
+    try:
+        return Meeting.objects.select_related("batch", "specialty").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def counted_totals(meeting):
+    """{(expert_id, case_id): total points} of the submitted, non-recused assignments of ``meeting``,
+    in one query."""
+    rows = (
+        Score.objects.filter(
+            assignment__case__meeting=meeting,
+            assignment__submitted_at__isnull=False,
+            assignment__conflict_declared_at__isnull=True,
+            points__isnull=False,
+        )
+        .values_list("assignment__expert_id", "assignment__case_id", "points")
+        .order_by()
+    )
+    totals = defaultdict(Decimal)
+    for expert_id, case_id, points in rows:
+        totals[(expert_id, case_id)] += points
+    return dict(totals)
+
+
+def meeting_ranking(meeting):
+    """The meeting's cases ranked by trimmed mean (cases without a submitted score last), and its
+    experts with their statistics. Four queries whatever the number of cases and experts."""
+    totals = counted_totals(meeting)
+    per_case = defaultdict(list)
+    for (_expert_id, case_id), total in totals.items():
+        per_case[case_id].append(total)
+    cases = list(
+        Case.objects.filter(meeting=meeting)
+        .select_related("application__applicant", "application__enterprise")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=True)),
+            recused=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=False)),
+        )
+    )
+    for case in cases:
+        case.stats = aggregation.case_stats(per_case.get(case.pk, []))
+    cases.sort(
+        key=lambda c: (c.stats.trimmed_mean is None, -(c.stats.trimmed_mean or 0), c.position, c.pk),
+    )
+    for rank, case in enumerate(cases, start=1):
+        case.rank = rank if case.stats.n else None
+    stats = aggregation.expert_stats(totals)
+    experts = list(
+        Expert.objects.filter(assignments__case__meeting=meeting)
+        .distinct()
+        .select_related("user")
+        .order_by("user__real_name", "id")
+    )
+    for expert in experts:
+        expert.stats = stats.get(expert.pk)
+    return cases, experts

@@ -1,0 +1,115 @@
+"""The life of a review meeting: the table of its moves and the one function that performs them.
+
+planned → drawn (the panel is drawn) → scoring (the experts have their assignments) → voting (the
+secret ballot is open) → closed (the vote is counted and the record filed). ``MEETING_MOVES`` is read
+by ``meeting_transition``, the only writer of ``Meeting.status``, and by the tests; each move carries
+its guards (functions of the locked meeting raising ``ValidationError`` with the reason), and every
+move leaves a ``MeetingTransition`` row.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.models import Assignment, Meeting, MeetingTransition, PanelMember
+from reviews.selectors.voting import attendance_state
+from zaozhuang_titles.rules import is_city_admin
+
+logger = logging.getLogger(__name__)
+
+M = Meeting.Status
+
+
+def panel_drawn(meeting):
+    """Drawn: the panel's members are recorded."""
+    if not PanelMember.objects.filter(meeting=meeting, kind=PanelMember.Kind.MEMBER).exists():
+        raise ValidationError(_("The panel of this meeting has not been drawn."), code="no_panel")
+
+
+def has_assignments(meeting):
+    """Scoring: the experts have applications to score."""
+    if not Assignment.objects.filter(case__meeting=meeting).exists():
+        raise ValidationError(_("No application is assigned to the panel yet."), code="no_assignments")
+
+
+def quorate(meeting):
+    """Voting: enough experts of the panel are present (the batch's quorum)."""
+    state = attendance_state(meeting)
+    if not state.reached:
+        raise ValidationError(
+            _(
+                "The meeting is not quorate: %(attending)d of the %(panel)d experts of the panel are present, "
+                "and at least %(needed)d (%(numerator)d/%(denominator)d of the panel) are needed."
+            )
+            % {
+                "attending": state.attending,
+                "panel": state.panel_size,
+                "needed": state.needed,
+                "numerator": state.numerator,
+                "denominator": state.denominator,
+            },
+            code="no_quorum",
+        )
+
+
+@dataclass(frozen=True)
+class MeetingMove:
+    action: str
+    source: str
+    target: str
+    guards: tuple = ()
+
+
+MEETING_MOVES = (
+    MeetingMove("draw", M.PLANNED, M.DRAWN, (panel_drawn,)),
+    MeetingMove("start_scoring", M.DRAWN, M.SCORING, (has_assignments,)),
+    MeetingMove("open_vote", M.SCORING, M.VOTING, (quorate,)),
+    MeetingMove("close_vote", M.VOTING, M.CLOSED),
+)
+
+
+def meeting_move(action, status):
+    return next((move for move in MEETING_MOVES if move.action == action and move.source == status), None)
+
+
+def meeting_transition(*, meeting, action, actor, reason="", now=None):
+    """Make ``action`` on ``meeting`` for ``actor`` (city staff, or None for the portal itself) and
+    return the ``MeetingTransition`` logged.
+
+    Locks the meeting's row, checks that the move leaves its current status, runs the move's guards
+    under the lock, writes the log and the new status (only where the old one still holds), and sets it
+    on ``meeting``."""
+    if actor is not None and not is_city_admin(actor):
+        raise PermissionDenied(_("Only city HR staff run review meetings."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        move = meeting_move(action, locked.status)
+        if move is None:
+            raise ValidationError(
+                _("This is not possible while the meeting is “%(status)s”.") % {"status": locked.get_status_display()},
+                code="not_allowed",
+            )
+        for guard in move.guards:
+            guard(locked)
+        log = MeetingTransition.objects.create(
+            meeting=locked,
+            action=action,
+            from_status=move.source,
+            to_status=move.target,
+            actor=actor,
+            at=now,
+            reason=(reason or "")[:500],
+        )
+        changed = Meeting.objects.filter(pk=locked.pk, status=move.source).update(status=move.target)
+        if changed != 1:  # pragma: no cover - the row lock makes this impossible; kept as a tripwire
+            raise ValidationError(_("The meeting changed meanwhile; nothing was changed."), code="conflict")
+    meeting.status = move.target
+    logger.info(
+        "meeting %s %s: %s -> %s by %s", locked.pk, action, move.source, move.target, actor.pk if actor else "system"
+    )
+    return log

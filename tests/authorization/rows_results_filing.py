@@ -1,0 +1,125 @@
+"""Matrix rows of filing and certificates: city staff's filing pages, the holder's certificate and
+its PDF, and the public verification page (码上看), the same for everyone.
+
+The setup files a batch with two cleared applications, one of them the matrix applicant's, builds the
+filing's files and issues both certificates."""
+
+from results.services.certificates import certificate_issue
+from results.services.filing import filing_build_files, filing_create
+from tests.applications.factories import ProfileFactory, World, give_regular_qualification
+from tests.authorization.matrix import REDIRECT, Row, outcome, same_for_all
+from tests.results.filing_factories import FilingWorld
+from zaozhuang_titles.models import Role
+
+CITY = [Role.CITY_STAFF, Role.ADMINISTRATOR]
+HOLDER = [Role.APPLICANT, *CITY]
+
+
+def filed(ctx):
+    users = ctx["users"]
+    world = World(division=users[Role.DISTRICT_STAFF.value].district)
+    world.city = users[Role.CITY_STAFF.value]
+    filing_world = FilingWorld(count=0, world=world)
+    applicant = users[Role.APPLICANT.value]
+    give_regular_qualification(ProfileFactory(user=applicant, enterprise=world.enterprise))
+    own = filing_world.add(applicant=applicant)
+    filing_world.add()
+    filing = filing_create(batch=filing_world.batch, actor=world.city)
+    filing_build_files(filing_id=filing.pk)
+    own.refresh_from_db()
+    ctx["batch"] = filing_world.batch
+    ctx["filing"] = filing
+    ctx["certificate"] = certificate_issue(application=own, actor=world.city)
+
+
+def batch_pk(ctx):
+    return {"batch_pk": ctx["batch"].pk}
+
+
+def filing_pk(ctx):
+    return {"pk": ctx["filing"].pk}
+
+
+def certificate_pk(ctx):
+    return {"pk": ctx["certificate"].pk}
+
+
+ROWS = [
+    Row("results:filing_batches", get=outcome(allowed=CITY), post=outcome(allowed=CITY, ok=405)),
+    # POST files the batch (the first staff role) or says that nothing is left to file: both go back.
+    Row(
+        "results:filing_batch",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY, ok=REDIRECT),
+        kwargs=batch_pk,
+        setup=filed,
+    ),
+    Row(
+        "results:filing_certificates",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY, ok=REDIRECT),
+        kwargs=batch_pk,
+        setup=filed,
+    ),
+    # An empty POST re-renders the number form with its errors.
+    Row(
+        "results:filing_detail",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY),
+        kwargs=filing_pk,
+        setup=filed,
+    ),
+    Row(
+        "results:filing_rebuild",
+        get=outcome(allowed=CITY, ok=405),
+        post=outcome(allowed=CITY, ok=REDIRECT),
+        kwargs=filing_pk,
+        setup=filed,
+    ),
+    # The 备案表 holds whole ID numbers: city staff only.
+    Row(
+        "results:filing_excel",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY, ok=405),
+        kwargs=filing_pk,
+        setup=filed,
+    ),
+    Row(
+        "results:filing_pdf",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY, ok=405),
+        kwargs=filing_pk,
+        setup=filed,
+    ),
+    # The matrix applicant holds the certificate; another applicant would get 404 (tested in the views).
+    Row(
+        "results:certificate",
+        get=outcome(allowed=HOLDER),
+        post=outcome(allowed=HOLDER, ok=405),
+        kwargs=certificate_pk,
+        setup=filed,
+    ),
+    Row(
+        "results:certificate_pdf",
+        get=outcome(allowed=HOLDER),
+        post=outcome(allowed=HOLDER, ok=405),
+        kwargs=certificate_pk,
+        setup=filed,
+    ),
+    # An empty POST re-renders the form with its error; nothing is revoked.
+    Row(
+        "results:certificate_revoke",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY),
+        kwargs=certificate_pk,
+        setup=filed,
+    ),
+    # 码上看: public, the same for every role.
+    Row(
+        "results:certificate_verify",
+        get=same_for_all(200),
+        post=same_for_all(405),
+        kwargs=lambda ctx: {"token": ctx["certificate"].token},
+        setup=filed,
+    ),
+]

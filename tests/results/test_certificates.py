@@ -1,0 +1,185 @@
+"""Certificates (证书): issued once to a filed application, numbered, drawn as a PDF with the QR code of
+the verification URL (which holds the unguessable token), moved FILED→CERTIFIED, revoked with a reason."""
+
+import base64
+import hashlib
+import re
+import zlib
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from reportlab.lib.utils import ImageReader
+
+from applications.models import Status, Transition
+from results.documents.certificates import certificate_pdf, qr_image, verification_url
+from results.models import Certificate
+from results.services.certificates import certificate_issue, certificate_revoke, certificates_issue_for_batch
+from results.services.filing import filing_create
+from tests.results.filing_factories import FilingWorld
+
+pytestmark = pytest.mark.django_db
+
+
+def filed_world(count, django_capture_on_commit_callbacks):
+    world = FilingWorld(count=count)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.filing = filing_create(batch=world.batch, actor=world.city)
+    for application in world.applications:
+        application.refresh_from_db()
+    return world
+
+
+def _stored(name):
+    with default_storage.open(name, "rb") as stored:
+        return stored.read()
+
+
+def _pdf_images(content):
+    """The pixel data of every image XObject in a ReportLab PDF (ASCII85 then Flate encoded)."""
+    images = []
+    for match in re.finditer(rb"/Subtype /Image.*?stream\r?\n(.*?)endstream", content, re.DOTALL):
+        header = content[max(0, match.start() - 400) : match.start() + 400]
+        data = match.group(1).strip()
+        if b"ASCII85Decode" in header:
+            data = base64.a85decode(data, adobe=True)
+        if b"FlateDecode" in header:
+            data = zlib.decompress(data)
+        images.append(data)
+    return images
+
+
+def test_certificate_issue_certifies_a_filed_application(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    application = world.applications[0]
+
+    certificate = certificate_issue(application=application, actor=world.city)
+
+    application.refresh_from_db()
+    assert application.status == Status.CERTIFIED
+    log = Transition.objects.get(application=application, action="certify")
+    assert (log.from_status, log.to_status, log.actor_id) == (Status.FILED, Status.CERTIFIED, world.city.pk)
+    assert re.fullmatch(r"ZZ2022FG\d{5}", certificate.number)
+    assert certificate.holder_name == application.applicant.real_name
+    assert (certificate.series, certificate.level, certificate.title_name) == (
+        "engineering",
+        "deputy_senior",
+        "高级工程师",
+    )
+    assert certificate.committee_name == world.publicity.committee_name
+    content = _stored(certificate.pdf)
+    assert content.startswith(b"%PDF")
+    assert b"/FontFile2" in content  # the CJK TrueType font is embedded
+    assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
+
+
+def test_certificate_qr_code_holds_the_token_url(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    url = verification_url(certificate)
+
+    assert url == settings.SITE_URL + reverse("results:certificate_verify", args=[certificate.token])
+    assert certificate.token in url
+    # The image drawn into the PDF is, pixel for pixel, the QR code of that URL.
+    expected = ImageReader(qr_image(url)).getRGBData()
+    assert expected in _pdf_images(_stored(certificate.pdf))
+    other = ImageReader(qr_image(url.replace(certificate.token, "x" * len(certificate.token)))).getRGBData()
+    assert other not in _pdf_images(_stored(certificate.pdf))
+
+
+def test_certificate_pdf_of_a_built_certificate_is_deterministic(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    assert certificate_pdf(certificate, invariant=True) == certificate_pdf(certificate, invariant=True)
+
+
+def test_certificate_issue_is_idempotent(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    application = world.applications[0]
+    first = certificate_issue(application=application)
+
+    second = certificate_issue(application=application)
+
+    assert second.pk == first.pk
+    assert (second.number, second.token, second.pdf, second.pdf_sha256) == (
+        first.number,
+        first.token,
+        first.pdf,
+        first.pdf_sha256,
+    )
+    assert Certificate.objects.count() == 1
+    assert Transition.objects.filter(application=application, action="certify").count() == 1
+    _directory, files = default_storage.listdir(f"certificates/{world.batch.pk}")
+    assert [name for name in files if name.startswith(first.number)] == [f"{first.number}.pdf"]
+
+
+def test_certificate_numbers_follow_each_other_and_tokens_do_not(django_capture_on_commit_callbacks):
+    world = filed_world(3, django_capture_on_commit_callbacks)
+
+    certificates = [certificate_issue(application=a) for a in world.applications]
+
+    assert [c.number for c in certificates] == [f"ZZ2022FG{n:05d}" for n in (1, 2, 3)]
+    tokens = [c.token for c in certificates]
+    assert len(set(tokens)) == 3
+    assert all(len(token) >= 24 and not token.isdigit() for token in tokens)
+
+
+def test_certificate_issue_refuses_an_application_not_filed():
+    world = FilingWorld(count=1)
+
+    with pytest.raises(ValidationError) as caught:
+        certificate_issue(application=world.applications[0])
+
+    assert caught.value.code == "not_filed"
+    assert Certificate.objects.count() == 0
+
+
+def test_certificate_issue_refuses_other_roles(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+
+    with pytest.raises(PermissionDenied):
+        certificate_issue(application=world.applications[0], actor=world.world.district)
+
+    assert Certificate.objects.count() == 0
+
+
+def test_certificates_issue_for_batch_once(django_capture_on_commit_callbacks):
+    world = filed_world(2, django_capture_on_commit_callbacks)
+
+    assert certificates_issue_for_batch(batch_id=world.batch.pk) == 2
+    assert certificates_issue_for_batch(batch_id=world.batch.pk) == 0
+    assert certificates_issue_for_batch(batch_id=987654) == 0
+
+    assert Certificate.objects.filter(application__batch=world.batch).count() == 2
+    assert Transition.objects.filter(action="certify").count() == 2
+
+
+def test_certificate_revoke(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    certificate_revoke(certificate=certificate, actor=world.city, reason="业绩材料造假，经核实撤销。")
+
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    assert certificate.revoke_reason == "业绩材料造假，经核实撤销。"
+    assert not certificate.is_valid
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, actor=world.city, reason="again")
+
+
+def test_certificate_revoke_needs_a_reason_and_city_staff(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, actor=world.city, reason="  ")
+    with pytest.raises(PermissionDenied):
+        certificate_revoke(certificate=certificate, actor=world.applications[0].applicant, reason="x")
+
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
