@@ -3,14 +3,16 @@
 Each URL pattern of the project whose route takes arguments and whose view is ours must use
 ``ObjectPermissionMixin`` with its own ``load_object`` (the object loaded through the reader's scoped
 selector, then ``permission_required`` checked on it), or be listed below as public or argument-only
-with the reason. A new object page without an object check fails here.
+with the reason. A new object page without an object check fails here, and a page listed as public
+must answer every role alike in the authorization matrix.
 """
 
 import pytest
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.authorization.test_matrix import ROWS
+from tests.authorization.matrix import same_for_all
+from tests.authorization.test_matrix import ROWS, ROWS_BY_NAME
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
 OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results")
@@ -23,9 +25,15 @@ NOT_AN_OBJECT = {
     "applications:profile_section": "the argument names a kind of profile record; the list is the reader's own",
 }
 
-#: Publicity, objections, filing and certificates are moving to the ``results`` app, which applies the
-#: same pattern there; until then their views are allowed by module.
-MOVING_TO_RESULTS = ("applications.views.publicity", "applications.views.filing")
+#: Pages about one object that the public reads without login, each with its reason.
+PUBLIC = {
+    "results:publicity_notice": "评审结果公示: a published notice is public, with its real-name objection form",
+    "results:publicity_pdf": "the PDF of a published notice, public like the notice",
+    "results:publicity_objection_received": (
+        "the objector's acknowledgement, found by its unguessable reference; it shows nothing the objector wrote"
+    ),
+    "results:certificate_verify": "码上看: the public verification page a certificate's QR code opens, by its token",
+}
 
 
 def object_patterns(patterns=None, namespace=""):
@@ -47,9 +55,7 @@ def object_patterns(patterns=None, namespace=""):
 
 OBJECT_PATTERNS = object_patterns()
 CHECKED = [
-    (name, view_class)
-    for name, view_class in OBJECT_PATTERNS
-    if name not in NOT_AN_OBJECT and not view_class.__module__.startswith(MOVING_TO_RESULTS)
+    (name, view_class) for name, view_class in OBJECT_PATTERNS if name not in NOT_AN_OBJECT and name not in PUBLIC
 ]
 
 
@@ -57,6 +63,12 @@ def test_object_patterns_are_found():
     names = {name for name, _view in OBJECT_PATTERNS}
     assert {"applications:detail", "enterprises:detail", "reviews:scoring", "reviews:vote_cast"} <= names
     assert set(NOT_AN_OBJECT) <= names, "a listed exception no longer exists"
+    assert set(PUBLIC) <= names, "a listed public page no longer exists"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_object_page_answers_every_role_alike(name):
+    assert ROWS_BY_NAME[name].get == same_for_all(200)
 
 
 @pytest.mark.parametrize(("name", "view_class"), CHECKED, ids=[name for name, _view in CHECKED])
