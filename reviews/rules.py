@@ -26,9 +26,6 @@ def seated_meetings(**expert):
     return seats.values("meeting_id")
 
 
-#: The panel sees a meeting from the moment it scores (not while it is planned or being drawn).
-MEETING_BEFORE_PANEL = (Meeting.Status.PLANNED, Meeting.Status.DRAWN)
-
 #: The expert's own assignment (评审任务), never one it declared a conflict on.
 OWN_ASSIGNMENT = Scope(
     "is_own_assignment",
@@ -47,11 +44,13 @@ PANEL_CASE = Scope(
         assignments__conflict_declared_at__isnull=True,
     ),
 )
-#: A meeting the expert holds a seat on, once its panel scores.
+#: A meeting the expert holds a seat on, once its panel scores (not while it is planned or being drawn).
 SEATED_MEETING = Scope(
     "is_seated_on_meeting",
     role=is_expert,
-    where=lambda user: Q(pk__in=seated_meetings(expert__user_id=user.pk)) & ~Q(status__in=MEETING_BEFORE_PANEL),
+    where=lambda user: (
+        Q(pk__in=seated_meetings(expert__user_id=user.pk)) & Q(status__in=Meeting.Status.SCORING_STARTED)
+    ),
 )
 
 is_own_assignment = OWN_ASSIGNMENT.predicate
