@@ -13,7 +13,7 @@ Publicity, filing and certificates are ``results.rules``.
 import rules
 from django.db.models import Q
 
-from applications.models import Status
+from applications.statuses import Status
 from enterprises.rules import CHAIRMAN_OF, CITY_WIDE, CONTACT_OF, IN_STAFF_DIVISION
 from zaozhuang_titles.rules import (
     is_applicant,
@@ -125,14 +125,20 @@ takes_part_in_applications = is_applicant | is_enterprise_contact | is_chairman 
 reads_nomination_letters = is_chairman | is_enterprise_contact | is_hr_staff
 
 # Object permissions: the views load the object through its scoped selector, then ask these.
-#: Reading one application: everyone who takes part in its life, within their scope.
-rules.add_perm("applications.open_application", can_open_application)
-#: Auditing one application (its changes between submissions): HR staff within their scope.
-rules.add_perm("applications.audit_application", can_audit_application)
-#: The applicant's own pages of one application (edit, achievements, files, moves).
-rules.add_perm("applications.manage_own_application", is_own_application)
-#: Forwarding one application after the internal notice: its enterprise's contact.
-rules.add_perm("applications.forward_application", is_contact_of_application)
+#: The permissions of the application itself are declared on the model (``Application.Meta.rules_permissions``,
+#: ``applications.<type>_application``).
+APPLICATION_PERMISSIONS = {
+    #: Django admin: city staff read the record of the work there.
+    "view": is_city_admin,
+    #: Reading one application: everyone who takes part in its life, within their scope.
+    "open": can_open_application,
+    #: Auditing one application (its changes between submissions): HR staff within their scope.
+    "audit": can_audit_application,
+    #: The applicant's own pages of one application (edit, achievements, files, moves).
+    "manage_own": is_own_application,
+    #: Forwarding one application after the internal notice: its enterprise's contact.
+    "forward": is_contact_of_application,
+}
 #: One internal notice and its objections: the enterprise's contact.
 rules.add_perm("applications.manage_internal_notice", is_contact_of_notice)
 rules.add_perm("applications.settle_internal_objection", is_contact_of_objection)
@@ -150,7 +156,6 @@ rules.add_perm("applications.open_nomination", can_open_nomination)
 # Django admin, for city staff: batches are kept there; the rest is read-only evidence of the work.
 for model in (
     "batch",
-    "application",
     "achievement",
     "evidence",
     "internalnotice",

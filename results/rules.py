@@ -38,10 +38,11 @@ rules.add_perm("results.manage_publicity", is_city_admin)
 rules.add_perm("results.run_filing", is_city_admin)
 #: Who may open a certificate at all (the gate of its pages, before the object): applicants and city staff.
 opens_certificates = is_applicant | is_city_admin
-#: A certificate's page and PDF: its holder and city staff.
-rules.add_perm("results.open_certificate", can_open_certificate)
+#: The certificate's own permissions, declared on the model (``Certificate.Meta.rules_permissions``): its
+#: page and PDF (``results.open_certificate``) for its holder and city staff; Django admin for city staff.
+CERTIFICATE_PERMISSIONS = {"view": is_city_admin, "open": can_open_certificate}
 
 # Django admin, for city staff: the results are records of the work there, read only.
 rules.add_perm("results", is_city_admin)
-for model in ("publicity", "objection", "filing", "certificate"):
+for model in ("publicity", "objection", "filing"):
     rules.add_perm(f"results.view_{model}", is_city_admin)

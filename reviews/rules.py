@@ -9,7 +9,6 @@ the ``Q`` the selectors filter with. City staff run every meeting.
 import rules
 from django.db.models import Exists, OuterRef, Q
 
-from reviews.models import Meeting, PanelMember
 from zaozhuang_titles.rules import is_city_admin, is_expert
 from zaozhuang_titles.scopes import Scope
 
@@ -17,6 +16,8 @@ from zaozhuang_titles.scopes import Scope
 def seated_meetings(**expert):
     """The ids of the meetings where the expert (``expert=`` or ``expert__user_id=``) holds a seat: a
     member of the panel, or a substitute who replaced one, not withdrawn and not replaced itself."""
+    from reviews.models import PanelMember  # deferred: the models declare their permissions from here
+
     replaced = PanelMember.objects.filter(meeting=OuterRef("meeting"), replaced=OuterRef("pk"))
     seats = (
         PanelMember.objects.filter(withdrawn_reason="", **expert)
@@ -44,14 +45,16 @@ PANEL_CASE = Scope(
         assignments__conflict_declared_at__isnull=True,
     ),
 )
+
+
+def _seated_meeting_q(user):
+    from reviews.models import Meeting  # deferred: the models declare their permissions from here
+
+    return Q(pk__in=seated_meetings(expert__user_id=user.pk)) & Q(status__in=Meeting.Status.SCORING_STARTED)
+
+
 #: A meeting the expert holds a seat on, once its panel scores (not while it is planned or being drawn).
-SEATED_MEETING = Scope(
-    "is_seated_on_meeting",
-    role=is_expert,
-    where=lambda user: (
-        Q(pk__in=seated_meetings(expert__user_id=user.pk)) & Q(status__in=Meeting.Status.SCORING_STARTED)
-    ),
-)
+SEATED_MEETING = Scope("is_seated_on_meeting", role=is_expert, where=_seated_meeting_q)
 
 is_own_assignment = OWN_ASSIGNMENT.predicate
 is_panel_member_of_case = PANEL_CASE.predicate
@@ -72,13 +75,14 @@ for model in ("specialty", "expert", "expertrelation", "committee", "reviewsetti
     rules.add_perm(f"reviews.view_{model}", is_city_admin)
     rules.add_perm(f"reviews.add_{model}", is_city_admin)
     rules.add_perm(f"reviews.change_{model}", is_city_admin)
-rules.add_perm("reviews.view_meeting", is_city_admin)
-rules.add_perm("reviews.change_meeting", is_city_admin)
+#: The meeting's own permissions are declared on the model (``Meeting.Meta.rules_permissions``).
+MEETING_PERMISSIONS = {"view": is_city_admin, "change": is_city_admin}
 for model in ("panelmember", "drawexclusion", "case"):
     rules.add_perm(f"reviews.view_{model}", is_city_admin)
 
-# Scoring (issue 5): experts score their own assignments; city staff rank.
-rules.add_perm("reviews.score_assignment", is_own_assignment)
+# Scoring (issue 5): experts score their own assignments (``Assignment.Meta.rules_permissions``,
+# ``reviews.score_assignment``); city staff rank.
+ASSIGNMENT_PERMISSIONS = {"score": is_own_assignment}
 rules.add_perm("reviews.view_scoring_ranking", is_city_admin)
 
 # Meeting and vote (issue 5): city staff run attendance and the vote; experts read the ballot page of a

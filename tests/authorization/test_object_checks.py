@@ -8,6 +8,8 @@ must answer every role alike in the authorization matrix.
 """
 
 import pytest
+import rules
+from django.apps import apps
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -104,3 +106,22 @@ def test_object_page_permission_object_is_the_loaded_object(row, role_users):
 
     assert permission_object is not None
     assert request.user.has_perm(view_class.permission_required, permission_object) is True
+
+
+#: The models that declare their own permissions (``Meta.rules_permissions``, django-rules), with the
+#: permission types the pages and Django admin ask of them.
+DECLARED_ON_MODELS = {
+    "enterprises.Enterprise": {"view", "add", "change", "open", "verify"},
+    "applications.Application": {"view", "open", "audit", "manage_own", "forward"},
+    "reviews.Meeting": {"view", "change"},
+    "reviews.Assignment": {"score"},
+    "results.Certificate": {"view", "open"},
+}
+
+
+@pytest.mark.parametrize(("label", "types"), sorted(DECLARED_ON_MODELS.items()))
+def test_model_declares_its_permissions(label, types):
+    model = apps.get_model(label)
+
+    assert set(model._meta.rules_permissions) == types
+    assert all(rules.perm_exists(f"{model._meta.app_label}.{t}_{model._meta.model_name}") for t in types)
