@@ -3,7 +3,8 @@
 An application outside the reader's scope is never loaded: the pages answer 404, not a hint that it
 exists. Applicants see their own; enterprise contacts and chairmen their enterprise's submitted ones;
 district staff those of enterprises in their division once the enterprise has forwarded them; city
-staff every submitted one.
+staff every submitted one. Those scopes are declared in ``applications.rules``, with the object
+permissions built from them.
 """
 
 from dataclasses import dataclass
@@ -22,9 +23,9 @@ from applications.models import (
     Status,
     Submission,
 )
+from applications.rules import APPLICATION_SCOPES
 from applications.snapshots import applications_sha256
-from zaozhuang_titles.models import Role
-from zaozhuang_titles.rules import is_city_admin
+from zaozhuang_titles.scopes import visible
 
 
 def batches_accepting(*, now=None):
@@ -50,25 +51,8 @@ def with_list_data(queryset):
 
 
 def applications_for_user(user):
-    """Every application ``user`` may see, by its roles (a union of scopes)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return Application.objects.none()
-    if is_city_admin(user):
-        return Application.objects.filter(status__in=Status.SUBMITTED)
-    scope = Q(pk__in=[])
-    if user.has_role(Role.APPLICANT):
-        scope |= Q(applicant=user)
-    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
-        scope |= Q(enterprise__division_id=user.district.pk, status__in=Status.DISTRICT_VISIBLE)
-    if user.has_role(Role.ENTERPRISE_CONTACT):
-        from enterprises.selectors import enterprise_for_contact
-
-        enterprise = enterprise_for_contact(user)
-        if enterprise is not None:
-            scope |= Q(enterprise=enterprise, status__in=Status.SUBMITTED)
-    if user.has_role(Role.CHAIRMAN):
-        scope |= Q(enterprise__chairman=user, status__in=Status.SUBMITTED)
-    return Application.objects.filter(scope)
+    """Every application ``user`` may see: the union of its scopes (``applications.rules``)."""
+    return visible(Application.objects.all(), user, APPLICATION_SCOPES)
 
 
 def application_detail(user, pk):

@@ -19,6 +19,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications import guards
 from applications.models import Application, Status, Transition
+from applications.rules import (
+    is_application_in_staff_division,
+    is_chairman_of_application,
+    is_contact_of_application,
+    is_own_application,
+)
 from zaozhuang_titles.models import Role
 
 logger = logging.getLogger(__name__)
@@ -172,8 +178,9 @@ def actor_role(application, actor):
     """The roles in which ``actor`` may act on ``application`` ([] for none, [SYSTEM] for the portal).
 
     Object-level: the applicant owns it, the contact and chairman belong to its enterprise, district
-    staff serve its division, city staff and administrators act on all. ``application.enterprise``
-    should be loaded (the selectors do it)."""
+    staff serve its division, city staff and administrators act on all: the predicates of
+    ``applications.rules``, the same that scope what each user sees. ``application.enterprise`` should
+    be loaded (the selectors do it)."""
     if actor is None:
         return [SYSTEM]
     if not actor.is_authenticated or not actor.is_active:
@@ -183,29 +190,15 @@ def actor_role(application, actor):
         roles.append(CITY)
     if actor.has_role(Role.ADMINISTRATOR) or actor.is_superuser:
         roles.append(ADMIN)
-    if (
-        actor.has_role(Role.DISTRICT_STAFF)
-        and actor.district
-        and actor.district.pk == application.enterprise.division_id
-    ):
+    if is_application_in_staff_division(actor, application):
         roles.append(DISTRICT)
-    if actor.has_role(Role.CHAIRMAN) and application.enterprise.chairman_id == actor.pk:
+    if is_chairman_of_application(actor, application):
         roles.append(CHAIRMAN)
-    if actor.has_role(Role.ENTERPRISE_CONTACT) and _is_contact_of(actor, application.enterprise_id):
+    if is_contact_of_application(actor, application):
         roles.append(CONTACT)
-    if actor.has_role(Role.APPLICANT) and application.applicant_id == actor.pk:
+    if is_own_application(actor, application):
         roles.append(APPLICANT)
     return roles
-
-
-def _is_contact_of(user, enterprise_id):
-    from enterprises.selectors import enterprise_for_contact
-
-    cache = user.__dict__.setdefault("_contact_enterprise_cache", {})
-    if "enterprise" not in cache:
-        enterprise = enterprise_for_contact(user)
-        cache["enterprise"] = enterprise.pk if enterprise else None
-    return cache["enterprise"] == enterprise_id
 
 
 def available_actions(application, actor):

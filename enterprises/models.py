@@ -21,8 +21,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModelBase, RulesModelMixin
 from simple_history.models import HistoricalRecords
 
+from enterprises.rules import ENTERPRISE_PERMISSIONS
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from zaozhuang_titles.models import mobile_validator
 
@@ -99,7 +101,7 @@ class ServiceCommissioner(models.Model):
         return self.division.name if self.division_id else _("Whole city")
 
 
-class Enterprise(models.Model):
+class Enterprise(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """企业 — one organisation of the registry, identified by its 统一社会信用代码."""
 
     class Status(models.TextChoices):
@@ -199,6 +201,8 @@ class Enterprise(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["division", "status"], name="enterprise_division_status_idx")]
+        # Who may see, verify and keep it: django-rules, from the scopes of ``enterprises.rules``.
+        rules_permissions = ENTERPRISE_PERMISSIONS
 
     def __str__(self):
         return self.name

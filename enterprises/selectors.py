@@ -2,7 +2,8 @@
 
 ``enterprises_for_user`` is the one gate: city staff see every enterprise, district staff those of
 their own division, a commissioner the enterprises assigned to it, a contact its own enterprise, anyone
-else nothing. Lists, details, exports, counts and statistics all start from it.
+else nothing. It is built from the scopes of ``enterprises.rules``, the same definitions as the object
+permissions. Lists, details, exports, counts and statistics all start from it.
 """
 
 import datetime
@@ -13,40 +14,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, EnterpriseContact, Recognition, ServiceCommissioner, ServiceLog
-from zaozhuang_titles.models import Role
-from zaozhuang_titles.rules import is_city_admin
+from enterprises.rules import COMMISSIONER_OF, ENTERPRISE_SCOPES, STAFF_SCOPES
+from zaozhuang_titles.scopes import visible
 
 EXPIRING_DAYS = 90
 
 
 def enterprises_for_user(user):
     """Every enterprise ``user`` may see (a queryset; empty for anybody without a role here)."""
-    queryset = Enterprise.objects.all()
-    if not user or not user.is_authenticated:
-        return queryset.none()
-    if is_city_admin(user):
-        return queryset
-    scope = Q(pk__in=[])
-    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
-        scope |= Q(division_id=user.district.pk)
-    if user.has_role(Role.COMMISSIONER):
-        scope |= Q(commissioner__user=user)
-    if user.has_role(Role.ENTERPRISE_CONTACT):
-        scope |= Q(contacts__user=user, contacts__is_active=True)
-    if user.has_role(Role.CHAIRMAN):
-        scope |= Q(chairman=user)
-    return queryset.filter(scope).distinct()
+    return visible(Enterprise.objects.all(), user, ENTERPRISE_SCOPES)
 
 
 def enterprises_for_staff(user):
     """What HR staff see in the registry: city staff everything, district staff their own division."""
-    if not user or not user.is_authenticated:
-        return Enterprise.objects.none()
-    if is_city_admin(user):
-        return Enterprise.objects.all()
-    if user.has_role(Role.DISTRICT_STAFF) and user.district is not None:
-        return Enterprise.objects.filter(division_id=user.district.pk)
-    return Enterprise.objects.none()
+    return visible(Enterprise.objects.all(), user, STAFF_SCOPES)
+
+
+def enterprises_assigned_to(user):
+    """The enterprises commissioner ``user`` serves (一企一员)."""
+    return visible(Enterprise.objects.all(), user, (COMMISSIONER_OF,))
 
 
 def enterprise_for_contact(user):
@@ -140,7 +126,7 @@ def enterprise_detail(user, pk):
 def enterprises_served_by(user):
     """The enterprises assigned to commissioner ``user``, with their log counts."""
     return with_list_data(
-        Enterprise.objects.filter(commissioner__user=user)
+        enterprises_assigned_to(user)
         .annotate(
             log_count=Count("service_logs", distinct=True),
             open_problems=Count(

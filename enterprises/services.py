@@ -76,11 +76,8 @@ def enterprise_register(*, contact_user, enterprise_data, recognition_data=None)
 
 
 def can_verify(user, enterprise):
-    if is_city_admin(user):
-        return True
-    return (
-        user.has_role(Role.DISTRICT_STAFF) and user.district is not None and user.district.pk == enterprise.division_id
-    )
+    """HR staff in charge of the enterprise (its division's district staff, or the city) verify it."""
+    return user.has_perm("enterprises.verify_enterprise", enterprise)
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from enterprises.selectors import (
     enterprise_detail,
     enterprise_for_contact,
     enterprise_timeline,
+    enterprises_assigned_to,
     enterprises_for_staff,
     enterprises_served_by,
     filter_enterprises,
@@ -57,7 +58,8 @@ from enterprises.validators import credit_code_warnings
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import add_errors
 from zaozhuang_titles.models import AuditEvent, Division
-from zaozhuang_titles.rules import is_city_admin
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_hr_staff
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "enterprises_import_rows"
@@ -136,7 +138,8 @@ class StaffListMixin:
         if is_city_admin(user) or user.is_superuser:
             divisions = Division.objects.all()
         else:
-            divisions = Division.objects.filter(pk=user.district.pk if user.district else None)
+            # Like the commissioners below: those of the enterprises the reader may see (its division).
+            divisions = Division.objects.filter(pk__in=enterprises_for_staff(user).values("division_id"))
         commissioners = ServiceCommissioner.objects.select_related("user", "division").order_by("user__real_name")
         if not (is_city_admin(user) or user.is_superuser):
             commissioners = commissioners.filter(enterprises__in=enterprises_for_staff(user)).distinct()
@@ -193,22 +196,26 @@ class EnterpriseExportView(PermissionRequiredMixin, StaffListMixin, View):
         return response
 
 
-class EnterpriseObjectMixin:
-    """Loads the enterprise of the URL among those the user may see; any other is a 404."""
+class EnterpriseObjectMixin(ObjectPermissionMixin):
+    """HR staff and commissioners (403 for other roles); loads the enterprise of the URL among those
+    the user may see (404 for any other), then checks ``permission_required`` on it."""
+
+    role_required = is_hr_staff | is_commissioner
+    permission_required = "enterprises.open_enterprise"
+
+    def load_object(self):
+        try:
+            return enterprise_detail(self.request.user, self.kwargs["pk"])
+        except Enterprise.DoesNotExist:
+            raise Http404 from None
 
     def get_enterprise(self):
-        if not hasattr(self, "_enterprise"):
-            try:
-                self._enterprise = enterprise_detail(self.request.user, self.kwargs["pk"])
-            except Enterprise.DoesNotExist:
-                raise Http404 from None
-        return self._enterprise
+        return self.permission_object
 
 
-class EnterpriseDetailView(PermissionRequiredMixin, EnterpriseObjectMixin, TemplateView):
+class EnterpriseDetailView(EnterpriseObjectMixin, TemplateView):
     """一企一档 — one enterprise: its record, recognitions, contacts, commissioner and service log."""
 
-    permission_required = "enterprises.view_enterprise_page"
     template_name = "enterprises/detail.html"
 
     def get_context_data(self, **kwargs):
@@ -223,16 +230,13 @@ class EnterpriseDetailView(PermissionRequiredMixin, EnterpriseObjectMixin, Templ
             warnings=credit_code_warnings(enterprise.credit_code),
             verify_form=VerifyForm(),
             can_verify=enterprise.status == Enterprise.Status.PENDING and can_verify(user, enterprise),
-            can_assign=user.has_perm("enterprises.assign_commissioner"),
-            can_log=enterprise.commissioner_id is not None and enterprise.commissioner.user_id == user.pk,
             **kwargs,
         )
 
 
-class EnterpriseHistoryView(PermissionRequiredMixin, EnterpriseObjectMixin, TemplateView):
+class EnterpriseHistoryView(EnterpriseObjectMixin, TemplateView):
     """The archive timeline (一企一档): who changed what, when, old and new value."""
 
-    permission_required = "enterprises.view_enterprise_page"
     template_name = "enterprises/history.html"
 
     def get_context_data(self, **kwargs):
@@ -240,16 +244,21 @@ class EnterpriseHistoryView(PermissionRequiredMixin, EnterpriseObjectMixin, Temp
         return super().get_context_data(enterprise=enterprise, timeline=enterprise_timeline(enterprise), **kwargs)
 
 
-class EnterpriseVerifyView(PermissionRequiredMixin, View):
+class EnterpriseVerifyView(ObjectPermissionMixin, View):
     """District staff of the enterprise's division verify its registration (POST only)."""
 
+    role_required = is_hr_staff
     permission_required = "enterprises.verify_enterprise"
     http_method_names = ["post"]
 
-    def post(self, request, pk):
-        enterprise = enterprises_for_staff(request.user).filter(pk=pk).first()
+    def load_object(self):
+        enterprise = enterprises_for_staff(self.request.user).filter(pk=self.kwargs["pk"]).first()
         if enterprise is None:
             raise Http404
+        return enterprise
+
+    def post(self, request, pk):
+        enterprise = self.permission_object
         form = VerifyForm(request.POST)
         form.is_valid()
         try:
@@ -265,9 +274,10 @@ class EnterpriseVerifyView(PermissionRequiredMixin, View):
         return redirect("enterprises:detail", pk=enterprise.pk)
 
 
-class AssignCommissionerView(PermissionRequiredMixin, EnterpriseObjectMixin, FormView):
+class AssignCommissionerView(EnterpriseObjectMixin, FormView):
     """City staff assign or reassign the enterprise's service commissioner (一企一员)."""
 
+    role_required = is_city_admin
     permission_required = "enterprises.assign_commissioner"
     template_name = "enterprises/assign.html"
     form_class = AssignCommissionerForm
@@ -296,26 +306,30 @@ class AssignCommissionerView(PermissionRequiredMixin, EnterpriseObjectMixin, For
         return redirect("enterprises:detail", pk=self.get_enterprise().pk)
 
 
-class ServedEnterpriseMixin:
-    """The enterprise of the URL among those assigned to the requesting commissioner."""
+class ServedEnterpriseMixin(ObjectPermissionMixin):
+    """Commissioners only; the enterprise of the URL among those assigned to the requesting one."""
+
+    role_required = is_commissioner
+    permission_required = "enterprises.log_service"
+
+    def load_object(self):
+        enterprise = (
+            enterprises_assigned_to(self.request.user)
+            .filter(pk=self.kwargs["pk"])
+            .select_related("commissioner__user", "division")
+            .first()
+        )
+        if enterprise is None:
+            raise Http404
+        return enterprise
 
     def get_enterprise(self):
-        if not hasattr(self, "_enterprise"):
-            enterprise = (
-                Enterprise.objects.filter(pk=self.kwargs["pk"], commissioner__user=self.request.user)
-                .select_related("commissioner__user", "division")
-                .first()
-            )
-            if enterprise is None:
-                raise Http404
-            self._enterprise = enterprise
-        return self._enterprise
+        return self.permission_object
 
 
-class ServiceLogCreateView(PermissionRequiredMixin, ServedEnterpriseMixin, FormView):
+class ServiceLogCreateView(ServedEnterpriseMixin, FormView):
     """The commissioner records a visit, consultation, policy explanation or problem."""
 
-    permission_required = "enterprises.log_service"
     template_name = "enterprises/service_log_form.html"
     form_class = ServiceLogForm
 
@@ -333,28 +347,30 @@ class ServiceLogCreateView(PermissionRequiredMixin, ServedEnterpriseMixin, FormV
         return redirect("enterprises:detail", pk=enterprise.pk)
 
 
-class ServiceLogSolveView(PermissionRequiredMixin, FormView):
+class ServiceLogSolveView(ObjectPermissionMixin, FormView):
     """The commissioner records how and when a problem was solved."""
 
-    permission_required = "enterprises.log_service"
+    role_required = is_commissioner
+    permission_required = "enterprises.solve_problem"
     template_name = "enterprises/service_log_solve.html"
     form_class = SolveProblemForm
 
-    def get_entry(self):
-        if not hasattr(self, "_entry"):
-            entry = (
-                ServiceLog.objects.filter(
-                    pk=self.kwargs["pk"],
-                    kind=ServiceLog.Kind.PROBLEM,
-                    enterprise__commissioner__user=self.request.user,
-                )
-                .select_related("enterprise__commissioner__user")
-                .first()
+    def load_object(self):
+        entry = (
+            ServiceLog.objects.filter(
+                pk=self.kwargs["pk"],
+                kind=ServiceLog.Kind.PROBLEM,
+                enterprise__in=enterprises_assigned_to(self.request.user).values("pk"),
             )
-            if entry is None:
-                raise Http404
-            self._entry = entry
-        return self._entry
+            .select_related("enterprise__commissioner__user")
+            .first()
+        )
+        if entry is None:
+            raise Http404
+        return entry
+
+    def get_entry(self):
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(entry=self.get_entry(), **kwargs)

@@ -18,8 +18,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from applications.models import Application, Batch, Level, Series
+from results.rules import CERTIFICATE_PERMISSIONS
 
 
 def new_public_token():
@@ -220,7 +222,7 @@ class FilingEntry(models.Model):
         return f"{self.filing}: {self.application}"
 
 
-class Certificate(models.Model):
+class Certificate(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """证书 — the title certificate of a filed application; its QR code opens the public verification
     page (码上看) by an unguessable token, never by a sequential key."""
 
@@ -247,6 +249,8 @@ class Certificate(models.Model):
         verbose_name = _("certificate (证书)")
         verbose_name_plural = _("certificates (证书)")
         ordering = ["-issued_at", "-id"]
+        # Who may open it (its holder, city staff) and read it in admin: ``results.rules``.
+        rules_permissions = CERTIFICATE_PERMISSIONS
 
     def __str__(self):
         return self.number

@@ -25,9 +25,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModelBase, RulesModelMixin
 from simple_history.models import HistoricalRecords
 
 from applications.models import Level, Series
+from reviews.rules import ASSIGNMENT_PERMISSIONS, MEETING_PERMISSIONS
 from reviews.validators import validate_scoring_deadline
 
 #: A term of service lasts at most three years (人社部令第40号).
@@ -241,7 +243,7 @@ class Criterion(models.Model):
         return f"{self.name} ({self.max_points})"
 
 
-class Meeting(models.Model):
+class Meeting(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """评审会议 — one meeting of the committee for one specialty, with its drawn panel and its vote."""
 
     class Status(models.TextChoices):
@@ -299,6 +301,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("review meetings (评审会议)")
         ordering = ["-held_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(panel_size__gte=3), name="meeting_panel_at_least_3")]
+        # Django admin's view and change for city staff (``reviews.rules``).
+        rules_permissions = MEETING_PERMISSIONS
 
     def __str__(self):
         return self.name
@@ -455,7 +459,7 @@ class Case(models.Model):
         return f"{self.meeting}: {self.application}"
 
 
-class Assignment(models.Model):
+class Assignment(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """An expert's scoring of one case. A declared conflict removes it from the expert at once."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("case"))
@@ -470,6 +474,8 @@ class Assignment(models.Model):
         verbose_name_plural = _("scoring assignments")
         ordering = ["case", "expert"]
         constraints = [models.UniqueConstraint(fields=["case", "expert"], name="assignment_once")]
+        # The expert scores its own assignment, never one it declared a conflict on (``reviews.rules``).
+        rules_permissions = ASSIGNMENT_PERMISSIONS
 
     def __str__(self):
         return f"{self.expert} → {self.case.application}"

@@ -53,6 +53,7 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
+from applications.rules import takes_part_in_applications
 from applications.selectors import (
     application_detail,
     application_eligibility,
@@ -69,6 +70,8 @@ from applications.workflow import MOVES, TransitionConflict, available_actions
 from enterprises.models import Enterprise
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent, Role
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_applicant
 
 APPLICANT_PERMISSION = "applications.view_applicant_home"
 
@@ -140,15 +143,19 @@ class ApplicantMixin(PermissionRequiredMixin):
         return None
 
 
-class OwnApplicationMixin(ApplicantMixin):
-    """Loads the application of the URL's ``pk``: in the reader's scope and its own (404 otherwise)."""
+class OwnApplicationMixin(ObjectPermissionMixin):
+    """Applicants only (403 for other roles); loads the application of the URL's ``pk`` in the reader's
+    scope (404 otherwise), which must be its own (``applications.manage_own_application``)."""
 
-    @cached_property
+    role_required = is_applicant
+    permission_required = "applications.manage_own_application"
+
+    def load_object(self):
+        return application_detail(self.request.user, self.kwargs["pk"])
+
+    @property
     def application(self):
-        application = application_detail(self.request.user, self.kwargs["pk"])
-        if application.applicant_id != self.request.user.pk:
-            raise Http404
-        return application
+        return self.permission_object
 
     def application_url(self):
         return reverse("applications:my_application", args=[self.application.pk])
@@ -373,9 +380,6 @@ class SectionMixin(ApplicantMixin):
     def records(self):
         return self.model.objects.filter(profile__user=self.request.user)
 
-    def record(self):
-        return get_object_or_404(self.records(), pk=self.kwargs["record_pk"])
-
     def section_url(self):
         return reverse("applications:profile_section", args=[self.kwargs["section"]])
 
@@ -424,7 +428,20 @@ class ProfileSectionView(SectionMixin, View):
         return self.render(form)
 
 
-class ProfileRecordEditView(SectionMixin, View):
+class RecordMixin(ObjectPermissionMixin, SectionMixin):
+    """One record of the profile, the reader's own (404 for any other)."""
+
+    role_required = is_applicant
+    permission_required = "applications.change_profile_record"
+
+    def load_object(self):
+        return get_object_or_404(self.records().select_related("profile"), pk=self.kwargs["record_pk"])
+
+    def record(self):
+        return self.permission_object
+
+
+class ProfileRecordEditView(RecordMixin, View):
     template_name = "applications/applicant/profile_record.html"
 
     def render(self, form, record):
@@ -449,7 +466,7 @@ class ProfileRecordEditView(SectionMixin, View):
         return self.render(form, record)
 
 
-class ProfileRecordRemoveView(SectionMixin, View):
+class ProfileRecordRemoveView(RecordMixin, View):
     def post(self, request, section, record_pk):
         record = self.record()
         try:
@@ -464,15 +481,19 @@ class ProfileRecordRemoveView(SectionMixin, View):
 # --- Starting and editing an application ----------------------------------------------------------
 
 
-class ApplicationStartView(ApplicantMixin, View):
+class ApplicationStartView(ObjectPermissionMixin, View):
     """Start an application in an open call: the specialty and the summary, then achievements."""
 
+    role_required = is_applicant
     permission_required = "applications.add_application"
     template_name = "applications/applicant/start.html"
 
-    @cached_property
-    def batch(self):
+    def load_object(self):
         return get_object_or_404(Batch.objects.exclude(status=Batch.Status.DRAFT), pk=self.kwargs["batch_pk"])
+
+    @property
+    def batch(self):
+        return self.permission_object
 
     def existing(self):
         return applications_of_applicant(self.request.user).filter(batch=self.batch).first()
@@ -809,20 +830,24 @@ class EvidenceRemoveView(OwnApplicationMixin, View):
         return redirect("applications:achievements", self.application.pk)
 
 
-class EvidenceDownloadView(PermissionRequiredMixin, View):
+class EvidenceDownloadView(ObjectPermissionMixin, View):
     """Send one evidence file to someone who may see its application; the download is logged.
 
     ``?inline=1`` opens a PDF or an image in the browser instead of saving it."""
 
+    role_required = takes_part_in_applications
     permission_required = "applications.open_application"
 
-    def get_permission_object(self):
-        return None
+    @cached_property
+    def evidence(self):
+        return get_object_or_404(Evidence, pk=self.kwargs["pk"])
+
+    def load_object(self):
+        # Scoped through the application: whoever may not see it gets the same 404 as for no file.
+        return application_detail(self.request.user, self.evidence.application_id)
 
     def get(self, request, pk):
-        evidence = get_object_or_404(Evidence, pk=pk)
-        # Scoped through the application: whoever may not see it gets the same 404 as for no file.
-        application = application_detail(request.user, evidence.application_id)
+        evidence, application = self.evidence, self.permission_object
         inline = request.GET.get("inline") == "1" and evidence.content_type in CONTENT_TYPES.values()
         audit_record(
             kind=AuditEvent.Kind.FILE_DOWNLOADED,
@@ -951,19 +976,20 @@ def role_label(role):
     return role
 
 
-class TimelineView(PermissionRequiredMixin, TemplateView):
+class TimelineView(ObjectPermissionMixin, TemplateView):
     """办件进度 — every move of the application: what, who (and in which role), when, why; the returns
     for correction with their items; the current state and what happens next. For everyone who may
     see the application."""
 
+    role_required = takes_part_in_applications
     permission_required = "applications.open_application"
     template_name = "applications/applicant/timeline.html"
 
-    def get_permission_object(self):
-        return None
+    def load_object(self):
+        return application_detail(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        application = application_detail(self.request.user, self.kwargs["pk"])
+        application = self.permission_object
         corrections = {c.transition_id: c for c in corrections_of(application)}
         open_correction = next((c for c in corrections.values() if c.answered_at is None), None)
         is_own = application.applicant_id == self.request.user.pk
@@ -985,7 +1011,6 @@ class TimelineView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             application=application,
             steps=steps,
-            is_own=is_own,
             next_step=next_step(application, open_correction),
             **kwargs,
         )

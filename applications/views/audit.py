@@ -36,6 +36,7 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
+from applications.rules import takes_part_in_applications
 from applications.selectors import (
     QUEUE_STATUS,
     application_detail,
@@ -61,6 +62,8 @@ from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_hr_staff
 
 PAGE_SIZE = 50
 FULL_ID_PERMISSION = "zaozhuang_titles.view_full_id_number"
@@ -278,19 +281,19 @@ def diff_rows(changes):
     return [{"change": c, "old": _shown(c, c.old), "new": _shown(c, c.new)} for c in changes or []]
 
 
-class ApplicationMixin(PermissionRequiredMixin):
-    """Loads the application of the URL among those the reader may see (404 for any other)."""
+class ApplicationMixin(ObjectPermissionMixin):
+    """Loads the application of the URL among those the reader may see (404 for any other); which
+    move the reader may make on it is the move table's to say (``workflow.actor_role``)."""
 
+    role_required = takes_part_in_applications
     permission_required = "applications.open_application"
 
-    def get_permission_object(self):
-        return None
+    def load_object(self):
+        return application_detail(self.request.user, self.kwargs["pk"])
 
     @property
     def application(self):
-        if not hasattr(self, "_application"):
-            self._application = application_detail(self.request.user, self.kwargs["pk"])
-        return self._application
+        return self.permission_object
 
     def detail_url(self):
         return reverse("applications:detail", args=[self.application.pk])
@@ -337,8 +340,6 @@ class ApplicationDetailView(ApplicationMixin, View):
         return {
             "application": application,
             "applicant": applicant,
-            "is_own": application.applicant_id == user.pk,
-            "staff": staff,
             "insider": bool(roles & INSIDER_ROLES),
             "can_reveal": full_numbers and bool(applicant.id_number) and not reveal,
             "id_number": applicant.id_number if reveal else applicant.masked_id_number,
@@ -516,6 +517,7 @@ class ReturnView(ApplicationMixin, View):
 class DiffView(ApplicationMixin, TemplateView):
     """What changed from each submission to the next, newest first (staff in scope)."""
 
+    role_required = is_hr_staff
     permission_required = "applications.audit_application"
     template_name = "applications/audit/diff.html"
 

@@ -38,6 +38,7 @@ from applications.models import (
     Nomination,
     Status,
 )
+from applications.rules import NOMINATION_SCOPES, NOTICE_OF_CONTACT, OBJECTION_OF_CONTACT, reads_nomination_letters
 from applications.selectors import (
     application_detail,
     applications_for_user,
@@ -51,7 +52,9 @@ from enterprises.selectors import enterprise_for_chairman, enterprise_for_contac
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.otp import ttl_seconds
-from zaozhuang_titles.rules import is_chairman, is_city_admin, is_district_staff, is_enterprise_contact
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_chairman, is_enterprise_contact
+from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import period_end
 
 #: Error codes of ``zaozhuang_titles.otp``: shown beside the code field rather than above the form.
@@ -104,22 +107,8 @@ def _described(applications, user, today):
 
 def _nominations_for(user):
     """The nominations ``user`` may read: its enterprise's as chairman or contact; as HR staff, those
-    naming an application within its audit scope."""
-    scope = Q(pk__in=[])
-    if is_chairman(user):
-        scope |= Q(enterprise__chairman=user)
-    if is_enterprise_contact(user):
-        enterprise = enterprise_for_contact(user)
-        if enterprise is not None:
-            scope |= Q(enterprise=enterprise)
-    if is_city_admin(user) or user.is_superuser:
-        scope |= Q(entries__application__status__in=Status.SUBMITTED)
-    elif is_district_staff(user) and user.district is not None:
-        scope |= Q(
-            enterprise__division_id=user.district.pk,
-            entries__application__status__in=Status.DISTRICT_VISIBLE,
-        )
-    return Nomination.objects.filter(pk__in=Nomination.objects.filter(scope).values("pk"))
+    naming an application within its audit scope (the scopes of ``applications.rules``)."""
+    return Nomination.objects.filter(pk__in=visible(Nomination.objects.all(), user, NOMINATION_SCOPES).values("pk"))
 
 
 # --- Enterprise contact (企业经办人) --------------------------------------------------------------
@@ -136,6 +125,13 @@ class ContactMixin(PermissionRequiredMixin):
         if self._enterprise is None and required:
             raise Http404
         return self._enterprise
+
+
+class ContactObjectMixin(ObjectPermissionMixin, ContactMixin):
+    """A contact's page about one object of its enterprise: the object is loaded in the contact's scope
+    (404 otherwise), then ``permission_required`` is checked on it."""
+
+    role_required = is_enterprise_contact
 
 
 class EnterpriseApplicationsView(ContactMixin, TemplateView):
@@ -190,9 +186,10 @@ class EnterpriseApplicationsView(ContactMixin, TemplateView):
         return {**context, "form": form, "groups": groups, "count": len(applications), "today": today}
 
 
-class InternalNoticeStartView(ContactMixin, FormView):
+class InternalNoticeStartView(ContactObjectMixin, FormView):
     """Start the internal notice (单位内部公示) of applications of one batch."""
 
+    permission_required = "applications.start_internal_notice"
     template_name = "applications/enterprise/notice_start.html"
     form_class = InternalNoticeForm
 
@@ -215,6 +212,9 @@ class InternalNoticeStartView(ContactMixin, FormView):
             .select_related("applicant")
             .order_by("applicant__real_name", "id")
         )
+
+    def load_object(self):
+        return self.get_enterprise()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "applications": self.waiting()}
@@ -260,13 +260,16 @@ class InternalNoticeStartView(ContactMixin, FormView):
         return redirect("applications:internal_notice", pk=notice.pk)
 
 
-class InternalNoticePreviewView(ContactMixin, TemplateView):
+class InternalNoticePreviewView(ContactObjectMixin, TemplateView):
     """The last day of a notice starting on the day typed (an htmx partial of the start page)."""
 
+    permission_required = "applications.start_internal_notice"
     template_name = "applications/enterprise/includes/notice_preview.html"
 
+    def load_object(self):
+        return self.get_enterprise()
+
     def get_context_data(self, **kwargs):
-        self.get_enterprise()
         batch = Batch.objects.filter(pk=kwargs["batch_pk"]).first()
         if batch is None:
             raise Http404
@@ -277,17 +280,22 @@ class InternalNoticePreviewView(ContactMixin, TemplateView):
         return super().get_context_data(batch=batch, preview=preview, **kwargs)
 
 
-class NoticeMixin(ContactMixin):
+class NoticeMixin(ContactObjectMixin):
+    permission_required = "applications.manage_internal_notice"
+
+    def load_object(self):
+        notice = (
+            visible(InternalNotice.objects.all(), self.request.user, (NOTICE_OF_CONTACT,))
+            .select_related("batch", "enterprise", "started_by")
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if notice is None:
+            raise Http404
+        return notice
+
     def get_notice(self):
-        if not hasattr(self, "_notice"):
-            self._notice = (
-                InternalNotice.objects.select_related("batch", "enterprise", "started_by")
-                .filter(pk=self.kwargs["pk"], enterprise=self.get_enterprise())
-                .first()
-            )
-            if self._notice is None:
-                raise Http404
-        return self._notice
+        return self.permission_object
 
 
 class InternalNoticeDetailView(NoticeMixin, TemplateView):
@@ -364,24 +372,26 @@ class InternalObjectionRecordView(NoticeMixin, FormView):
         return redirect("applications:internal_notice", pk=notice.pk)
 
 
-class InternalObjectionResolveView(ContactMixin, FormView):
+class InternalObjectionResolveView(ContactObjectMixin, FormView):
     """Settle an internal objection: upheld or not, and how."""
 
+    permission_required = "applications.settle_internal_objection"
     template_name = "applications/enterprise/objection_resolve.html"
     form_class = ObjectionResolveForm
 
+    def load_object(self):
+        objection = (
+            visible(InternalObjection.objects.all(), self.request.user, (OBJECTION_OF_CONTACT,))
+            .select_related("notice__enterprise", "notice__batch", "application__applicant")
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if objection is None:
+            raise Http404
+        return objection
+
     def get_objection(self):
-        if not hasattr(self, "_objection"):
-            self._objection = (
-                InternalObjection.objects.select_related(
-                    "notice__enterprise", "notice__batch", "application__applicant"
-                )
-                .filter(pk=self.kwargs["pk"], notice__enterprise=self.get_enterprise())
-                .first()
-            )
-            if self._objection is None:
-                raise Http404
-        return self._objection
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(objection=self.get_objection(), **kwargs)
@@ -405,13 +415,17 @@ class InternalObjectionResolveView(ContactMixin, FormView):
         return redirect("applications:internal_notice", pk=objection.notice_id)
 
 
-class ApplicationForwardView(ContactMixin, View):
+class ApplicationForwardView(ContactObjectMixin, View):
     """Forward one application to the district audit after the internal notice (POST only)."""
 
+    permission_required = "applications.forward_application"
     http_method_names = ["post"]
 
+    def load_object(self):
+        return application_detail(self.request.user, self.kwargs["pk"])
+
     def post(self, request, pk):
-        application = application_detail(request.user, pk)
+        application = self.permission_object
         back = safe_next(request, reverse("applications:enterprise_applications"))
         try:
             services.application_forward(application=application, actor=request.user, ip=client_ip(request))
@@ -451,7 +465,7 @@ def _candidates(enterprise, batch):
 
 
 class ChairmanMixin(PermissionRequiredMixin):
-    permission_required = "applications.sign_nomination"
+    permission_required = "applications.view_chairman_home"
 
     def get_enterprise(self, *, required=True):
         if not hasattr(self, "_enterprise"):
@@ -464,7 +478,6 @@ class ChairmanMixin(PermissionRequiredMixin):
 class ChairmanHomeView(ChairmanMixin, TemplateView):
     """署名举荐 — the nominees of each dedicated-channel batch, their signatures, and the signed letters."""
 
-    permission_required = "applications.view_chairman_home"
     template_name = "applications/chairman_home.html"
 
     def get_context_data(self, **kwargs):
@@ -499,13 +512,18 @@ class ChairmanHomeView(ChairmanMixin, TemplateView):
         return {**context, "groups": groups}
 
 
-class NominationSignView(ChairmanMixin, TemplateView):
+class NominationSignView(ObjectPermissionMixin, ChairmanMixin, TemplateView):
     """Rank the nominees of one batch, write a recommendation for each, and sign with a one-time code.
 
     What the chairman types is kept in the session at every POST (never the code), so that neither a
     code request, an error nor a reload after reading the text message loses it."""
 
+    role_required = is_chairman
+    permission_required = "applications.sign_nomination"
     template_name = "applications/enterprise/nomination_sign.html"
+
+    def load_object(self):
+        return self.get_enterprise()
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -628,22 +646,27 @@ class NominationSignView(ChairmanMixin, TemplateView):
         return redirect(f"{reverse('applications:chairman_home')}#batch-{self.batch.pk}")
 
 
-class NominationLetterView(PermissionRequiredMixin, View):
+class NominationLetterView(ObjectPermissionMixin, View):
     """The nomination letter (举荐信) PDF: for the enterprise's chairman and contact, and HR staff
     within their scope; every download is in the audit log."""
 
     http_method_names = ["get"]
+    role_required = reads_nomination_letters
+    permission_required = "applications.open_nomination"
 
-    def has_permission(self):
-        user = self.request.user
-        return bool(
-            (is_chairman | is_enterprise_contact | is_district_staff | is_city_admin)(user) or user.is_superuser
+    def load_object(self):
+        nomination = (
+            _nominations_for(self.request.user)
+            .select_related("enterprise", "batch")
+            .filter(pk=self.kwargs["pk"])
+            .first()
         )
-
-    def get(self, request, pk):
-        nomination = _nominations_for(request.user).select_related("enterprise", "batch").filter(pk=pk).first()
         if nomination is None or not nomination.letter:
             raise Http404
+        return nomination
+
+    def get(self, request, pk):
+        nomination = self.permission_object
         audit_record(
             kind=AuditEvent.Kind.FILE_DOWNLOADED,
             request=request,

@@ -6,11 +6,12 @@ from django.http import Http404
 
 from applications.models import Application, Status
 from results.models import Certificate
-from zaozhuang_titles.rules import is_city_admin
+from results.rules import CERTIFICATE_SCOPES
+from zaozhuang_titles.scopes import visible
 
 
 def certificates_of_batch(batch):
-    """The certificates of a batch for city staff, with their applications."""
+    """The certificates of a batch (loaded in the reader's scope), with their applications."""
     return (
         Certificate.objects.filter(application__batch=batch)
         .select_related("application__enterprise")
@@ -23,27 +24,15 @@ def filed_without_certificate(batch):
 
 
 def certificates_for_user(user):
-    """The certificates ``user`` may open: its own (as applicant) or, for city staff, all."""
-    if is_city_admin(user):
-        return Certificate.objects.all()
-    if user is not None and user.is_authenticated:
-        return Certificate.objects.filter(application__applicant=user)
-    return Certificate.objects.none()
+    """The certificates ``user`` may open (``results.rules.CERTIFICATE_SCOPES``): its own as applicant
+    (its holder) or, for city staff, all."""
+    return visible(Certificate.objects.all(), user, CERTIFICATE_SCOPES)
 
 
 def certificate_for_user(user, pk):
     """One certificate in ``user``'s scope, with its application, or 404."""
     try:
         return certificates_for_user(user).select_related("application__batch", "application__enterprise").get(pk=pk)
-    except (Certificate.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def certificate_detail(pk):
-    """One certificate with its application, whoever asks (the page then checks the permission on it),
-    or 404."""
-    try:
-        return Certificate.objects.select_related("application__batch", "application__enterprise").get(pk=pk)
     except (Certificate.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -9,7 +9,9 @@ from django.http import Http404
 
 from applications.models import Application, Batch, Status
 from results.models import Filing, FilingEntry, Objection, PublicityEntry
+from results.rules import STAFF_SCOPES
 from reviews.models import Case
+from zaozhuang_titles.scopes import visible
 
 #: How many rows the Excel's query fetches at a time.
 CHUNK_SIZE = 2000
@@ -128,13 +130,15 @@ def filing_summary(filing):
     }
 
 
-def batches_for_filing():
+def batches_for_filing(user):
     """The batches that reached publicity, with what city staff need to file them: counts of the
-    applications in publicity, cleared, held by an open objection, filed and certified."""
+    applications in publicity, cleared, held by an open objection, filed and certified (none for anyone
+    but city staff)."""
     in_publicity = Q(applications__status=Status.PUBLICITY)
     held = Q(applications__publicity_entries__objections__status__in=Objection.Status.OPEN_STATES)
     return (
-        Batch.objects.annotate(
+        visible(Batch.objects.all(), user, STAFF_SCOPES)
+        .annotate(
             in_publicity=Count("applications", filter=in_publicity, distinct=True),
             cleared=Count(
                 "applications",
@@ -154,9 +158,10 @@ def batches_for_filing():
     )
 
 
-def batch_for_filing(pk):
+def batch_for_filing(user, pk):
+    """One batch in ``user``'s scope, or 404."""
     try:
-        return Batch.objects.get(pk=pk)
+        return visible(Batch.objects.all(), user, STAFF_SCOPES).get(pk=pk)
     except (Batch.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -165,8 +170,9 @@ def filings_of_batch(batch):
     return list(Filing.objects.filter(batch=batch).select_related("created_by").annotate(entry_count=Count("entries")))
 
 
-def filing_detail(pk):
+def filing_detail(user, pk):
+    """One filing in ``user``'s scope with its batch, or 404."""
     try:
-        return Filing.objects.select_related("batch", "created_by").get(pk=pk)
+        return visible(Filing.objects.all(), user, STAFF_SCOPES).select_related("batch", "created_by").get(pk=pk)
     except (Filing.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

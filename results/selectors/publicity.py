@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from applications.models import Application, Batch, Status
 from results.models import Objection, Publicity, PublicityEntry
+from results.rules import STAFF_SCOPES
+from zaozhuang_titles.scopes import visible
 
 #: The largest key a row can have; a larger number in a URL is a 404, not an overflow in the driver.
 MAX_KEY = 2**63 - 1
@@ -84,18 +86,20 @@ def objection_by_reference(reference):
 # --- Staff ----------------------------------------------------------------------------------------
 
 
-def batch_with_passed(pk):
-    """A batch that has passed applications to publish, or 404."""
-    batch = batches_with_passed().filter(pk=_key(pk)).first()
+def batch_with_passed(user, pk):
+    """A batch that has passed applications to publish, in ``user``'s scope, or 404."""
+    batch = batches_with_passed(user).filter(pk=_key(pk)).first()
     if batch is None:
         raise Http404
     return batch
 
 
-def batches_with_passed():
-    """Batches that have applications passed by the review and not yet published, with their count."""
+def batches_with_passed(user):
+    """Batches that have applications passed by the review and not yet published, with their count, for
+    city staff (none for anyone else)."""
     return (
-        Batch.objects.annotate(passed_count=Count("applications", filter=Q(applications__status=Status.PASSED)))
+        visible(Batch.objects.all(), user, STAFF_SCOPES)
+        .annotate(passed_count=Count("applications", filter=Q(applications__status=Status.PASSED)))
         .filter(passed_count__gt=0)
         .order_by("-year", "-opens_at")
     )
@@ -110,10 +114,12 @@ def passed_applications(batch):
     )
 
 
-def publicities_for_staff():
-    """Every notice with its counts of lines, cleared lines and open objections (one query)."""
+def publicities_for_staff(user):
+    """Every notice with its counts of lines, cleared lines and open objections (one query), for city
+    staff (none for anyone else)."""
     return (
-        Publicity.objects.select_related("batch", "published_by", "closed_by")
+        visible(Publicity.objects.all(), user, STAFF_SCOPES)
+        .select_related("batch", "published_by", "closed_by")
         .annotate(
             entry_count=Count("entries", distinct=True),
             cleared_count=Count("entries", filter=Q(entries__cleared_at__isnull=False), distinct=True),
@@ -127,8 +133,9 @@ def publicities_for_staff():
     )
 
 
-def publicity_for_staff(pk):
-    """One notice with its lines, each with its application's status and its objections (3 queries)."""
+def publicity_for_staff(user, pk):
+    """One notice in ``user``'s scope with its lines, each with its application's status and its
+    objections (3 queries), or 404."""
     pk = _key(pk)
     entries = (
         PublicityEntry.objects.select_related("application")
@@ -136,7 +143,8 @@ def publicity_for_staff(pk):
         .order_by("position", "id")
     )
     publicity = (
-        Publicity.objects.select_related("batch", "published_by", "closed_by")
+        visible(Publicity.objects.all(), user, STAFF_SCOPES)
+        .select_related("batch", "published_by", "closed_by")
         .prefetch_related(Prefetch("entries", queryset=entries, to_attr="lines"))
         .filter(pk=pk)
         .first()
@@ -152,11 +160,13 @@ def publicity_for_staff(pk):
 OPEN, OVERDUE, SETTLED, ALL = "open", "overdue", "settled", "all"
 
 
-def objections_for_staff(show=OPEN, today=None):
-    """Objections for city staff: ``open`` (received or being investigated, oldest deadline first),
-    ``overdue`` (open past their deadline), ``settled`` or ``all``."""
+def objections_for_staff(user, show=OPEN, today=None):
+    """Objections for city staff (none for anyone else): ``open`` (received or being investigated, oldest
+    deadline first), ``overdue`` (open past their deadline), ``settled`` or ``all``."""
     today = today or timezone.localdate()
-    queryset = Objection.objects.select_related("entry__publicity", "entry__application", "decided_by")
+    queryset = visible(Objection.objects.all(), user, STAFF_SCOPES).select_related(
+        "entry__publicity", "entry__application", "decided_by"
+    )
     if show == OPEN:
         return queryset.filter(status__in=Objection.Status.OPEN_STATES).order_by("deadline", "received_at", "id")
     if show == OVERDUE:
@@ -168,20 +178,22 @@ def objections_for_staff(show=OPEN, today=None):
     return queryset.order_by("-received_at", "-id")
 
 
-def objection_counts(today=None):
-    """How many objections are open and how many of those are overdue (one query)."""
+def objection_counts(user, today=None):
+    """How many of the objections in ``user``'s scope are open and how many of those are overdue (one
+    query)."""
     today = today or timezone.localdate()
-    return Objection.objects.aggregate(
+    return visible(Objection.objects.all(), user, STAFF_SCOPES).aggregate(
         open=Count("id", filter=Q(status__in=Objection.Status.OPEN_STATES)),
         overdue=Count("id", filter=Q(status__in=Objection.Status.OPEN_STATES, deadline__lt=today)),
     )
 
 
-def objection_for_staff(pk):
-    """One objection with its entry, notice and application (one query), or 404."""
+def objection_for_staff(user, pk):
+    """One objection in ``user``'s scope with its entry, notice and application (one query), or 404."""
     pk = _key(pk)
     objection = (
-        Objection.objects.select_related(
+        visible(Objection.objects.all(), user, STAFF_SCOPES)
+        .select_related(
             "entry__publicity__batch", "entry__application__enterprise", "entry__application__batch", "decided_by"
         )
         .filter(pk=pk)

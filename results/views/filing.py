@@ -12,24 +12,26 @@ Every file sent is logged in the audit log; the 备案表 holds whole ID numbers
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import clean_name
 from results.documents.certificates import verification_url
 from results.forms_filing import FilingNumberForm, RevokeForm
+from results.rules import opens_certificates
 from results.selectors import certificates as certificate_selectors
 from results.selectors import filing as selectors
 from results.services import certificates as certificate_services
 from results.services import filing as services
-from results.views.common import ObjectPermissionMixin
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
-from zaozhuang_titles.rules import is_applicant
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_city_admin
 
 FILING_PERMISSION = "results.run_filing"
 CERTIFICATE_PERMISSION = "results.open_certificate"
@@ -56,31 +58,34 @@ def _stored_file(name, *, download_name, content_type):
 
 
 class StaffMixin(ObjectPermissionMixin):
-    """City staff and administrators (403 for other roles, login for nobody)."""
+    """City staff and administrators (403 for other roles, login for nobody), on the object of the URL
+    loaded in their scope."""
 
+    role_required = is_city_admin
     permission_required = FILING_PERMISSION
 
 
 class BatchMixin(StaffMixin):
     def load_object(self):
-        return selectors.batch_for_filing(self.kwargs["batch_pk"])
+        return selectors.batch_for_filing(self.request.user, self.kwargs["batch_pk"])
 
 
 class FilingMixin(StaffMixin):
     def load_object(self):
-        return selectors.filing_detail(self.kwargs["pk"])
+        return selectors.filing_detail(self.request.user, self.kwargs["pk"])
 
 
 # --- Filing ---------------------------------------------------------------------------------------
 
 
-class FilingBatchListView(StaffMixin, TemplateView):
+class FilingBatchListView(PermissionRequiredMixin, TemplateView):
     """The batches that reached publicity, with the counts that say whether they can be filed."""
 
+    permission_required = FILING_PERMISSION
     template_name = "results/filing/batches.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(batches=list(selectors.batches_for_filing()), **kwargs)
+        return super().get_context_data(batches=list(selectors.batches_for_filing(self.request.user)), **kwargs)
 
 
 class FilingBatchView(BatchMixin, View):
@@ -89,7 +94,7 @@ class FilingBatchView(BatchMixin, View):
     template_name = "results/filing/batch.html"
 
     def get(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         cleared = list(selectors.cleared_applications(batch).select_related("applicant", "enterprise")[:200])
         return render(
             request,
@@ -105,7 +110,7 @@ class FilingBatchView(BatchMixin, View):
         )
 
     def post(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         try:
             filing = services.filing_create(batch=batch, actor=request.user)
         except ValidationError as error:
@@ -128,12 +133,12 @@ class FilingDetailView(FilingMixin, View):
         return render(request, self.template_name, {"filing": filing, "batch": filing.batch, "form": form})
 
     def get(self, request, pk):
-        filing = self.object
+        filing = self.permission_object
         initial = {"number": filing.number, "filed_on": filing.filed_on}
         return self.render(request, filing, FilingNumberForm(initial=initial))
 
     def post(self, request, pk):
-        filing = self.object
+        filing = self.permission_object
         form = FilingNumberForm(request.POST)
         if form.is_valid():
             try:
@@ -160,7 +165,7 @@ class FilingRebuildView(FilingMixin, View):
     """Build the filing's files again (when the build failed or the data was corrected)."""
 
     def post(self, request, pk):
-        filing = self.object
+        filing = self.permission_object
         try:
             services.filing_queue_build(filing=filing, actor=request.user)
         except ValidationError as error:
@@ -176,7 +181,7 @@ class FilingFileView(FilingMixin, View):
     kind = "excel"
 
     def get(self, request, pk):
-        filing = self.object
+        filing = self.permission_object
         name = filing.excel if self.kind == "excel" else filing.pdf
         if not name or not default_storage.exists(name):
             messages.info(request, _("The file is not ready yet; try again in a minute."))
@@ -209,7 +214,7 @@ class CertificateListView(BatchMixin, View):
     template_name = "results/filing/certificates.html"
 
     def get(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         return render(
             request,
             self.template_name,
@@ -221,7 +226,7 @@ class CertificateListView(BatchMixin, View):
         )
 
     def post(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         count = certificate_selectors.filed_without_certificate(batch).count()
         if not count:
             messages.info(request, _("Every filed application of this batch has its certificate."))
@@ -235,14 +240,14 @@ class CertificateRevokeView(StaffMixin, View):
     template_name = "results/filing/revoke.html"
 
     def load_object(self):
-        return certificate_selectors.certificate_detail(self.kwargs["pk"])
+        return certificate_selectors.certificate_for_user(self.request.user, self.kwargs["pk"])
 
     def get(self, request, pk):
-        certificate = self.object
+        certificate = self.permission_object
         return render(request, self.template_name, {"certificate": certificate, "form": RevokeForm()})
 
     def post(self, request, pk):
-        certificate = self.object
+        certificate = self.permission_object
         form = RevokeForm(request.POST)
         if form.is_valid():
             try:
@@ -259,20 +264,17 @@ class CertificateRevokeView(StaffMixin, View):
 
 class CertificateMixin(ObjectPermissionMixin):
     """The certificate of the URL's ``pk``, for its holder and city staff (``results.rules``). Another
-    applicant gets 404, not a hint that the certificate exists; other roles never open one (403)."""
+    applicant gets 404 from the scoped selector, not a hint that the certificate exists; other roles
+    never open one (403)."""
 
+    role_required = opens_certificates
     permission_required = CERTIFICATE_PERMISSION
 
     def load_object(self):
-        return certificate_selectors.certificate_detail(self.kwargs["pk"])
-
-    def handle_no_permission(self):
-        if is_applicant(self.request.user):
-            raise Http404
-        return super().handle_no_permission()
+        return certificate_selectors.certificate_for_user(self.request.user, self.kwargs["pk"])
 
     def certificate(self):
-        return self.object
+        return self.permission_object
 
 
 class CertificateView(CertificateMixin, TemplateView):

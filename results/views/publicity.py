@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import CONTENT_TYPES, file_response
 from applications.models import Status
@@ -28,10 +29,11 @@ from results.forms_publicity import CloseForm, DecideForm, ObjectionForm, Publis
 from results.selectors import granted_title
 from results.selectors import publicity as selectors
 from results.services import publicity as services
-from results.views.common import ObjectPermissionMixin
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_city_admin
 from zaozhuang_titles.workdays import PeriodEnd, years_without_schedule
 
 #: City staff publish results and settle objections (registered in ``results.rules``).
@@ -188,22 +190,28 @@ class ObjectionReceivedView(TemplateView):
 
 
 class StaffMixin(ObjectPermissionMixin):
+    """City staff and administrators (403 for other roles, login for nobody), on the object of the URL
+    loaded in their scope."""
+
+    role_required = is_city_admin
     permission_required = MANAGE
 
 
-class StaffHomeView(StaffMixin, TemplateView):
+class StaffHomeView(PermissionRequiredMixin, TemplateView):
     """公示管理 — every notice with its counts, batches waiting to be published, objections to settle."""
 
+    permission_required = MANAGE
     template_name = "results/publicity/staff/home.html"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        page = Paginator(selectors.publicities_for_staff(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        user = self.request.user
+        page = Paginator(selectors.publicities_for_staff(user), PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page,
             rows=[_decorate(publicity, today) for publicity in page.object_list],
-            batches=list(selectors.batches_with_passed()),
-            counts=selectors.objection_counts(today),
+            batches=list(selectors.batches_with_passed(user)),
+            counts=selectors.objection_counts(user, today),
             **kwargs,
         )
 
@@ -215,7 +223,7 @@ class PublishView(StaffMixin, View):
     template_name = "results/publicity/staff/publish.html"
 
     def load_object(self):
-        return selectors.batch_with_passed(self.kwargs["batch_pk"])
+        return selectors.batch_with_passed(self.request.user, self.kwargs["batch_pk"])
 
     def render(self, batch, form):
         starts_on = form.initial["starts_on"] if not form.is_bound else form.cleaned_data.get("starts_on")
@@ -237,7 +245,7 @@ class PublishView(StaffMixin, View):
         )
 
     def get(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         form = PublishForm(
             initial={
                 "title": services.default_title(batch),
@@ -248,7 +256,7 @@ class PublishView(StaffMixin, View):
         return self.render(batch, form)
 
     def post(self, request, batch_pk):
-        batch = self.object
+        batch = self.permission_object
         form = PublishForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -284,7 +292,7 @@ class PublicityStaffMixin(StaffMixin):
     """The notice of the URL's ``pk`` with its lines and their objections, for city staff."""
 
     def load_object(self):
-        return _decorate(selectors.publicity_for_staff(self.kwargs["pk"]), timezone.localdate())
+        return _decorate(selectors.publicity_for_staff(self.request.user, self.kwargs["pk"]), timezone.localdate())
 
 
 class StaffDetailView(PublicityStaffMixin, TemplateView):
@@ -293,7 +301,7 @@ class StaffDetailView(PublicityStaffMixin, TemplateView):
     template_name = "results/publicity/staff/detail.html"
 
     def get_context_data(self, **kwargs):
-        publicity = self.object
+        publicity = self.permission_object
         return super().get_context_data(
             publicity=publicity,
             entries=publicity.lines,
@@ -317,14 +325,14 @@ class CloseView(PublicityStaffMixin, View):
         )
 
     def get(self, request, pk):
-        publicity = self.object
+        publicity = self.permission_object
         if publicity.closed_at is not None:
             messages.error(request, _("This notice is already closed."))
             return redirect("results:publicity_staff_detail", pk=pk)
         return self.render(publicity, CloseForm())
 
     def post(self, request, pk):
-        publicity = self.object
+        publicity = self.permission_object
         form = CloseForm(request.POST)
         if not form.is_valid():
             return self.render(publicity, form)
@@ -349,9 +357,10 @@ SHOW_CHOICES = (
 )
 
 
-class ObjectionListView(StaffMixin, TemplateView):
+class ObjectionListView(PermissionRequiredMixin, TemplateView):
     """异议 — objections to settle (open by default; overdue ones past their deadline), or all."""
 
+    permission_required = MANAGE
     template_name = "results/publicity/staff/objections.html"
 
     def get_context_data(self, **kwargs):
@@ -359,14 +368,16 @@ class ObjectionListView(StaffMixin, TemplateView):
         show = self.request.GET.get("show") or selectors.OPEN
         if show not in dict(SHOW_CHOICES):
             show = selectors.OPEN
-        page = Paginator(selectors.objections_for_staff(show, today), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        user = self.request.user
+        objections = selectors.objections_for_staff(user, show, today)
+        page = Paginator(objections, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page,
             rows=list(page.object_list),
             show=show,
             tabs=SHOW_CHOICES,
             today=today,
-            counts=selectors.objection_counts(today),
+            counts=selectors.objection_counts(user, today),
             **kwargs,
         )
 
@@ -375,11 +386,11 @@ class ObjectionMixin(StaffMixin):
     """The objection of the URL's ``pk`` with its line, notice and application, for city staff."""
 
     def load_object(self):
-        return selectors.objection_for_staff(self.kwargs["pk"])
+        return selectors.objection_for_staff(self.request.user, self.kwargs["pk"])
 
     @property
     def objection(self):
-        return self.object
+        return self.permission_object
 
     def detail_url(self):
         return reverse("results:publicity_objection", args=[self.objection.pk])

@@ -14,6 +14,8 @@ from django.utils import timezone
 from applications.models import Achievement, Evidence
 from reviews import aggregation
 from reviews.models import Assignment, Case, Criterion, Expert, Meeting, Score
+from reviews.rules import OWN_ASSIGNMENT
+from zaozhuang_titles.scopes import visible
 
 
 def _criteria_count():
@@ -29,9 +31,7 @@ def _criteria_count():
 
 def assignments_of_expert(user):
     """The assignments of ``user``'s expert profile that it may see: never a recused one."""
-    if not user or not user.is_authenticated:
-        return Assignment.objects.none()
-    return Assignment.objects.filter(expert__user=user, conflict_declared_at__isnull=True)
+    return visible(Assignment.objects.all(), user, (OWN_ASSIGNMENT,))
 
 
 def expert_tasks(user, *, now=None):

@@ -9,7 +9,7 @@ expert without an assignment on a case was kept off it by the draw's recusal; it
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
 from reviews.models import (
@@ -23,6 +23,7 @@ from reviews.models import (
     ReviewSettings,
     VoteCast,
 )
+from reviews.rules import seated_meetings
 from reviews.voting import quorum_needed, quorum_reached, vote_passes, votes_needed
 from zaozhuang_titles.rules import is_city_admin
 
@@ -193,13 +194,7 @@ def meeting_for_staff(user, pk):
 
 def _seated(expert):
     """Meetings where ``expert`` holds a seat (see ``seat_holders``)."""
-    replaced = PanelMember.objects.filter(meeting=OuterRef("meeting"), replaced=OuterRef("pk"))
-    seats = (
-        PanelMember.objects.filter(expert=expert, withdrawn_reason="")
-        .filter(Q(kind=PanelMember.Kind.MEMBER) | Q(replaced__isnull=False))
-        .exclude(Exists(replaced))
-    )
-    return seats.values("meeting_id")
+    return seated_meetings(expert=expert)
 
 
 def meetings_for_expert(expert):

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -31,6 +30,8 @@ from reviews.selectors.scoring import (
 from reviews.services.scoring import assignment_submit, conflict_declare, conflict_open, score_save
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_expert
 
 OUTCOME_BADGES = {Outcome.PASS: "text-bg-success", Outcome.FAIL: "text-bg-danger", Outcome.WAIVED: "text-bg-secondary"}
 
@@ -49,14 +50,18 @@ class ExpertHomeView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(groups=expert_tasks(self.request.user), **kwargs)
 
 
-class AssignmentMixin(PermissionRequiredMixin):
+class AssignmentMixin(ObjectPermissionMixin):
     """Loads the expert's own, non-recused assignment named by the URL (404 otherwise)."""
 
+    role_required = is_expert
     permission_required = "reviews.score_assignment"
 
-    @cached_property
-    def assignment(self):
+    def load_object(self):
         return assignment_for_expert(self.request.user, self.kwargs["pk"])
+
+    @property
+    def assignment(self):
+        return self.permission_object
 
     @property
     def scoring_url(self):

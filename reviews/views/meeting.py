@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -41,9 +42,10 @@ from reviews.services.voting import attendance_record, ballot_cast, vote_close, 
 from reviews.voting import outcome_text, quorum_text, rule_text
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_city_admin, is_expert
 
 STAFF_PERMISSION = "reviews.run_meeting_vote"
-EXPERT_PERMISSION = "reviews.cast_ballot"
 
 
 class AttendanceForm(forms.Form):
@@ -82,13 +84,16 @@ class MeetingListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class StaffMeetingMixin(PermissionRequiredMixin):
+class StaffMeetingMixin(ObjectPermissionMixin):
+    role_required = is_city_admin
     permission_required = STAFF_PERMISSION
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.meeting = meeting_for_staff(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load_object(self):
+        return meeting_for_staff(self.request.user, self.kwargs["pk"])
+
+    @property
+    def meeting(self):
+        return self.permission_object
 
     def back(self):
         return redirect("reviews:vote_meeting", pk=self.meeting.pk)
@@ -207,12 +212,17 @@ class MeetingRecordView(StaffMeetingMixin, View):
 
 
 class ExpertMixin(PermissionRequiredMixin):
-    permission_required = EXPERT_PERMISSION
+    permission_required = "reviews.view_expert_home"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.expert = expert_of(request.user)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def expert(self):
+        return expert_of(self.request.user)
+
+
+class ExpertObjectMixin(ObjectPermissionMixin, ExpertMixin):
+    """An expert's page about one meeting or case, loaded in its scope (404 otherwise)."""
+
+    role_required = is_expert
 
 
 class ExpertMeetingListView(ExpertMixin, TemplateView):
@@ -226,15 +236,19 @@ class ExpertMeetingListView(ExpertMixin, TemplateView):
         return context
 
 
-class ExpertBallotView(ExpertMixin, TemplateView):
+class ExpertBallotView(ExpertObjectMixin, TemplateView):
     """The expert's ballot page of one meeting: the applications it may vote on, each with the three
     choices, or "voted"; no count is shown before the close; the results once closed."""
 
+    permission_required = "reviews.open_ballot"
     template_name = "reviews/meeting/ballot.html"
+
+    def load_object(self):
+        return meeting_for_expert(self.expert, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = meeting_for_expert(self.expert, kwargs["pk"])
+        meeting = self.permission_object
         closed = meeting.status == Meeting.Status.CLOSED
         cases = list(ballot_cases_for_expert(self.expert, meeting))
         context.update(
@@ -252,13 +266,17 @@ class ExpertBallotView(ExpertMixin, TemplateView):
         return context
 
 
-class BallotCastView(ExpertMixin, View):
+class BallotCastView(ExpertObjectMixin, View):
     """POST: cast the expert's ballot on one case."""
 
+    permission_required = "reviews.cast_ballot"
     http_method_names = ["post"]
 
+    def load_object(self):
+        return case_for_ballot(self.expert, self.kwargs["pk"])
+
     def post(self, request, pk):
-        case = case_for_ballot(self.expert, pk)
+        case = self.permission_object
         form = BallotForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose agree, disagree or abstain."))

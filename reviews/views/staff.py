@@ -27,6 +27,8 @@ from reviews.services.draw import active_panel, cases_add, draw_verify, meeting_
 from reviews.services.pool import experts_import
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.permissions import ObjectPermissionMixin
+from zaozhuang_titles.rules import is_city_admin
 
 IMPORT_SESSION_KEY = "reviews_experts_import_rows"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,18 +43,20 @@ class StaffMixin(PermissionRequiredMixin):
     permission_required = "reviews.manage_meetings"
 
 
-class MeetingMixin(StaffMixin):
+class MeetingMixin(ObjectPermissionMixin, StaffMixin):
     """Loads the meeting with its panel, exclusions and cases, scoped to the user (404 otherwise)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm(self.permission_required):
-            return self.handle_no_permission()
-        self.meeting = meeting_for_staff(request.user, kwargs["pk"])
-        if self.meeting is None:
+    role_required = is_city_admin
+
+    def load_object(self):
+        meeting = meeting_for_staff(self.request.user, self.kwargs["pk"])
+        if meeting is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        return meeting
+
+    @property
+    def meeting(self):
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)

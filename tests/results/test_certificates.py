@@ -8,6 +8,7 @@ import zlib
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -16,6 +17,7 @@ from reportlab.lib.utils import ImageReader
 from applications.models import Status, Transition
 from results.documents.certificates import certificate_pdf, qr_image, verification_url
 from results.models import Certificate
+from results.selectors.certificates import certificates_for_user
 from results.services.certificates import certificate_issue, certificate_revoke, certificates_issue_for_batch
 from results.services.filing import filing_create
 from tests.results.filing_factories import FilingWorld
@@ -183,3 +185,33 @@ def test_certificate_revoke_needs_a_reason_and_city_staff(django_capture_on_comm
 
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+def test_certificates_for_user_equal_the_open_certificate_permission(django_capture_on_commit_callbacks):
+    world = filed_world(2, django_capture_on_commit_callbacks)
+    first, second = (certificate_issue(application=a, actor=world.city) for a in world.applications)
+    certificates = [
+        Certificate.objects.select_related("application").get(pk=pk) for pk in sorted([first.pk, second.pk])
+    ]
+    users = {
+        "holder": world.applications[0].applicant,
+        "city": world.city,
+        "district": world.world.district,
+        "contact": world.world.contact,
+        "anonymous": AnonymousUser(),
+    }
+    expected = {
+        "holder": [first.pk],
+        "city": sorted([first.pk, second.pk]),
+        "district": [],
+        "contact": [],
+        "anonymous": [],
+    }
+
+    listed = {key: sorted(certificates_for_user(user).values_list("pk", flat=True)) for key, user in users.items()}
+    allowed = {
+        key: [c.pk for c in certificates if user.has_perm("results.open_certificate", c)] for key, user in users.items()
+    }
+
+    assert listed == expected
+    assert allowed == expected
