@@ -238,6 +238,14 @@ def _related_names(records_by_model):
     return names
 
 
+def _as_recorded(model, record):
+    """The object as the history ``record`` keeps it, built from the tracked fields alone, for its
+    name. ``record.instance`` would also fetch the fields that history leaves out (a recognition's
+    ``created_at``) from the live row: one query per record. The left-out fields keep their defaults,
+    which no ``__str__`` of these models reads."""
+    return model(**{field.attname: getattr(record, field.attname) for field in record.tracked_fields})
+
+
 def enterprise_timeline(enterprise):
     """The readable change history of an enterprise, its recognitions and contacts (newest first).
 
@@ -278,7 +286,7 @@ def enterprise_timeline(enterprise):
             previous[record.id] = record
             if before is not None and not changes and record.history_type == "~":
                 continue
-            subject = str(label) if model is Enterprise else f"{label} · {record.instance}"
+            subject = str(label) if model is Enterprise else f"{label} · {_as_recorded(model, record)}"
             entries.append(
                 {
                     "at": record.history_date,

@@ -72,6 +72,13 @@ def hidden(*roles, get=404, post=404):
     return {getattr(role, "value", role): Outsider(get=get, post=post) for role in roles}
 
 
+def refused_by_role(*roles):
+    """These roles never open the page, whatever the object: their outsiders get the role's refusal
+    (403 on GET and POST), as the row's own users of those roles do. Every scoped role when none is
+    named (the pages for city staff only)."""
+    return hidden(*(roles or SCOPED_ROLES), get=403, post=403)
+
+
 @dataclass
 class Row:
     """One URL pattern's expectations. ``kwargs(ctx)`` builds the URL arguments from the fixtures

@@ -1,4 +1,4 @@
-"""Matrix rows of the applications app: publicity of results and objections.
+"""Matrix rows of the results app: publicity of results and objections.
 
 The public pages (the list, a notice with its objection form, its PDF, the acknowledgement of an
 objection) answer everyone alike, anonymous included; the staff pages are for city staff and
@@ -8,7 +8,7 @@ objection to it with an evidence file."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.applications.factories import World, tiny_pdf
-from tests.authorization.matrix import REDIRECT, Row, outcome, same_for_all
+from tests.authorization.matrix import REDIRECT, Row, outcome, refused_by_role, same_for_all
 from tests.results.test_publicity import objection, passed, publish
 from zaozhuang_titles.models import Role
 
@@ -71,6 +71,7 @@ ROWS = [
         post=outcome(allowed=CITY),
         kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk},
         setup=with_passed,
+        outsiders=refused_by_role(),
     ),
     Row(
         "results:publicity_staff_detail",
@@ -78,6 +79,7 @@ ROWS = [
         post=outcome(allowed=CITY, ok=405),
         kwargs=publicity_pk,
         setup=notice,
+        outsiders=refused_by_role(),
     ),
     # Without the confirmation box the form comes back with its error; nothing is closed.
     Row(
@@ -86,6 +88,7 @@ ROWS = [
         post=outcome(allowed=CITY),
         kwargs=publicity_pk,
         setup=notice,
+        outsiders=refused_by_role(),
     ),
     Row(
         "results:publicity_objections",
@@ -98,6 +101,7 @@ ROWS = [
         post=outcome(allowed=CITY),
         kwargs=objection_pk,
         setup=with_objection,
+        outsiders=refused_by_role(),
     ),
     Row(
         "results:publicity_objection_investigate",
@@ -105,6 +109,7 @@ ROWS = [
         post=outcome(allowed=CITY, ok=REDIRECT),
         kwargs=objection_pk,
         setup=with_objection,
+        outsiders=refused_by_role(),
     ),
     Row(
         "results:publicity_objection_evidence",
@@ -112,5 +117,6 @@ ROWS = [
         post=outcome(allowed=CITY, ok=405),
         kwargs=objection_pk,
         setup=with_objection,
+        outsiders=refused_by_role(),
     ),
 ]

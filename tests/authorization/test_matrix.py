@@ -11,12 +11,8 @@ from tests.authorization.matrix import ALL_ROLES, LOGIN, REDIRECT, REFUSED, SCOP
 from tests.helpers import database_snapshot
 
 ROW_MODULES = sorted(p.stem for p in Path(__file__).parent.glob("rows_*.py"))
-MODULE_ROWS = [(module, row) for module in ROW_MODULES for row in import_module(f"tests.authorization.{module}").ROWS]
-ROWS = [row for _module, row in MODULE_ROWS]
+ROWS = [row for module in ROW_MODULES for row in import_module(f"tests.authorization.{module}").ROWS]
 ROWS_BY_NAME = {row.name: row for row in ROWS}
-#: Row modules whose outsiders are not named yet: publicity, objections, filing and certificates are
-#: being moved into the ``results`` app, whose rows will name them. Remove an entry once it does.
-OUTSIDERS_PENDING = {"rows_applications_publicity", "rows_applications_filing"}
 
 
 def project_url_names(patterns=None, namespace=""):
@@ -53,8 +49,8 @@ def test_every_object_row_names_its_outsiders():
     that a new object view cannot join the matrix without being tried by a same-role outsider. (A row
     may name more: the outsiders of roles refused anyway.)"""
     unnamed = {}
-    for module, row in MODULE_ROWS:
-        if row.kwargs is None or row.is_public or module in OUTSIDERS_PENDING:
+    for row in ROWS:
+        if row.kwargs is None or row.is_public:
             continue
         named = sorted(row.outsiders or {})
         assert set(named) <= set(SCOPED_ROLES), row.name
