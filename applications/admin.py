@@ -5,6 +5,7 @@ and the transition function, so that each is checked and logged)."""
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from applications.models import (
     Submission,
     Transition,
 )
+from applications.selectors import status_counts
 from zaozhuang_titles.admin import PortalModelAdmin
 
 
@@ -102,7 +104,6 @@ class OpenCorrectionFilter(admin.SimpleListFilter):
         return [("open", _("waiting for the applicant")), ("overdue", _("past its deadline"))]
 
     def queryset(self, request, queryset):
-        from django.utils import timezone
 
         waiting = CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)
         if self.value() == "open":
@@ -182,8 +183,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            from applications.selectors import status_counts
-
             counts = status_counts(changelist.queryset)
             response.context_data["status_summary"] = [
                 {"status": value, "label": label, "count": counts[value]}

@@ -13,6 +13,8 @@ returns for correction, and the transition log with immutable submission snapsho
 - ``CorrectionRequest`` and ``CorrectionItem`` — 退回补正: what to fix, why, and by when.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
-from applications.eligibility import Degree, SkillLevel, TitleLevel
+from applications.eligibility import Degree, RuleSet, SkillLevel, TitleLevel
 from applications.rules import APPLICATION_PERMISSIONS
 from applications.statuses import Status, status_badge
+from applications.validators import normalize_patent_number, patent_type, validate_patent_number
 
 
 class Series(models.TextChoices):
@@ -105,7 +108,6 @@ class Batch(models.Model):
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The application window must close after it opens.")})
-        from applications.eligibility import RuleSet
 
         if not isinstance(self.rules or {}, dict):
             raise ValidationError({"rules": _("The rule set is a JSON object of parameters, for example {}.")})
@@ -125,7 +127,6 @@ class Batch(models.Model):
         return self.channel == Channel.DEDICATED
 
     def ruleset(self):
-        from applications.eligibility import RuleSet
 
         return RuleSet.from_dict({"target_level": self.level, "channel": self.channel, **(self.rules or {})})
 
@@ -455,7 +456,6 @@ class Achievement(models.Model):
     }
 
     def clean(self):
-        from applications.validators import normalize_patent_number, patent_type, validate_patent_number
 
         errors = {}
         for field in self.REQUIRED.get(self.kind, []):
@@ -776,6 +776,5 @@ class CorrectionItem(models.Model):
 
 def new_public_token():
     """Kept for migration 0003, which names it; the certificates that use it now live in ``results``."""
-    import secrets
 
     return secrets.token_urlsafe(18)

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications.models import Status
+from enterprises.models import EnterpriseContact
 from zaozhuang_titles.notices import notice_create
 
 #: Moves the enterprise's contact must act on or know about.
@@ -46,8 +47,6 @@ def transition_notices(*, transition, move_label, note=""):
             url=url,
         )
         if transition.action in _CONTACT_ACTIONS:
-            from enterprises.models import EnterpriseContact
-
             contacts = EnterpriseContact.objects.filter(
                 enterprise_id=application.enterprise_id, is_active=True, user__isnull=False
             ).select_related("user")
@@ -82,7 +81,6 @@ PUBLICITY_CONTACT_ACTIONS = {"publish", "file", "certify", "reopen", "revoke"}
 
 
 def _active_contacts(enterprise_id):
-    from enterprises.models import EnterpriseContact
 
     return EnterpriseContact.objects.filter(
         enterprise_id=enterprise_id, is_active=True, user__isnull=False

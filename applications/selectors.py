@@ -14,7 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from applications.eligibility import Education, Facts, SkillHeld, TitleHeld, TrainingYear, evaluate
 from applications.models import (
+    Achievement,
+    ApplicantProfile,
     Application,
     Batch,
     CorrectionRequest,
@@ -24,7 +27,7 @@ from applications.models import (
     Submission,
 )
 from applications.rules import APPLICATION_SCOPES
-from applications.snapshots import applications_sha256
+from applications.snapshots import applications_sha256, snapshot_diff
 from zaozhuang_titles.scopes import visible
 
 
@@ -176,7 +179,6 @@ def submissions_of(application):
 
 def last_diff(application):
     """What changed between the last two submissions ([] and None when there is only one)."""
-    from applications.snapshots import snapshot_diff
 
     latest = list(Submission.objects.filter(application=application).order_by("-revision")[:2])
     if len(latest) < 2:
@@ -189,8 +191,6 @@ def last_diff(application):
 
 def eligibility_facts(application, *, nominated=None):
     """The facts the eligibility engine reads, from the applicant's profile."""
-    from applications.eligibility import Education, Facts, SkillHeld, TitleHeld, TrainingYear
-    from applications.models import ApplicantProfile
 
     try:
         profile = application.applicant.applicant_profile
@@ -214,7 +214,6 @@ def eligibility_facts(application, *, nominated=None):
 
 def application_eligibility(application, *, on=None):
     """The eligibility evaluation of ``application`` on ``on`` (its submission date, else today)."""
-    from applications.eligibility import evaluate
 
     if on is None:
         on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
@@ -262,7 +261,6 @@ def filter_applications(queryset, *, batch=None, division=None, enterprise=None,
 def duplicate_patents(queryset):
     """{patent number: [application numbers]} for each patent claimed by an application of
     ``queryset`` and by at least one other submitted application anywhere (one query)."""
-    from applications.models import Achievement
 
     claimed_here = (
         Achievement.objects.filter(application__in=queryset.values("pk"))
@@ -282,7 +280,6 @@ def duplicate_patents(queryset):
 
 def patent_claimed_elsewhere(application):
     """{patent number: [other applications' numbers]}: the same patent claimed by other applicants."""
-    from applications.models import Achievement
 
     numbers = [a.patent_number for a in application.achievements.all() if a.patent_number]
     if not numbers:

@@ -15,7 +15,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import evidence as evidence_files
 from applications.guards import batch_accepting_check
+from applications.letters import nomination_letter_pdf
 from applications.models import (
     Achievement,
     ApplicantProfile,
@@ -34,9 +36,13 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
+from applications.snapshots import application_sha256
 from applications.workflow import application_transition
+from enterprises.selectors import enterprise_for_contact
 from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import Role
+from zaozhuang_titles.otp import otp_issue, otp_verify
+from zaozhuang_titles.workdays import add_working_days, period_end
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
 PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord, TrainingRecord)
@@ -246,7 +252,6 @@ def evidence_total(application):
 @transaction.atomic
 def evidence_add(*, application, actor, uploaded_file, achievement=None):
     """Check an uploaded file by its content, store it under a random name, and record it."""
-    from applications import evidence as evidence_files
 
     _check_editable(application, actor)
     if achievement is not None and achievement.application_id != application.pk:
@@ -310,7 +315,6 @@ def application_withdraw(*, application, actor, reason, ip=None):
 
 
 def _check_contact(actor, enterprise):
-    from enterprises.selectors import enterprise_for_contact
 
     own = enterprise_for_contact(actor) if actor.has_role(Role.ENTERPRISE_CONTACT) else None
     if own is None or own.pk != enterprise.pk:
@@ -320,7 +324,6 @@ def _check_contact(actor, enterprise):
 @transaction.atomic
 def internal_notice_start(*, enterprise, batch, applications, actor, starts_on, location):
     """Start the internal notice (单位内部公示) of ``applications`` for the batch's working days."""
-    from zaozhuang_titles.workdays import period_end
 
     _check_contact(actor, enterprise)
     applications = list(applications)
@@ -416,7 +419,6 @@ def application_reject(*, application, actor, reason, ip=None):
 def application_return(*, application, actor, reason, items, deadline=None, ip=None):
     """Return for correction (退回补正): ``items`` is a list of ``(target, label, reason)``; the deadline
     defaults to the batch's working days from today."""
-    from zaozhuang_titles.workdays import add_working_days
 
     items = [(t, label, (r or "").strip()) for t, label, r in items]
     if not items:
@@ -477,7 +479,6 @@ def nomination_candidates(*, enterprise, batch):
 
 def nomination_request_code(*, chairman, enterprise, batch, request=None):
     """Send the chairman a one-time code to sign the nomination of ``enterprise`` in ``batch``."""
-    from zaozhuang_titles.otp import otp_issue
 
     if enterprise.chairman_id != chairman.pk or not chairman.has_role(Role.CHAIRMAN):
         raise PermissionDenied(_("Only the enterprise's chairman signs its nomination."))
@@ -525,9 +526,6 @@ def nomination_sign(*, chairman, enterprise, batch, ranking, code, ip=None):
     signature. Earlier signatures of these applications are superseded; applications under enterprise
     review move to "nominated"; the nomination letter (举荐信) PDF is generated and stored. The code is
     checked before the transaction, so that a wrong try counts even though the signing is refused."""
-    from applications.letters import nomination_letter_pdf
-    from applications.snapshots import application_sha256
-    from zaozhuang_titles.otp import otp_verify
 
     _checked_ranking(chairman=chairman, enterprise=enterprise, batch=batch, ranking=ranking, lock=False)
     otp_verify(user=chairman, purpose=NOMINATION_PURPOSE, key=nomination_otp_key(enterprise, batch), code=code)

@@ -12,6 +12,7 @@ import logging
 
 from celery import shared_task
 
+from applications.reminders import correction_reminders_send
 from zaozhuang_titles.tasks import RETRYING
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,5 @@ logger = logging.getLogger(__name__)
 @shared_task(name="applications.remind_correction_deadlines", **RETRYING)
 def remind_correction_deadlines():
     """Beat, daily: tell applicants whose return for correction is due within two working days."""
-    from applications.reminders import correction_reminders_send
 
     return correction_reminders_send()

@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications import guards
 from applications.models import Application, Status, Transition
+from applications.notices import transition_notices
 from applications.rules import (
     is_application_in_staff_division,
     is_chairman_of_application,
     is_contact_of_application,
     is_own_application,
 )
+from applications.snapshots import submission_store
 from zaozhuang_titles.models import Role
 
 logger = logging.getLogger(__name__)
@@ -305,10 +307,7 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
             setattr(locked, field, value)
             setattr(application, field, value)
         if action in SUBMITTING:
-            from applications.snapshots import submission_store
-
             submission_store(application=locked, transition=log)
-        from applications.notices import transition_notices
 
         transition_notices(transition=log, move_label=move.label, note=notice_note)
     logger.info(

@@ -10,7 +10,7 @@ through ``applications.services``; their ``ValidationError`` is shown on the for
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -197,7 +197,6 @@ def profile_gaps(profile, counts):
 
 
 def profile_with_counts(user):
-    from django.db.models import Count
 
     return (
         ApplicantProfile.objects.filter(user=user)

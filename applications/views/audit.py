@@ -64,6 +64,7 @@ from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_hr_staff
+from zaozhuang_titles.workdays import add_working_days
 
 PAGE_SIZE = 50
 FULL_ID_PERMISSION = "zaozhuang_titles.view_full_id_number"
@@ -448,7 +449,6 @@ class ReturnView(ApplicationMixin, View):
         return items
 
     def default_deadline(self):
-        from zaozhuang_titles.workdays import add_working_days
 
         return add_working_days(timezone.localdate(), self.application.batch.correction_working_days)
 
