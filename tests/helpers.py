@@ -107,7 +107,13 @@ def database_snapshot():
         for model in models:
             opts = model._meta
             # The names are the models' own table and columns, quoted; the values are parameters.
-            sql = f"SELECT %s, COUNT(*), MAX({quote(opts.pk.column)}) FROM {quote(opts.db_table)}"  # noqa: S608
+            pk = quote(opts.pk.column)
+            # PostgreSQL has no MAX of a uuid: those keys are compared as text; the others as numbers, then
+            # cast to text so that every branch of the UNION has the same column types.
+            top = (
+                f"MAX(CAST({pk} AS TEXT))" if opts.pk.get_internal_type() == "UUIDField" else f"CAST(MAX({pk}) AS TEXT)"
+            )
+            sql = f"SELECT %s, COUNT(*), {top} FROM {quote(opts.db_table)}"  # noqa: S608
             params.append(opts.label)
             if model is AuditEvent:
                 sql += f" WHERE {quote(opts.get_field('kind').column)} <> %s"

@@ -54,11 +54,9 @@ ROWS = [
         kwargs=application_pk,
         setup=at_district,
         data={"reveal": "1"},
-        # The enterprise's roles may never reveal an ID number: refused by role before the object.
-        outsiders={
-            **hidden(Role.DISTRICT_STAFF),
-            **hidden(Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, post=403),
-        },
+        # The enterprise's roles may never reveal an ID number (403 for the insiders); an outsider meets the
+        # object's scope first and gets 404, as on GET.
+        outsiders=hidden(Role.DISTRICT_STAFF, Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN),
     ),
     Row(
         "applications:diff",

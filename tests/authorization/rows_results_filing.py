@@ -13,10 +13,10 @@ from zaozhuang_titles.models import Role
 
 CITY = [Role.CITY_STAFF, Role.ADMINISTRATOR]
 HOLDER = [Role.APPLICANT, *CITY]
-#: A certificate is its holder's: another applicant gets 404 (by GET and POST: the object is checked
-#: before the method), the other scoped roles never open one (403).
+#: A certificate is its holder's: another applicant gets 404 on GET (a POST is refused by its method
+#: first, 405, before any object is looked up), the other scoped roles never open one (403).
 CERTIFICATE_OUTSIDERS = {
-    **hidden(Role.APPLICANT),
+    **hidden(Role.APPLICANT, post=405),
     **refused_by_role(Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, Role.DISTRICT_STAFF, Role.EXPERT, Role.COMMISSIONER),
 }
 

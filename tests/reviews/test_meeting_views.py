@@ -319,7 +319,7 @@ def test_expert_ballot_page_constant_queries(django_assert_num_queries):
             ballot_cast(case=case, expert=world.experts[0], choice=Ballot.Choice.NO)
 
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(meeting_url(world, "reviews:vote_ballots")), add_item, expected=11
+        django_assert_num_queries, lambda: client.get(meeting_url(world, "reviews:vote_ballots")), add_item, expected=12
     )
     print(f"expert ballot page: {count} queries")
 
