@@ -273,7 +273,8 @@ def _shown(change, value):
             field = model._meta.get_field(change.field)
         except FieldDoesNotExist:  # a field of an older snapshot version
             field = None
-        if field is not None and field.choices:
+        # Only a concrete field has choices; "evidence" of an achievement is a relation, its value a file name.
+        if field is not None and field.concrete and field.choices:
             return dict(field.flatchoices).get(value, value)
     return value
 

@@ -83,3 +83,30 @@ def test_demo_seed_covers_every_audit_state_and_is_idempotent(settings, tmp_path
         chairman = Application.objects.filter(enterprise_id=enterprise_id).first().enterprise.chairman
         assert chairman.has_role(Role.CHAIRMAN) and chairman.mobile
         assert enterprise_for_chairman(chairman).pk == enterprise_id
+
+
+def test_demo_applications_open_for_city_staff_with_their_changes(settings, tmp_path, client):
+    """Every submitted demo application's audit page, and the changes page of each resubmitted one, opens
+    for city staff: the demo's one resubmission replaced an evidence file of an achievement, and its
+    diff named the file through the achievement's reverse relation (a 500 before)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    foundation_demo.seed()
+    enterprises_demo.seed()
+    demo.seed()
+    client.force_login(User.objects.get(username="city"))
+    submitted = Application.objects.filter(status__in=Status.SUBMITTED)
+
+    statuses = {a.number: client.get(f"/applications/audit/applications/{a.pk}/").status_code for a in submitted}
+    resubmitted = [a for a in submitted if a.revision > 1]
+    changes = {a.number: client.get(f"/applications/audit/applications/{a.pk}/changes/") for a in resubmitted}
+
+    assert set(statuses.values()) == {200}
+    assert resubmitted
+    assert {number: response.status_code for number, response in changes.items()} == dict.fromkeys(changes, 200)
+    # The replaced file is named on both sides: the one removed and the one added.
+    application = resubmitted[0]
+    page = changes[application.number].content.decode()
+    assert 'data-field="evidence" data-kind="added"' in page
+    assert 'data-field="evidence" data-kind="removed"' in page
+    live = application.evidence.filter(removed_at__isnull=True, achievement__isnull=False)
+    assert any(item.original_name in page for item in live)
