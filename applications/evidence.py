@@ -11,6 +11,7 @@ them. Files are read in chunks, never whole into memory.
 """
 
 import hashlib
+import logging
 import re
 import struct
 import unicodedata
@@ -28,6 +29,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
+
+logger = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 20 * MIB
@@ -389,8 +392,9 @@ _LINK_SCHEMES = {b"http", b"https", b"mailto"}
 # "java\tscript:" is "javascript:".
 _URI_IGNORED = re.compile(rb"[\t\n\r]")
 _URI_SCHEME = re.compile(rb"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")
-# Objects in one PDF before giving up on it: a 500-page scan has a few thousand.
-PDF_MAX_OBJECTS = 200_000
+# Objects in one PDF before giving up on it: a 3,000-page report has about 10,000; checking 100,000
+# takes a few seconds.
+PDF_MAX_OBJECTS = 100_000
 
 
 def pdf_inflate_budget():
@@ -415,37 +419,46 @@ def _uri_allowed(uri):
     return scheme is None or scheme.group(1).lower() in _LINK_SCHEMES
 
 
-def _pdf_check_dictionary(dictionary):
-    for key, reason in _KEY_REASONS.items():
-        if key in dictionary:
-            raise _PdfActiveContent(reason)
-    for key, reasons in (("/S", _ACTION_REASONS), ("/Type", _TYPE_REASONS), ("/Subtype", _SUBTYPE_REASONS)):
-        value = dictionary.get(key)
-        if isinstance(value, pikepdf.Name) and str(value) in reasons:
-            raise _PdfActiveContent(reasons[str(value)])
-    if dictionary.get("/S") == pikepdf.Name.URI:
-        uri = dictionary.get("/URI")
-        if isinstance(uri, pikepdf.String) and not _uri_allowed(bytes(uri)):
-            raise _PdfActiveContent(_LINK)
+_NAME_REASONS = {"/S": _ACTION_REASONS, "/Type": _TYPE_REASONS, "/Subtype": _SUBTYPE_REASONS}
+_DICTIONARY, _STREAM, _ARRAY = pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream, pikepdf.ObjectType.array
+_NAME, _STRING = pikepdf.ObjectType.name_, pikepdf.ObjectType.string
+
+
+def _is_direct_container(obj):
+    return getattr(obj, "_type_code", None) in (_DICTIONARY, _ARRAY) and not obj.is_indirect
 
 
 def _pdf_check_object(obj):
-    """Check one object and every dictionary nested in it directly (indirect ones are checked on their own)."""
+    """Check one object and every dictionary nested in it directly (indirect ones are checked on their own).
+
+    One pass over each dictionary's items: a document has tens of thousands of them.
+    """
     pending = [obj]
     while pending:
         current = pending.pop()
-        if isinstance(current, (pikepdf.Dictionary, pikepdf.Stream)):
-            _pdf_check_dictionary(current)
-            children = current.values()
-        elif isinstance(current, pikepdf.Array):
-            children = current
-        else:
+        kind = getattr(current, "_type_code", None)
+        if kind == _ARRAY:
+            pending.extend(child for child in current if _is_direct_container(child))
             continue
-        pending.extend(
-            child
-            for child in children
-            if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)) and not child.is_indirect
-        )
+        if kind not in (_DICTIONARY, _STREAM):
+            continue
+        link = uri = None
+        for key, value in current.items():
+            if key in _KEY_REASONS:
+                raise _PdfActiveContent(_KEY_REASONS[key])
+            # Numbers, booleans and null come back as Python values, without a type code.
+            value_kind = getattr(value, "_type_code", None)
+            if value_kind == _NAME and key in _NAME_REASONS:
+                name = str(value)
+                if name in _NAME_REASONS[key]:
+                    raise _PdfActiveContent(_NAME_REASONS[key][name])
+                link = link or (key == "/S" and name == "/URI")
+            elif value_kind == _STRING and key == "/URI":
+                uri = bytes(value)
+            elif value_kind in (_DICTIONARY, _ARRAY) and not value.is_indirect:
+                pending.append(value)
+        if link and uri is not None and not _uri_allowed(uri):
+            raise _PdfActiveContent(_LINK)
 
 
 def _pdf_scan(pdf, *, budget=None):
@@ -513,8 +526,9 @@ def _check_pdf(uploaded_file, name):
             "evidence_pdf_unreadable",
             name=name,
         )
-    except Exception:
+    except (pikepdf.PikepdfError, RuntimeError, ValueError, OverflowError, RecursionError, MemoryError):
         # qpdf gave up on the file (no page tree, a stream over the limit, syntax beyond repair).
+        logger.info("evidence PDF %s refused: qpdf could not read it", name, exc_info=True)
         _refuse(
             _("%(name)s is damaged: its PDF structure cannot be read. Save or print it to PDF again."),
             "evidence_pdf_damaged",
