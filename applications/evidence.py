@@ -18,6 +18,7 @@ import unicodedata
 import uuid
 import warnings
 from dataclasses import dataclass
+from itertools import chain
 
 import pikepdf
 from django.conf import settings
@@ -392,6 +393,10 @@ _LINK_SCHEMES = {b"http", b"https", b"mailto"}
 # "java\tscript:" is "javascript:".
 _URI_IGNORED = re.compile(rb"[\t\n\r]")
 _URI_SCHEME = re.compile(rb"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")
+_PDF_OBJECT_HEADER = re.compile(
+    rb"(?<![0-9])([0-9]{1,10})[\x00\t\n\x0c\r ]{1,8}([0-9]{1,5})[\x00\t\n\x0c\r ]{1,8}obj(?![A-Za-z0-9])"
+)
+_PDF_OBJECT_HEADER_MAX = 64
 # Objects in one PDF before giving up on it: a 3,000-page report has about 10,000; checking 100,000
 # takes a few seconds.
 PDF_MAX_OBJECTS = 100_000
@@ -491,6 +496,31 @@ def _pdf_scan(pdf, *, budget=None):
         _pdf_check_object(obj)
 
 
+def _pdf_defines_an_object_twice(chunks):
+    """Whether the bytes hold two definitions ("12 0 obj") of one object.
+
+    Asked only of a file whose cross-reference table qpdf had to rebuild: readers rebuilding it may
+    then keep different definitions, and the one qpdf checked need not be the one a reader runs.
+    """
+    seen = set()
+    carry = b""
+    skip = 0
+    for chunk in chain(chunks, [b""]):
+        window = carry + chunk
+        # A match starting before ``limit`` is whole in this window; later ones wait for the next.
+        limit = len(window) if not chunk else max(0, len(window) - _PDF_OBJECT_HEADER_MAX)
+        for match in _PDF_OBJECT_HEADER.finditer(window, skip):
+            if match.start() >= limit:
+                break
+            number = (int(match.group(1)), int(match.group(2)))
+            if number in seen:
+                return True
+            seen.add(number)
+        keep = max(0, limit - 1)  # one byte more, for the look-behind
+        carry, skip = window[keep:], limit - keep
+    return False
+
+
 def _check_pdf(uploaded_file, name):
     uploaded_file.seek(0)
     try:
@@ -498,6 +528,9 @@ def _check_pdf(uploaded_file, name):
             if pdf.is_encrypted:
                 raise _PdfEncrypted
             _pdf_scan(pdf)
+            rebuilt = any("reconstruct" in warning for warning in pdf.get_warnings())
+        if rebuilt and _pdf_defines_an_object_twice(uploaded_file.chunks(CHUNK_BYTES)):
+            raise _PdfUnreadable
     except _PdfActiveContent as finding:
         _refuse(
             _(

@@ -235,6 +235,14 @@ OBFUSCATED_NAMES = raw_pdf(
     b"<< /S /#4A#61vaScript /J#53 (app.alert(1)) >>",
 )
 
+# No cross-reference table, and the action defined twice: qpdf keeps the later (harmless) definition,
+# a reader keeping the first would run the script.
+DEFINED_TWICE = raw_pdf(
+    b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+    *_PAGES,
+    b"<< /S /JavaScript /JS (app.alert(1)) >>",
+).replace(b"trailer", b"4 0 obj\n<< /S /GoTo /D [3 0 R /Fit] >>\nendobj\ntrailer")
+
 # An object stream behind two filters, ASCII-hex over Flate, holding a JavaScript action, with no
 # cross-reference stream pointing into it: qpdf does not see its objects, a reader rebuilding the file
 # might.
@@ -318,6 +326,13 @@ HOSTILE = [
         "evidence_pdf_unreadable",
         "packed in a way this portal cannot check",
         settings={"EVIDENCE_PDF_INFLATE_BUDGET": 1024 * 1024},
+    ),
+    Sample(
+        "object-defined-twice",
+        "twice.pdf",
+        lambda: DEFINED_TWICE,
+        "evidence_pdf_unreadable",
+        "packed in a way this portal cannot check",
     ),
     Sample(
         "pdf-without-page-tree",

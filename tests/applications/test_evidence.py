@@ -470,6 +470,21 @@ def test_pdf_scan_stops_at_inflate_budget():
             evidence._pdf_scan(pdf, budget=MIB)
 
 
+@pytest.mark.parametrize(
+    ("chunks", "twice"),
+    [
+        ([b"1 0 obj << >> endobj 2 0 obj << >> endobj"], False),
+        ([b"1 0 obj << >> endobj 1 0 obj << >> endobj"], True),
+        ([b"1 0 obj << >> endobj 1 1 obj << >> endobj"], False),
+        ([b"4 0 obj\r\n<<>>\nendobj\n" + b" " * 100 + b"4", b" 0 obj <<>>"], True),
+        ([b"4 0 obj <<>> endobj " + b" " * 100 + b"1", b"4 0 obj <<>>"], False),
+        ([b"7 0 obj <<>> 7 0 object"], False),
+    ],
+)
+def test_pdf_defines_an_object_twice_across_chunks(chunks, twice):
+    assert evidence._pdf_defines_an_object_twice(iter(chunks)) is twice
+
+
 def test_pdf_scan_refuses_more_objects_than_the_limit(monkeypatch, pdf_bytes):
     monkeypatch.setattr(evidence, "PDF_MAX_OBJECTS", 3)
     assert _refusal(pdf_bytes, "many.pdf")[0] == "evidence_pdf_unreadable"
