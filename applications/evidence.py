@@ -5,6 +5,10 @@ could also act as something else (a web page, an archive glued behind an image, 
 scripts, starts programs or carries attachments) is refused: evidence is opened by district and city
 staff and by experts, so one hostile upload would reach all of them.
 
+Bytes tell the type and catch files that are two things at once; a PDF's content is then read by qpdf
+(through pikepdf), which resolves object streams, filters and #xx-escaped names the way a reader does,
+so nothing is looked for by searching the bytes for keywords.
+
 Accepted files are stored under random names in the private media root, which no URL serves, and go
 back out only through ``file_response``, with headers that stop a browser from running anything in
 them. Files are read in chunks, never whole into memory.
