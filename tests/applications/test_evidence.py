@@ -306,6 +306,20 @@ def test_inspect_upload_does_not_read_svg_in_random_bytes_without_tag_end(png_by
     assert evidence._ACTIVE_MARKUP.search(b"\x00<svg\n") is not None
 
 
+@pytest.mark.parametrize(
+    ("tail", "found"),
+    [
+        (b"PK\x05\x06" + b"\0" * 18, True),  # an empty archive: nothing but the end record
+        (b"PK\x05\x06" + b"\1" * 18, False),  # on disk 257: no reader takes it
+        (b"PK\x05\x06" + b"\0" * 16 + b"\x09\x00" + b"comment", False),  # comment runs past the end
+        (b"PK\x05\x06" + b"\0" * 18 + b"PK\x05\x06\x01", True),  # a bad record after a good one
+        (b"%PDF-1.7 no archive", False),
+    ],
+)
+def test_has_zip_end(tail, found):
+    assert evidence._has_zip_end(tail, len(tail) + 1000) is found
+
+
 def test_inspect_upload_refuses_truncated_png(png_bytes):
     assert _refusal(png_bytes[:-20], "scan.png")[0] == "evidence_damaged"
 
