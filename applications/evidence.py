@@ -397,6 +397,11 @@ _LINK_SCHEMES = {b"http", b"https", b"mailto"}
 # "java\tscript:" is "javascript:".
 _URI_IGNORED = re.compile(rb"[\t\n\r]")
 _URI_SCHEME = re.compile(rb"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")
+# Filters whose output qpdf caps (Flate, RunLength) or that shrink their input (the ASCII ones).
+_BOUNDED_FILTERS = {
+    *("/FlateDecode", "/Fl", "/RunLengthDecode", "/RL"),
+    *("/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"),
+}
 _PDF_OBJECT_HEADER = re.compile(
     rb"(?<![0-9])([0-9]{1,10})[\x00\t\n\x0c\r ]{1,8}([0-9]{1,5})[\x00\t\n\x0c\r ]{1,8}obj(?![A-Za-z0-9])"
 )
@@ -470,6 +475,13 @@ def _pdf_check_object(obj):
             raise _PdfActiveContent(_LINK)
 
 
+def _object_stream_filters_bounded(stream):
+    """Whether qpdf's memory limits hold for every filter of an object stream (LZW has none)."""
+    filters = stream.get("/Filter")
+    names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+    return all(str(name) in _BOUNDED_FILTERS for name in names)
+
+
 def _pdf_scan(pdf, *, budget=None):
     """Raise _PdfActiveContent for scripts, actions that leave the document, attachments or players.
 
@@ -485,7 +497,7 @@ def _pdf_scan(pdf, *, budget=None):
     object_streams = sorted({entry.obj_stream_number for entry in xref.values() if entry.type == 2})
     for number in object_streams:
         stream = pdf.get_object((number, 0))
-        if not isinstance(stream, pikepdf.Stream):
+        if not isinstance(stream, pikepdf.Stream) or not _object_stream_filters_bounded(stream):
             raise _PdfUnreadable
         budget -= len(stream.read_bytes())
         if budget < 0:

@@ -499,6 +499,25 @@ def test_pdf_defines_an_object_twice_across_chunks(chunks, twice):
     assert evidence._pdf_defines_an_object_twice(iter(chunks)) is twice
 
 
+@pytest.mark.parametrize(
+    ("filters", "bounded"),
+    [
+        (None, True),
+        (pikepdf.Name.FlateDecode, True),
+        (pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode]), True),
+        (pikepdf.Name.LZWDecode, False),
+        (pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.LZWDecode]), False),
+        (pikepdf.Name.DCTDecode, False),
+    ],
+)
+def test_object_stream_filters_bounded(filters, bounded):
+    document = pikepdf.Pdf.new()
+    stream = document.make_stream(b"")
+    if filters is not None:
+        stream.Filter = filters
+    assert evidence._object_stream_filters_bounded(stream) is bounded
+
+
 def test_pdf_scan_refuses_more_objects_than_the_limit(monkeypatch, pdf_bytes):
     monkeypatch.setattr(evidence, "PDF_MAX_OBJECTS", 3)
     assert _refusal(pdf_bytes, "many.pdf")[0] == "evidence_pdf_unreadable"
