@@ -119,7 +119,8 @@ def zip_archive(comment=b""):
 
 
 def object_stream_bomb():
-    """One padding string in an object stream that inflates to 4 MiB (the test lowers the budget)."""
+    """4 MiB of zero bytes in a string, written as 8 MiB of hex into a compressed object stream of a few
+    kilobytes (the test lowers the budget to 1 MiB rather than build a real bomb)."""
 
     def change(document, _page):
         document.Root.Padding = document.make_indirect(Dictionary(Pad=String(b"\0" * (4 * 1024 * 1024))))
