@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self):
+        from applications.evidence import configure_pdf_parser
+
+        configure_pdf_parser()

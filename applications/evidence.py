@@ -5,20 +5,26 @@ could also act as something else (a web page, an archive glued behind an image, 
 scripts, starts programs or carries attachments) is refused: evidence is opened by district and city
 staff and by experts, so one hostile upload would reach all of them.
 
+Bytes tell the type and catch files that are two things at once; a PDF's content is then read by qpdf
+(through pikepdf), which resolves object streams, filters and #xx-escaped names the way a reader does,
+so nothing is looked for by searching the bytes for keywords.
+
 Accepted files are stored under random names in the private media root, which no URL serves, and go
 back out only through ``file_response``, with headers that stop a browser from running anything in
 them. Files are read in chunks, never whole into memory.
 """
 
 import hashlib
+import logging
 import re
+import struct
 import unicodedata
 import uuid
 import warnings
-import zlib
 from dataclasses import dataclass
 from itertools import chain
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -29,6 +35,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+logger = logging.getLogger(__name__)
+
 MIB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 20 * MIB
 DEFAULT_MAX_TOTAL_BYTES = 100 * MIB
@@ -36,10 +44,13 @@ MAX_NAME_LENGTH = 200
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 1024
 PDF_EOF_WINDOW = 1024
+# A ZIP reader finds an archive by its end record, in the last 22 bytes plus a comment of up to 64 KiB.
+_ZIP_END = b"PK\x05\x06"
+ZIP_END_WINDOW = 22 + 0xFFFF
 # Bytes tolerated after an image's end marker: some cameras and editors pad with a few bytes.
 TRAILING_TOLERANCE = 32
-# Total bytes inflated while looking into a PDF's compressed streams before giving up on it.
-PDF_INFLATE_BUDGET = 256 * MIB
+# Bytes qpdf may inflate from one PDF's object streams (and from any one stream) before it is given up.
+PDF_INFLATE_BUDGET = 64 * MIB
 
 PDF, JPEG, PNG = "pdf", "jpg", "png"
 CONTENT_TYPES = {PDF: "application/pdf", JPEG: "image/jpeg", PNG: "image/png"}
@@ -75,26 +86,6 @@ _UNKNOWN_LABEL = gettext_lazy("of a type this portal does not recognise")
 # followed by what ends a tag name, so that four random bytes of image data do not read as "<svg".
 _ACTIVE_MARKUP = re.compile(rb"<(?:script|html|svg|iframe)[\s/>]|<!doctype\s+html|javascript:")
 _MARKUP_OVERLAP = 32
-
-# PDF names are "/" + regular characters, ended by white space or a delimiter; "#xx" escapes any byte,
-# so /J#61vaScript is /JavaScript. A name is matched only when its end is in the buffer.
-_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)(?=[\x00\t\n\x0c\r ()<>\[\]{}/%])")
-_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"(?<![^\x00\t\n\x0c\r ()<>\[\]{}/%])stream(?:\r\n|\n|\r)")
-_PDF_ENDSTREAM = b"endstream"
-_PDF_CARRY = 128
-_PDF_DICT_WINDOW = 4096
-_ACTIVE_REASONS = {
-    b"JavaScript": gettext_lazy("JavaScript"),
-    b"JS": gettext_lazy("JavaScript"),
-    b"Launch": gettext_lazy("an action that starts a program"),
-    b"EmbeddedFile": gettext_lazy("an attached file"),
-    b"EmbeddedFiles": gettext_lazy("an attached file"),
-}
-# "/JS" is short enough to turn up by chance in compressed binary data, so it is looked for only in
-# the readable parts of the file and in object streams; /JavaScript, which every JavaScript action
-# must carry as its /S, and the other long names are looked for everywhere.
-_SHORT_ACTIVE = {b"JS"}
 
 
 @dataclass(frozen=True)
@@ -194,7 +185,7 @@ def inspect_upload(uploaded_file, *, max_bytes=None):
         digest.update(chunk)
         if len(head) < HEAD_BYTES:
             head = (head + chunk)[:HEAD_BYTES]
-        tail = (tail + chunk)[-PDF_EOF_WINDOW:]
+        tail = (tail + chunk)[-ZIP_END_WINDOW:]
         if markup is None:
             window = carry + chunk.lower()
             found = _ACTIVE_MARKUP.search(window)
@@ -246,7 +237,16 @@ def inspect_upload(uploaded_file, *, max_bytes=None):
             detected=_KIND_LABELS[kind],
             expected=kind,
         )
-    if kind == PDF and b"%%EOF" not in tail:
+    if _has_zip_end(tail, size):
+        _refuse(
+            _(
+                "%(name)s has a ZIP archive hidden in it, which is how files that are two things at once are "
+                "made. Save or export it again as a plain PDF or image and upload that."
+            ),
+            "evidence_polyglot",
+            name=name,
+        )
+    if kind == PDF and b"%%EOF" not in tail[-PDF_EOF_WINDOW:]:
         _refuse(
             _(
                 "%(name)s is incomplete: a PDF file ends with %%%%EOF and this one does not. "
@@ -276,6 +276,28 @@ def inspect_upload(uploaded_file, *, max_bytes=None):
         sha256=digest.hexdigest(),
         original_name=name,
     )
+
+
+def _has_zip_end(tail, size):
+    """Whether the last bytes hold a ZIP end record a reader would accept: on disk 0, its central
+    directory before it, its comment within the file. Random data almost never passes all three."""
+    start = size - len(tail)
+    index = tail.rfind(_ZIP_END)
+    while index >= 0:
+        record = tail[index + 4 : index + 22]
+        if len(record) == 18:
+            disk, directory_disk, disk_entries, entries, directory_size, directory_offset, comment = struct.unpack(
+                "<HHHHIIH", record
+            )
+            if (
+                disk == directory_disk == 0
+                and disk_entries == entries
+                and directory_offset + directory_size <= start + index
+                and index + 22 + comment <= len(tail)
+            ):
+                return True
+        index = tail.rfind(_ZIP_END, 0, index)
+    return False
 
 
 def _too_large(name, size, limit):
@@ -318,128 +340,213 @@ class _PdfUnreadable(Exception):
     pass
 
 
-def _pdf_names(data):
-    for match in _PDF_NAME.finditer(data):
-        raw = match.group(1)
-        yield _PDF_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), raw) if b"#" in raw else raw
+class _PdfEncrypted(Exception):
+    pass
 
 
-def _pdf_look_for_active(data, *, short):
-    for name in _pdf_names(data):
-        if name in _ACTIVE_REASONS and (short or name not in _SHORT_ACTIVE):
-            raise _PdfActiveContent(_ACTIVE_REASONS[name])
+_JAVASCRIPT = gettext_lazy("JavaScript")
+_LAUNCH = gettext_lazy("an action that starts a program")
+_ATTACHMENT = gettext_lazy("an attached file")
+_SUBMIT = gettext_lazy("a form that sends its data to an address on the internet")
+_IMPORT = gettext_lazy("an action that imports data from another file")
+_MEDIA = gettext_lazy("a multimedia player (rendition, movie or sound)")
+_OTHER_FILE = gettext_lazy("a link that opens another or an attached document")
+_RICH_MEDIA = gettext_lazy("rich media (Flash or 3D content)")
+_XFA = gettext_lazy("an XFA form, which can carry scripts")
+_LINK = gettext_lazy("a link that is not a web or e-mail address")
+
+# What an action dictionary's /S may name, and why each is refused. GoTo (within the document), URI
+# (checked below), Named (next page…), Hide, ResetForm, SetOCGState, Trans and Thread only move around
+# the document or change what it shows.
+_ACTION_REASONS = {
+    "/JavaScript": _JAVASCRIPT,
+    "/Launch": _LAUNCH,
+    "/SubmitForm": _SUBMIT,
+    "/ImportData": _IMPORT,
+    "/Rendition": _MEDIA,
+    "/Movie": _MEDIA,
+    "/Sound": _MEDIA,
+    "/GoToR": _OTHER_FILE,
+    "/GoToE": _OTHER_FILE,
+    "/RichMediaExecute": _RICH_MEDIA,
+}
+# Keys whose mere presence is refused: /JS holds a script whatever the dictionary says it is (a reader
+# runs /JS of an action without /S); /JavaScript and /EmbeddedFiles are the name trees of document
+# scripts and attachments; /EF is where a file specification keeps an embedded file, with or without
+# /Type /EmbeddedFile on the stream; /XFA is the XML form that carries its own scripts.
+_KEY_REASONS = {
+    "/JS": _JAVASCRIPT,
+    "/JavaScript": _JAVASCRIPT,
+    "/EmbeddedFiles": _ATTACHMENT,
+    "/EF": _ATTACHMENT,
+    "/XFA": _XFA,
+    "/RichMediaContent": _RICH_MEDIA,
+}
+_TYPE_REASONS = {"/EmbeddedFile": _ATTACHMENT}
+# Annotation subtypes that carry files or players (a Screen annotation is where renditions play).
+_SUBTYPE_REASONS = {
+    "/FileAttachment": _ATTACHMENT,
+    "/RichMedia": _RICH_MEDIA,
+    "/3D": _RICH_MEDIA,
+    "/Screen": _MEDIA,
+    "/Movie": _MEDIA,
+    "/Sound": _MEDIA,
+}
+_LINK_SCHEMES = {b"http", b"https", b"mailto"}
+# A URL parser drops tabs and line breaks anywhere and control characters and spaces in front, so
+# "java\tscript:" is "javascript:".
+_URI_IGNORED = re.compile(rb"[\t\n\r]")
+_URI_SCHEME = re.compile(rb"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")
+# Filters whose output qpdf caps (Flate, RunLength) or that shrink their input (the ASCII ones).
+_BOUNDED_FILTERS = {
+    *("/FlateDecode", "/Fl", "/RunLengthDecode", "/RL"),
+    *("/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"),
+}
+_PDF_OBJECT_HEADER = re.compile(
+    rb"(?<![0-9])([0-9]{1,10})[\x00\t\n\x0c\r ]{1,8}([0-9]{1,5})[\x00\t\n\x0c\r ]{1,8}obj(?![A-Za-z0-9])"
+)
+_PDF_OBJECT_HEADER_MAX = 64
+# Objects in one PDF before giving up on it: a 3,000-page report has about 10,000; checking 100,000
+# takes a few seconds.
+PDF_MAX_OBJECTS = 100_000
 
 
-class _PdfStream:
-    """One stream's data: inflated when it is Flate-encoded and not an image, and searched for active names."""
-
-    def __init__(self, dictionary, budget):
-        names = set(_pdf_names(dictionary + b" "))
-        self.object_stream = b"ObjStm" in names
-        self.budget = budget
-        self.inflater = None
-        self.carry = b""
-        self.raw_carry = b""
-        filters = names & {b"FlateDecode", b"LZWDecode", b"ASCII85Decode", b"ASCIIHexDecode", b"RunLengthDecode"}
-        if filters == {b"FlateDecode"} and (self.object_stream or b"Image" not in names):
-            self.inflater = zlib.decompressobj()
-        elif self.object_stream and filters:
-            # Objects hidden behind an encoding this scanner does not undo cannot be checked.
-            raise _PdfUnreadable
-
-    def feed(self, data):
-        window = self.raw_carry + data
-        _pdf_look_for_active(window, short=self.object_stream and self.inflater is None)
-        self.raw_carry = window[-_PDF_CARRY:]
-        if self.inflater is None:
-            return
-        pending = data
-        while pending and not self.inflater.eof:
-            try:
-                out = self.inflater.decompress(pending, CHUNK_BYTES)
-            except zlib.error:
-                if self.object_stream:
-                    raise _PdfUnreadable from None
-                self.inflater = None
-                return
-            self.budget.spend(len(out))
-            window = self.carry + out
-            _pdf_look_for_active(window, short=self.object_stream)
-            self.carry = window[-_PDF_CARRY:]
-            if not out and self.inflater.unconsumed_tail == pending:
-                break
-            pending = self.inflater.unconsumed_tail
-
-    def close(self):
-        _pdf_look_for_active(self.raw_carry + b" ", short=self.object_stream and self.inflater is None)
-        _pdf_look_for_active(self.carry + b" ", short=self.object_stream)
-        if self.object_stream and self.inflater is not None and not self.inflater.eof:
-            raise _PdfUnreadable
+def pdf_inflate_budget():
+    return getattr(settings, "EVIDENCE_PDF_INFLATE_BUDGET", PDF_INFLATE_BUDGET)
 
 
-class _Budget:
-    def __init__(self, remaining):
-        self.remaining = remaining
+def configure_pdf_parser():
+    """Cap what qpdf decompresses for one stream, process-wide (called once, from the app's ``ready``).
 
-    def spend(self, amount):
-        self.remaining -= amount
-        if self.remaining < 0:
-            raise _PdfUnreadable
-
-
-def _pdf_scan(chunks, *, budget=PDF_INFLATE_BUDGET):
-    """Raise _PdfActiveContent for JavaScript, launch actions or attached files anywhere in a PDF.
-
-    Walks the file as text between "stream" and "endstream" keywords; stream data is searched raw for
-    the long names and, when Flate-encoded, inflated and searched again, which is where PDF 1.5 object
-    streams keep their dictionaries.
+    qpdf inflates cross-reference and object streams itself while opening a file, before anything here
+    can measure them; these limits make it fail instead of filling memory. No other stream is decoded.
     """
-    budget = _Budget(budget)
-    buffer = b""
-    recent_text = b""
-    stream = None
-    for chunk in chain(chunks, [None]):
-        final = chunk is None
-        buffer += chunk or b""
-        while True:
-            if stream is None:
-                found = _PDF_STREAM.search(buffer)
-                if found is None:
-                    keep = 0 if final else _PDF_CARRY
-                    _pdf_look_for_active(buffer + b" " if final else buffer, short=True)
-                    cut = max(0, len(buffer) - keep)
-                    recent_text = (recent_text + buffer[:cut])[-_PDF_DICT_WINDOW:]
-                    buffer = buffer[cut:]
-                    break
-                text = buffer[: found.start()]
-                _pdf_look_for_active(text + b" ", short=True)
-                recent_text = (recent_text + text)[-_PDF_DICT_WINDOW:]
-                start = recent_text.rfind(b"obj")
-                dictionary = recent_text[start + 3 :] if start >= 0 else recent_text
-                stream = _PdfStream(dictionary, budget)
-                recent_text = b""
-                buffer = buffer[found.end() :]
-            else:
-                end = buffer.find(_PDF_ENDSTREAM)
-                if end < 0:
-                    keep = 0 if final else len(_PDF_ENDSTREAM) + _PDF_CARRY
-                    cut = max(0, len(buffer) - keep)
-                    stream.feed(buffer[:cut])
-                    buffer = buffer[cut:]
-                    if final:
-                        stream.close()
-                    break
-                stream.feed(buffer[:end])
-                stream.close()
-                stream = None
-                buffer = buffer[end + len(_PDF_ENDSTREAM) :]
-        if final:
-            break
+    limit = pdf_inflate_budget()
+    pikepdf.settings.set_qpdf_limits(
+        flate_max_memory=limit, run_length_max_memory=limit, png_max_memory=limit, tiff_max_memory=limit
+    )
+
+
+def _uri_allowed(uri):
+    uri = _URI_IGNORED.sub(b"", uri)
+    scheme = _URI_SCHEME.match(uri)
+    return scheme is None or scheme.group(1).lower() in _LINK_SCHEMES
+
+
+_NAME_REASONS = {"/S": _ACTION_REASONS, "/Type": _TYPE_REASONS, "/Subtype": _SUBTYPE_REASONS}
+_DICTIONARY, _STREAM, _ARRAY = pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream, pikepdf.ObjectType.array
+_NAME, _STRING = pikepdf.ObjectType.name_, pikepdf.ObjectType.string
+
+
+def _is_direct_container(obj):
+    return getattr(obj, "_type_code", None) in (_DICTIONARY, _ARRAY) and not obj.is_indirect
+
+
+def _pdf_check_object(obj):
+    """Check one object and every dictionary nested in it directly (indirect ones are checked on their own).
+
+    One pass over each dictionary's items: a document has tens of thousands of them.
+    """
+    pending = [obj]
+    while pending:
+        current = pending.pop()
+        kind = getattr(current, "_type_code", None)
+        if kind == _ARRAY:
+            pending.extend(child for child in current if _is_direct_container(child))
+            continue
+        if kind not in (_DICTIONARY, _STREAM):
+            continue
+        link = uri = None
+        for key, value in current.items():
+            if key in _KEY_REASONS:
+                raise _PdfActiveContent(_KEY_REASONS[key])
+            # Numbers, booleans and null come back as Python values, without a type code.
+            value_kind = getattr(value, "_type_code", None)
+            if value_kind == _NAME and key in _NAME_REASONS:
+                name = str(value)
+                if name in _NAME_REASONS[key]:
+                    raise _PdfActiveContent(_NAME_REASONS[key][name])
+                link = link or (key == "/S" and name == "/URI")
+            elif value_kind == _STRING and key == "/URI":
+                uri = bytes(value)
+            elif value_kind in (_DICTIONARY, _ARRAY) and not value.is_indirect:
+                pending.append(value)
+        if link and uri is not None and not _uri_allowed(uri):
+            raise _PdfActiveContent(_LINK)
+
+
+def _object_stream_filters_bounded(stream):
+    """Whether qpdf's memory limits hold for every filter of an object stream (LZW has none)."""
+    filters = stream.get("/Filter")
+    names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+    return all(str(name) in _BOUNDED_FILTERS for name in names)
+
+
+def _pdf_scan(pdf, *, budget=None):
+    """Raise _PdfActiveContent for scripts, actions that leave the document, attachments or players.
+
+    Every object of the document is checked, with the dictionaries nested in it: ``pdf.objects``
+    resolves the objects kept in compressed object streams, and qpdf undoes the #xx escapes of names.
+    Stream data is never decoded except the object streams', which are measured first against
+    ``budget`` so that a few kilobytes cannot unpack into gigabytes.
+    """
+    budget = pdf_inflate_budget() if budget is None else budget
+    xref = pdf.get_xref_table()
+    if len(xref) > PDF_MAX_OBJECTS:
+        raise _PdfUnreadable
+    object_streams = sorted({entry.obj_stream_number for entry in xref.values() if entry.type == 2})
+    for number in object_streams:
+        stream = pdf.get_object((number, 0))
+        if not isinstance(stream, pikepdf.Stream) or not _object_stream_filters_bounded(stream):
+            raise _PdfUnreadable
+        budget -= len(stream.read_bytes())
+        if budget < 0:
+            raise _PdfUnreadable
+    _pdf_check_object(pdf.trailer)
+    used = set(object_streams)
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Type") == pikepdf.Name.ObjStm and obj.objgen[0] not in used:
+            # Objects packed where the cross-reference table does not look: qpdf skips them, but a reader
+            # rebuilding a damaged file might find and run them.
+            raise _PdfUnreadable
+        _pdf_check_object(obj)
+
+
+def _pdf_defines_an_object_twice(chunks):
+    """Whether the bytes hold two definitions ("12 0 obj") of one object.
+
+    Asked only of a file whose cross-reference table qpdf had to rebuild: readers rebuilding it may
+    then keep different definitions, and the one qpdf checked need not be the one a reader runs.
+    """
+    seen = set()
+    carry = b""
+    skip = 0
+    for chunk in chain(chunks, [b""]):
+        window = carry + chunk
+        # A match starting before ``limit`` is whole in this window; later ones wait for the next.
+        limit = len(window) if not chunk else max(0, len(window) - _PDF_OBJECT_HEADER_MAX)
+        for match in _PDF_OBJECT_HEADER.finditer(window, skip):
+            if match.start() >= limit:
+                break
+            number = (int(match.group(1)), int(match.group(2)))
+            if number in seen:
+                return True
+            seen.add(number)
+        keep = max(0, limit - 1)  # one byte more, for the look-behind
+        carry, skip = window[keep:], limit - keep
+    return False
 
 
 def _check_pdf(uploaded_file, name):
+    uploaded_file.seek(0)
     try:
-        _pdf_scan(uploaded_file.chunks(CHUNK_BYTES))
+        with pikepdf.open(getattr(uploaded_file, "file", uploaded_file)) as pdf:
+            if pdf.is_encrypted:
+                raise _PdfEncrypted
+            _pdf_scan(pdf)
+            rebuilt = any("reconstruct" in warning for warning in pdf.get_warnings())
+        if rebuilt and _pdf_defines_an_object_twice(uploaded_file.chunks(CHUNK_BYTES)):
+            raise _PdfUnreadable
     except _PdfActiveContent as finding:
         _refuse(
             _(
@@ -450,6 +557,15 @@ def _check_pdf(uploaded_file, name):
             name=name,
             what=finding.reason,
         )
+    except (_PdfEncrypted, pikepdf.PasswordError):
+        _refuse(
+            _(
+                "%(name)s is encrypted or protected by a password, so this portal cannot check it and reviewers "
+                "may not be able to open it. Save or print it to a PDF without a password and upload that."
+            ),
+            "evidence_pdf_encrypted",
+            name=name,
+        )
     except _PdfUnreadable:
         _refuse(
             _(
@@ -459,6 +575,16 @@ def _check_pdf(uploaded_file, name):
             "evidence_pdf_unreadable",
             name=name,
         )
+    except (pikepdf.PikepdfError, RuntimeError, ValueError, OverflowError, RecursionError, MemoryError):
+        # qpdf gave up on the file (no page tree, a stream over the limit, syntax beyond repair).
+        logger.info("evidence PDF %s refused: qpdf could not read it", name, exc_info=True)
+        _refuse(
+            _("%(name)s is damaged: its PDF structure cannot be read. Save or print it to PDF again."),
+            "evidence_pdf_damaged",
+            name=name,
+        )
+    finally:
+        uploaded_file.seek(0)
 
 
 # --- Images --------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 import hashlib
 import io
 import re
-import zlib
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -25,6 +25,7 @@ from applications.evidence import (
     inspect_upload,
     store_upload,
 )
+from tests.applications import hostile_files
 
 
 def _image(fmt, size=(40, 30)):
@@ -55,28 +56,14 @@ def pdf_bytes(jpeg_bytes):
     return buffer.getvalue()
 
 
-def _raw_pdf(*objects, trailer_root=1):
-    """A hand-written PDF whose objects are given as bytes, for the active-content cases."""
+def _raw_pdf(catalog, *objects):
+    """A hand-written PDF: the catalogue (object 1, which must point /Pages at 2 0 R), a page tree of one
+    page (objects 2 and 3), then ``objects`` numbered from 4. No cross-reference table: qpdf rebuilds it."""
+    pages = (b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>")
     body = b"%PDF-1.7\n"
-    for number, content in enumerate(objects, start=1):
+    for number, content in enumerate((catalog, *pages, *objects), start=1):
         body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
-    return body + b"trailer\n<< /Root %d 0 R >>\n%%%%EOF\n" % trailer_root
-
-
-def _object_stream(*dictionaries):
-    """A PDF 1.5 compressed object stream holding the given dictionaries (objects 10, 11, ...)."""
-    offsets, data = [], b""
-    for dictionary in dictionaries:
-        offsets.append(len(data))
-        data += dictionary + b"\n"
-    header = b" ".join(b"%d %d" % (10 + index, offset) for index, offset in enumerate(offsets)) + b"\n"
-    packed = zlib.compress(header + data)
-    return (
-        b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-        % (len(dictionaries), len(header), len(packed))
-        + packed
-        + b"\nendstream"
-    )
+    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def _upload(content, name):
@@ -319,6 +306,20 @@ def test_inspect_upload_does_not_read_svg_in_random_bytes_without_tag_end(png_by
     assert evidence._ACTIVE_MARKUP.search(b"\x00<svg\n") is not None
 
 
+@pytest.mark.parametrize(
+    ("tail", "found"),
+    [
+        (b"PK\x05\x06" + b"\0" * 18, True),  # an empty archive: nothing but the end record
+        (b"PK\x05\x06" + b"\1" * 18, False),  # on disk 257: no reader takes it
+        (b"PK\x05\x06" + b"\0" * 16 + b"\x09\x00" + b"comment", False),  # comment runs past the end
+        (b"PK\x05\x06" + b"\0" * 18 + b"PK\x05\x06\x01", True),  # a bad record after a good one
+        (b"%PDF-1.7 no archive", False),
+    ],
+)
+def test_has_zip_end(tail, found):
+    assert evidence._has_zip_end(tail, len(tail) + 1000) is found
+
+
 def test_inspect_upload_refuses_truncated_png(png_bytes):
     assert _refusal(png_bytes[:-20], "scan.png")[0] == "evidence_damaged"
 
@@ -367,22 +368,48 @@ def test_inspect_upload_refuses_pdf_with_eof_far_from_end(pdf_bytes):
 
 
 def test_inspect_upload_accepts_plain_hand_written_pdf():
-    content = _raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>")
+    content = _raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /PageMode /UseNone >>")
     assert inspect_upload(_upload(content, "plain.pdf")).extension == "pdf"
+
+
+def test_inspect_upload_accepts_pdf_with_a_word_like_javascript_in_its_text():
+    # Words on the page are not names of the document: only the structure is read.
+    content = hostile_files.pdf(text=b"BT /F1 12 Tf 72 720 Td (/JavaScript /JS /Launch /EmbeddedFile) Tj ET")
+    assert inspect_upload(_upload(content, "manual.pdf")).extension == "pdf"
+
+
+OPENS_4 = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"
+HOLDS_4 = b"<< /Type /Catalog /Pages 2 0 R /Extra 4 0 R >>"
 
 
 @pytest.mark.parametrize(
     ("objects", "what"),
     [
-        ((b"<< /Type /Catalog /OpenAction 2 0 R >>", b"<< /S /JavaScript /JS (app.alert(1)) >>"), "JavaScript"),
-        ((b"<< /Type /Catalog /OpenAction 2 0 R >>", b"<< /S /J#61vaScript /J#53 (x) >>"), "JavaScript"),
-        ((b"<< /Type /Catalog /AA << /O << /JS (x) >> >> >>",), "JavaScript"),
         (
-            (b"<< /Type /Catalog /OpenAction 2 0 R >>", b"<< /S /Launch /F (calc.exe) >>"),
+            (OPENS_4, b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+            "JavaScript",
+        ),
+        ((OPENS_4, b"<< /S /J#61vaScript /J#53 (x) >>"), "JavaScript"),
+        ((b"<< /Type /Catalog /Pages 2 0 R /AA << /O << /JS (x) >> >> >>",), "JavaScript"),
+        (
+            (OPENS_4, b"<< /S /Launch /F (calc.exe) >>"),
             "an action that starts a program",
         ),
-        ((b"<< /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >>", b"<< /Names [] >>"), "an attached file"),
-        ((b"<< /Type /Filespec /EF << /F 2 0 R >> >>", b"<< /Type /EmbeddedFile >>"), "an attached file"),
+        (
+            (b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>", b"<< /Names [] >>"),
+            "an attached file",
+        ),
+        (
+            (HOLDS_4, b"<< /Type /Filespec /EF << /F 5 0 R >> >>", b"<< >>"),
+            "an attached file",
+        ),
+        (
+            (
+                HOLDS_4,
+                b"<< /Type /EmbeddedFile /Length 0 >>\nstream\n\nendstream",
+            ),
+            "an attached file",
+        ),
     ],
 )
 def test_inspect_upload_refuses_pdf_with_active_content(objects, what):
@@ -392,31 +419,28 @@ def test_inspect_upload_refuses_pdf_with_active_content(objects, what):
 
 
 def test_inspect_upload_refuses_javascript_inside_compressed_object_stream():
-    content = _raw_pdf(
-        b"<< /Type /Catalog /OpenAction 10 0 R >>",
-        _object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+    content = hostile_files.pdf(
+        lambda document, _page: setattr(
+            document.Root, "OpenAction", hostile_files.action(document, "JavaScript", JS=pikepdf.String("app.alert(1)"))
+        )
     )
-    assert b"JavaScript" not in content
+    assert b"JavaScript" not in content and b"/ObjStm" in content
     assert _refusal(content, "letter.pdf")[0] == "evidence_pdf_active"
 
 
-def test_inspect_upload_refuses_short_js_key_inside_compressed_object_stream():
-    content = _raw_pdf(b"<< /Type /Catalog >>", _object_stream(b"<< /Type /Annot /A << /JS 12 0 R >> >>"))
-    assert _refusal(content, "letter.pdf")[0] == "evidence_pdf_active"
-
-
-def test_inspect_upload_refuses_object_stream_it_cannot_unpack():
+def test_inspect_upload_refuses_object_stream_the_cross_reference_does_not_use():
     content = _raw_pdf(
-        b"<< /Type /Catalog >>",
+        b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /ObjStm /N 1 /First 4 /Filter /ASCIIHexDecode /Length 4 >>\nstream\n3C3C>\nendstream",
     )
     assert _refusal(content, "letter.pdf")[0] == "evidence_pdf_unreadable"
 
 
-def test_inspect_upload_refuses_javascript_name_split_across_chunks():
-    prefix = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction << /S "
+def test_inspect_upload_refuses_javascript_in_a_temporary_file_past_the_first_chunk():
+    prefix = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction << /S "
     padding = b" " * (evidence.CHUNK_BYTES - len(prefix) - 5)
-    content = prefix + padding + b"/JavaScript /JS (x) >> >>\nendobj\n%%EOF\n"
+    content = _raw_pdf(b"").replace(b"1 0 obj\n\nendobj\n", b"")
+    content = prefix + padding + b"/JavaScript /JS (x) >> >>\nendobj\n" + content.removeprefix(b"%PDF-1.7\n")
     upload = TemporaryUploadedFile("x.pdf", "application/pdf", len(content), None)
     upload.write(content)
     upload.flush()
@@ -426,24 +450,110 @@ def test_inspect_upload_refuses_javascript_name_split_across_chunks():
     assert excinfo.value.code == "evidence_pdf_active"
 
 
-def test_pdf_scan_does_not_count_a_longer_name_cut_at_a_chunk_end():
-    # "/JSON" cut after "/JS" must not read as "/JS" once the rest arrives.
-    evidence._pdf_scan(iter([b"<< /Type /X /JS", b"ON 1 >>\n"]))
-    with pytest.raises(evidence._PdfActiveContent):
-        evidence._pdf_scan(iter([b"<< /Type /X /JS", b" (x) >>\n"]))
+def test_inspect_upload_refuses_pdf_qpdf_cannot_read():
+    code, message = _refusal(b"%PDF-1.4\nnothing here\n%%EOF\n", "scan.pdf")
+    assert code == "evidence_pdf_damaged"
+    assert message == "scan.pdf is damaged: its PDF structure cannot be read. Save or print it to PDF again."
 
 
-def test_pdf_scan_ignores_short_js_bytes_inside_image_data():
-    image_stream = (
-        b"<< /Type /XObject /Subtype /Image /Filter /DCTDecode /Length 9 >>\nstream\n\x01/JS \x02\xff\nendstream\n"
-    )
-    evidence._pdf_scan(iter([b"%PDF-1.4\n5 0 obj\n" + image_stream + b"endobj\n"]))
+def test_inspect_upload_does_not_decode_image_streams():
+    # An image whose Flate data is garbage (or a bomb) costs nothing: image data is never inflated.
+    def broken_image(document, page):
+        page.Resources.XObject = pikepdf.Dictionary(
+            Im1=document.make_stream(
+                b"\x01\x02not flate at all",
+                Type=pikepdf.Name.XObject,
+                Subtype=pikepdf.Name.Image,
+                Width=1,
+                Height=1,
+                ColorSpace=pikepdf.Name.DeviceGray,
+                BitsPerComponent=8,
+                Filter=pikepdf.Name.FlateDecode,
+            )
+        )
+
+    content = hostile_files.pdf(broken_image, packed=False)
+    assert inspect_upload(_upload(content, "scan.pdf")).extension == "pdf"
 
 
 def test_pdf_scan_stops_at_inflate_budget():
-    content = _raw_pdf(b"<< /Type /Catalog >>", _object_stream(b"<< /Pad (" + b"a" * 50_000 + b") >>"))
-    with pytest.raises(evidence._PdfUnreadable):
-        evidence._pdf_scan(iter([content]), budget=10_000)
+    content = hostile_files.object_stream_bomb()
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        evidence._pdf_scan(pdf, budget=20 * MIB)
+        with pytest.raises(evidence._PdfUnreadable):
+            evidence._pdf_scan(pdf, budget=MIB)
+
+
+@pytest.mark.parametrize(
+    ("chunks", "twice"),
+    [
+        ([b"1 0 obj << >> endobj 2 0 obj << >> endobj"], False),
+        ([b"1 0 obj << >> endobj 1 0 obj << >> endobj"], True),
+        ([b"1 0 obj << >> endobj 1 1 obj << >> endobj"], False),
+        ([b"4 0 obj\r\n<<>>\nendobj\n" + b" " * 100 + b"4", b" 0 obj <<>>"], True),
+        ([b"4 0 obj <<>> endobj " + b" " * 100 + b"1", b"4 0 obj <<>>"], False),
+        ([b"7 0 obj <<>> 7 0 object"], False),
+    ],
+)
+def test_pdf_defines_an_object_twice_across_chunks(chunks, twice):
+    assert evidence._pdf_defines_an_object_twice(iter(chunks)) is twice
+
+
+@pytest.mark.parametrize(
+    ("filters", "bounded"),
+    [
+        (None, True),
+        (pikepdf.Name.FlateDecode, True),
+        (pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode]), True),
+        (pikepdf.Name.LZWDecode, False),
+        (pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.LZWDecode]), False),
+        (pikepdf.Name.DCTDecode, False),
+    ],
+)
+def test_object_stream_filters_bounded(filters, bounded):
+    document = pikepdf.Pdf.new()
+    stream = document.make_stream(b"")
+    if filters is not None:
+        stream.Filter = filters
+    assert evidence._object_stream_filters_bounded(stream) is bounded
+
+
+def test_pdf_scan_refuses_more_objects_than_the_limit(monkeypatch, pdf_bytes):
+    monkeypatch.setattr(evidence, "PDF_MAX_OBJECTS", 3)
+    assert _refusal(pdf_bytes, "many.pdf")[0] == "evidence_pdf_unreadable"
+
+
+def test_qpdf_stream_limit_is_set_when_the_app_starts():
+    assert pikepdf.settings.get_qpdf_limits()["flate_max_memory"] == evidence.pdf_inflate_budget()
+
+
+def test_qpdf_refuses_a_stream_over_its_limit_while_opening():
+    content = hostile_files.object_stream_bomb()
+    previous = pikepdf.settings.set_qpdf_limits(flate_max_memory=MIB)
+    try:
+        code, _message = _refusal(content, "bomb.pdf")
+    finally:
+        pikepdf.settings.set_qpdf_limits(**previous)
+    assert code == "evidence_pdf_damaged"
+
+
+@pytest.mark.parametrize(
+    ("uri", "allowed"),
+    [
+        (b"https://rst.zaozhuang.gov.cn/a?b=1", True),
+        (b"HTTP://example.cn", True),
+        (b"mailto:hr@example.cn", True),
+        (b"page2.html#top", True),
+        (b"javascript:alert(1)", False),
+        (b" \x01JavaScript:alert(1)", False),
+        (b"java\tscr\nipt:alert(1)", False),
+        (b"file:///C:/Windows/calc.exe", False),
+        (b"data:text/html,<script>", False),
+        (b"\\\\server\\share\\x.exe", True),
+    ],
+)
+def test_uri_allowed(uri, allowed):
+    assert evidence._uri_allowed(uri) is allowed
 
 
 # --- Names -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from applications.models import Status
 from results.models import Objection
 from results.services import publicity as services
 from tests.applications.factories import World, tiny_pdf
+from tests.applications.hostile_files import HOSTILE
 from tests.results.test_publicity import at, objection, publish
 from zaozhuang_titles.models import AuditEvent, Notice
 from zaozhuang_titles.workdays import add_working_days
@@ -376,3 +377,23 @@ def test_fuzz_the_publicity_forms():
     other = World()
     passed(other)
     fuzz(login(other.city), reverse("results:publicity_publish", args=[other.batch.pk]))
+
+
+@pytest.mark.parametrize(
+    "sample_id", ["js-in-object-stream", "embedded-files-tree", "launch", "encrypted-rc4", "jpeg-zip-polyglot"]
+)
+def test_the_public_form_refuses_a_hostile_evidence_file_and_stores_nothing(
+    sample_id, client, running, settings, tmp_path
+):
+    _world, publicity, entry, _application = running
+    settings.MEDIA_ROOT = tmp_path
+    sample = next(sample for sample in HOSTILE if sample.id == sample_id)
+    upload = SimpleUploadedFile(sample.filename, sample.content(), content_type="application/pdf")
+
+    response = client.post(notice_url(publicity), {**form_data(entry), "evidence": upload}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["evidence"])
+    assert sample.filename in message and sample.reason in message
+    assert Objection.objects.count() == 0
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
