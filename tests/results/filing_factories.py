@@ -76,3 +76,7 @@ FILING_NUMBER = "鲁人社职备〔2026〕1号"
 def number_filing(filing, actor, *, number=FILING_NUMBER, filed_on=None):
     """Record the number and date the province gave ``filing`` (today unless said), as staff do."""
     return filing_record_number(filing=filing, actor=actor, number=number, filed_on=filed_on or timezone.localdate())
+
+
+#: The written reason staff give to close a notice before the end of its period.
+EARLY = "公示名单有误，提前结束后重新公示。"
