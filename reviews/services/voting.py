@@ -26,7 +26,7 @@ from reviews.models import Assignment, Attendance, Ballot, Case, Meeting, VoteCa
 from reviews.record import meeting_record_pdf
 from reviews.selectors.voting import attendance_state, case_tallies, seat_holders
 from reviews.voting import outcome_text, rule_text
-from reviews.workflow import meeting_transition
+from reviews.workflow import before_meeting_date, early_vote_message, meeting_transition
 from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ def attendance_record(*, meeting, actor, present_expert_ids):
     return attendance_state(locked)
 
 
-def vote_open(*, meeting, actor):
+def vote_open(*, meeting, actor, confirm_early=False):
     """Open the secret ballot (评分 → 投票). The meeting must be scoring and quorate; when it is not,
-    the message gives the counts."""
+    the message gives the counts. Before the meeting's date only with ``confirm_early`` (logged)."""
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -97,7 +97,8 @@ def vote_open(*, meeting, actor):
                 % {"status": locked.get_status_display()},
                 code="not_scoring",
             )
-        meeting_transition(meeting=locked, action="open_vote", actor=actor)  # its guard checks the quorum
+        # Its guards check the quorum and, before the meeting's date, the confirmation.
+        meeting_transition(meeting=locked, action="open_vote", actor=actor, confirm_early=confirm_early)
     _refresh(meeting, locked, ["status"])
     return locked
 
@@ -146,10 +147,11 @@ def ballot_cast(*, case, expert, choice):
     return cast
 
 
-def vote_close(*, meeting, actor):
+def vote_close(*, meeting, actor, confirm_early=False):
     """Close the vote: count each case, record its result on the case and on the application (通过 or
     未通过, through the applications' transition function with the counts as the reason), close the
-    meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing."""
+    meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing. Before the
+    meeting's date only with ``confirm_early`` (logged)."""
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -160,6 +162,9 @@ def vote_close(*, meeting, actor):
                 _("The vote is not open; it can be closed only after it was opened."), code="not_open"
             )
         now = timezone.now()
+        if before_meeting_date(locked, timezone.localdate(now)) and not confirm_early:
+            # Asked before counting, so that a refusal writes nothing (the transition asks again).
+            raise ValidationError(early_vote_message(locked, "close_vote"), code="before_meeting_date")
         attendance = attendance_state(locked)
         tallies = case_tallies(locked, attendance=attendance, unseal=True)
         with translation.override("zh-hans"):  # the log and the record are filed in Chinese
@@ -192,7 +197,7 @@ def vote_close(*, meeting, actor):
                         "not_voted": tally.not_voted,
                     },
                 )
-        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now)
+        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now, confirm_early=confirm_early)
         locked.voting_closed_at = now
         locked.closed_by = actor
         pdf = meeting_record_pdf(meeting=locked, attendance=attendance, tallies=tallies)

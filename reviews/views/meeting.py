@@ -40,6 +40,7 @@ from reviews.selectors.voting import (
 )
 from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
+from reviews.workflow import before_meeting_date
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -67,6 +68,14 @@ class AttendanceForm(forms.Form):
 
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=Ballot.Choice.choices)
+    #: Set by the confirmation page's button: the first POST only shows what will be cast.
+    confirmed = forms.BooleanField(required=False)
+
+
+class EarlyVoteForm(forms.Form):
+    """The box that confirms opening or closing the vote before the meeting's date."""
+
+    confirm_early = forms.BooleanField(required=False)
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -129,6 +138,7 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             attendance_open=meeting.panel_open,
             can_open=meeting.status == Meeting.Status.SCORING,
             can_close=meeting.status == Meeting.Status.VOTING,
+            early=before_meeting_date(meeting),
             form=form or AttendanceForm(seats=state.seats),
         )
         return context
@@ -162,8 +172,10 @@ class VoteOpenView(StaffMeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        form = EarlyVoteForm(request.POST)
+        form.is_valid()  # one optional box: always valid
         try:
-            vote_open(meeting=self.meeting, actor=request.user)
+            vote_open(meeting=self.meeting, actor=request.user, confirm_early=form.cleaned_data["confirm_early"])
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -175,8 +187,10 @@ class VoteCloseView(StaffMeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        form = EarlyVoteForm(request.POST)
+        form.is_valid()  # one optional box: always valid
         try:
-            vote_close(meeting=self.meeting, actor=request.user)
+            vote_close(meeting=self.meeting, actor=request.user, confirm_early=form.cleaned_data["confirm_early"])
         except ValidationError as error:
             error_messages(request, error)
         else:

@@ -23,9 +23,9 @@ def _world(ctx, *, present=False, voting=False, closed=False):
     if present or voting or closed:
         attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
     if voting or closed:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     if closed:
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     ctx["world"] = world
     ctx["meeting"] = world.meeting
     ctx["case"] = world.cases[0]

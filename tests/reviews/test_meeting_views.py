@@ -81,13 +81,24 @@ def test_staff_open_then_close_vote_by_the_buttons():
     world = ReviewWorld(cases=1, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
     client = client_for(world.city)
-    page = text(client.post(meeting_url(world, "reviews:vote_open"), follow=True))
+    before = text(client.get(meeting_url(world)))
+    assert 'data-testid="early-warning"' in before and 'data-testid="confirm-early-open"' in before
+    refused = text(client.post(meeting_url(world, "reviews:vote_open"), follow=True))
+    assert "needs your explicit confirmation" in refused
+    assert Meeting.objects.get().status == Meeting.Status.SCORING
+    page = text(client.post(meeting_url(world, "reviews:vote_open"), {"confirm_early": "on"}, follow=True))
     assert Meeting.objects.get().status == Meeting.Status.VOTING
-    assert 'data-testid="close-vote"' in page
+    assert 'data-testid="close-vote"' in page and 'data-testid="confirm-early-close"' in page
     assert 'data-testid="attendance-form"' not in page
     cast_all(world, world.cases[0], ["yes", "yes", "no"])
-    page = text(client.post(meeting_url(world, "reviews:vote_close"), follow=True))
+    client.post(meeting_url(world, "reviews:vote_close"))
+    assert Meeting.objects.get().status == Meeting.Status.VOTING
+    page = text(client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True))
     assert Meeting.objects.get().status == Meeting.Status.CLOSED
+    reasons = list(
+        world.meeting.transitions.filter(action__in=["open_vote", "close_vote"]).values_list("reason", flat=True)
+    )
+    assert len(reasons) == 2 and all(world.meeting.held_on.isoformat() in reason for reason in reasons)
     assert "2 yes / 3 present and not recused, at least 2 needed: passed (通过)" in page
     assert 'data-testid="record-download"' in page
 
@@ -95,8 +106,8 @@ def test_staff_open_then_close_vote_by_the_buttons():
 def test_staff_close_twice_says_it_was_closed():
     world = voting_world(cases=1, panel_size=3)
     client = client_for(world.city)
-    client.post(meeting_url(world, "reviews:vote_close"))
-    response = client.post(meeting_url(world, "reviews:vote_close"), follow=True)
+    client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"})
+    response = client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True)
     assert "already closed" in text(response)
 
 
@@ -120,7 +131,7 @@ def test_staff_page_lists_recusals_per_case():
 
 def test_record_download_after_close_is_audited():
     world = voting_world(cases=1, panel_size=3)
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     response = client_for(world.city).get(meeting_url(world, "reviews:vote_record"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -206,7 +217,7 @@ def test_expert_recused_case_invisible_and_404():
     recused_case = world.cases[0]
     recused_case.assignments.filter(expert=world.experts[0]).update(conflict_declared_at=timezone.now())
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.experts[0].user)
     page = text(client.get(meeting_url(world, "reviews:vote_ballots")))
     assert recused_case.application.number not in page
@@ -238,7 +249,7 @@ def test_expert_invalid_choice_writes_nothing():
 def test_expert_sees_results_after_the_close():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "no", "no"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     page = text(client_for(world.experts[0].user).get(meeting_url(world, "reviews:vote_ballots")))
     assert "1 yes / 3 present and not recused, at least 2 needed: not passed (未通过)" in page
 
@@ -268,7 +279,7 @@ def _add_case(world):
 def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_queries):
     world = ReviewWorld(cases=0, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.city)
 
     def add_item():
@@ -284,10 +295,10 @@ def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_quer
 def _closed_world(cases):
     world = ReviewWorld(cases=cases, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     for case in world.cases:
         cast_all(world, case, ["yes", "no", "abstain"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     return world
 
 
@@ -310,7 +321,7 @@ def test_staff_meeting_page_constant_queries_when_closed(django_assert_num_queri
 def test_expert_ballot_page_constant_queries(django_assert_num_queries):
     world = ReviewWorld(cases=0, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.experts[0].user)
 
     def add_item():
