@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -281,27 +281,45 @@ class ExpertBallotView(ExpertObjectMixin, TemplateView):
 
 
 class BallotCastView(ExpertObjectMixin, View):
-    """POST: cast the expert's ballot on one case."""
+    """POST: cast the expert's ballot on one case, in two steps. The first POST (a choice) stores nothing
+    and shows what will be cast, with the rule that a vote cannot be changed; the confirmation page's
+    button posts the same choice with ``confirmed``, which casts it. Works without JavaScript."""
 
     permission_required = "reviews.cast_ballot"
     http_method_names = ["post"]
+    confirm_template_name = "reviews/meeting/ballot_confirm.html"
 
     def load_object(self):
         return case_for_ballot(self.expert, self.kwargs["pk"])
 
     def post(self, request, pk):
         case = self.permission_object
+        back = f"{reverse('reviews:vote_ballots', kwargs={'pk': case.meeting_id})}#case-{case.pk}"
         form = BallotForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose agree, disagree or abstain."))
+            return redirect(back)
+        choice = form.cleaned_data["choice"]
+        if not form.cleaned_data["confirmed"]:
+            return render(
+                request,
+                self.confirm_template_name,
+                {
+                    "case": case,
+                    "meeting": case.meeting,
+                    "application": case.application,
+                    "choice": choice,
+                    "choice_label": Ballot.Choice(choice).label,
+                    "back": back,
+                },
+            )
+        try:
+            ballot_cast(case=case, expert=self.expert, choice=choice)
+        except ValidationError as error:
+            error_messages(request, error)
         else:
-            try:
-                ballot_cast(case=case, expert=self.expert, choice=form.cleaned_data["choice"])
-            except ValidationError as error:
-                error_messages(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Your secret ballot on %(number)s is recorded.") % {"number": case.application.number},
-                )
-        return redirect(f"{reverse('reviews:vote_ballots', kwargs={'pk': case.meeting_id})}#case-{case.pk}")
+            messages.success(
+                request,
+                _("Your secret ballot on %(number)s is recorded.") % {"number": case.application.number},
+            )
+        return redirect(back)

@@ -111,7 +111,7 @@ ROWS = [
         post=outcome(allowed=[Role.EXPERT], ok=REDIRECT),
         kwargs=case_pk,
         setup=voting,
-        data={"choice": "yes"},
+        data={"choice": "yes", "confirmed": "on"},  # the confirmed second step: the ballot is cast
         outsiders=hidden(Role.EXPERT, get=405),
     ),
 ]

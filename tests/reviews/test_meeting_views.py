@@ -180,9 +180,21 @@ def test_expert_votes_then_sees_voted_and_no_counts():
     case = world.cases[0]
     ballot_cast(case=case, expert=world.experts[1], choice=Ballot.Choice.NO)
     client = client_for(world.experts[0].user)
-    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": case.pk}), {"choice": "yes"}, follow=True)
+    url = reverse("reviews:vote_cast", kwargs={"pk": case.pk})
+
+    confirm = client.post(url, {"choice": "yes"})
+    assert confirm.status_code == 200
+    confirm_page = text(confirm)
+    assert 'data-testid="ballot-confirm"' in confirm_page and case.application.number in confirm_page
+    assert 'data-testid="choice">Agree (同意)<' in confirm_page
+    assert 'name="choice" value="yes"' in confirm_page and 'name="confirmed" value="on"' in confirm_page
+    assert not VoteCast.objects.filter(case=case, expert=world.experts[0]).exists()
+    assert Ballot.objects.count() == 1  # only the other expert's
+
+    response = client.post(url, {"choice": "yes", "confirmed": "on"}, follow=True)
     page = text(response)
     assert VoteCast.objects.filter(case=case, expert=world.experts[0]).exists()
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["no", "yes"]
     assert 'data-testid="voted"' in page
     assert 'data-testid="ballot-form"' not in page
     assert 'data-testid="result"' not in page and 'data-testid="outcome"' not in page
@@ -194,8 +206,8 @@ def test_expert_second_vote_by_post_refused_with_a_message():
     case = world.cases[0]
     client = client_for(world.experts[0].user)
     url = reverse("reviews:vote_cast", kwargs={"pk": case.pk})
-    client.post(url, {"choice": "yes"})
-    response = client.post(url, {"choice": "no"}, follow=True)
+    client.post(url, {"choice": "yes", "confirmed": "on"})
+    response = client.post(url, {"choice": "no", "confirmed": "on"}, follow=True)
     assert "already voted" in text(response)
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
 
@@ -207,7 +219,9 @@ def test_expert_absent_sees_why_and_cannot_vote():
     page = text(client.get(meeting_url(world, "reviews:vote_ballots")))
     assert "not recorded as present" in page
     assert 'data-testid="ballot-form"' not in page
-    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": world.cases[0].pk}), {"choice": "yes"})
+    response = client.post(
+        reverse("reviews:vote_cast", kwargs={"pk": world.cases[0].pk}), {"choice": "yes", "confirmed": "on"}
+    )
     assert response.status_code == 302
     assert VoteCast.objects.count() == 0 and Ballot.objects.count() == 0
 
