@@ -340,5 +340,5 @@ def test_certificates_page_says_why_nothing_is_issued_without_a_filing_number(
     assert reverse("results:filing_detail", args=[world.filing.pk]) in page
     assert 'data-testid="issue-button" disabled' in page
     sent = [str(message) for message in response.context["messages"]]
-    assert len(sent) == 1 and "(备案文号)" in sent[0] and f"#{world.filing.pk}" in sent[0]
+    assert len(sent) == 1 and "备案文号" in sent[0] and f"#{world.filing.pk}" in sent[0]
     assert not Certificate.objects.exists()

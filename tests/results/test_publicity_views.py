@@ -268,7 +268,7 @@ def test_staff_close_by_hand_with_confirmation_then_twice_refused(client_for):
     assert publicity.closed_at is None
 
     without_reason = staff.post(url, {"confirm": "on"})
-    assert "runs until" in without_reason.context["form"].errors["reason"][0]
+    assert "提前结束须写明理由" in without_reason.context["form"].errors["reason"][0]
     publicity.refresh_from_db()
     assert publicity.closed_at is None
 
@@ -383,6 +383,6 @@ def test_staff_close_of_a_notice_not_started_warns_and_needs_a_reason(client_for
     staff.post(url, {"confirm": "on", "reason": "公示对象有误，撤回。"})
 
     assert 'data-testid="not-started"' in page
-    assert "has not started yet" in refused.context["form"].errors["reason"][0]
+    assert "该公示尚未开始" in refused.context["form"].errors["reason"][0]
     publicity.refresh_from_db()
     assert publicity.closed_at is not None and publicity.close_reason == "公示对象有误，撤回。"
