@@ -139,6 +139,7 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             can_open=meeting.status == Meeting.Status.SCORING,
             can_close=meeting.status == Meeting.Status.VOTING,
             early=before_meeting_date(meeting),
+            log=list(meeting.transitions.select_related("actor").order_by("at", "id")),
             form=form or AttendanceForm(seats=state.seats),
         )
         return context

@@ -99,6 +99,7 @@ def test_staff_open_then_close_vote_by_the_buttons():
         world.meeting.transitions.filter(action__in=["open_vote", "close_vote"]).values_list("reason", flat=True)
     )
     assert len(reasons) == 2 and all(world.meeting.held_on.isoformat() in reason for reason in reasons)
+    assert page.count('data-testid="log-reason"') == 2  # the meeting's log shows the confirmations
     assert "2 yes / 3 present and not recused, at least 2 needed: passed (通过)" in page
     assert 'data-testid="record-download"' in page
 
@@ -301,7 +302,10 @@ def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_quer
         ballot_cast(case=case, expert=world.experts[0], choice=Ballot.Choice.YES)
 
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(meeting_url(world)), add_item, expected=13
+        django_assert_num_queries,
+        lambda: client.get(meeting_url(world)),
+        add_item,
+        expected=14,  # 13 and the meeting's log (one query)
     )
     print(f"staff meeting page (voting): {count} queries")
 
@@ -323,10 +327,10 @@ def test_staff_meeting_page_constant_queries_when_closed(django_assert_num_queri
     with CaptureQueriesContext(connection) as captured:
         assert client.get(meeting_url(one)).status_code == 200
     count = len(captured)  # now: each request clears the connection's query log
-    assert count == 14
+    assert count == 15  # 14 and the meeting's log (one query)
     client = client_for(three.city)
     client.get(meeting_url(three))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = text(client.get(meeting_url(three)))
     assert page.count('data-testid="outcome"') == 3
     print(f"staff meeting page (closed): {count} queries")
