@@ -103,6 +103,38 @@ def vote_open(*, meeting, actor, confirm_early=False):
     return locked
 
 
+def _check_ballot(meeting, case, expert):
+    """Raise ``ValidationError`` with the reason when ``expert`` may not vote on ``case`` of ``meeting``
+    now: the vote is not open, or the expert holds no seat, is absent, is recused or has voted."""
+    if meeting.status != Meeting.Status.VOTING:
+        if meeting.status == Meeting.Status.CLOSED:
+            message, code = _("The vote on this meeting is closed; no more ballots are accepted."), "closed"
+        else:
+            message, code = _("The vote on this meeting has not been opened yet."), "not_open"
+        raise ValidationError(message, code=code)
+    if expert.pk not in {member.expert_id for member in seat_holders(meeting)}:
+        raise ValidationError(_("You do not hold a seat on this meeting's panel."), code="not_on_panel")
+    if not Attendance.objects.filter(meeting=meeting, expert=expert, present=True).exists():
+        raise ValidationError(
+            _("You are not recorded as present at this meeting; only experts present may vote."), code="absent"
+        )
+    assignment = Assignment.objects.filter(case=case, expert=expert).first()
+    if assignment is None or assignment.is_recused:
+        raise ValidationError(_("You are recused from this application and may not vote on it."), code="recused")
+    if VoteCast.objects.filter(case=case, expert=expert).exists():
+        raise ValidationError(_("You have already voted on this application; a vote cannot be changed."), code="twice")
+
+
+def ballot_why_not(*, case, expert):
+    """The ``ValidationError`` ``ballot_cast`` would raise now (without the lock), or None: what the
+    ballot's confirmation page asks before showing the choice to confirm. Writes nothing."""
+    try:
+        _check_ballot(case.meeting, case, expert)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def ballot_cast(*, case, expert, choice):
     """Cast ``expert``'s secret ballot on ``case``: once, while the vote is open, present and not recused.
 
@@ -111,25 +143,7 @@ def ballot_cast(*, case, expert, choice):
         raise ValidationError(_("Choose agree, disagree or abstain."), code="choice")
     with transaction.atomic():
         meeting = _lock(case.meeting)
-        if meeting.status != Meeting.Status.VOTING:
-            if meeting.status == Meeting.Status.CLOSED:
-                message, code = _("The vote on this meeting is closed; no more ballots are accepted."), "closed"
-            else:
-                message, code = _("The vote on this meeting has not been opened yet."), "not_open"
-            raise ValidationError(message, code=code)
-        if expert.pk not in {member.expert_id for member in seat_holders(meeting)}:
-            raise ValidationError(_("You do not hold a seat on this meeting's panel."), code="not_on_panel")
-        if not Attendance.objects.filter(meeting=meeting, expert=expert, present=True).exists():
-            raise ValidationError(
-                _("You are not recorded as present at this meeting; only experts present may vote."), code="absent"
-            )
-        assignment = Assignment.objects.filter(case=case, expert=expert).first()
-        if assignment is None or assignment.is_recused:
-            raise ValidationError(_("You are recused from this application and may not vote on it."), code="recused")
-        if VoteCast.objects.filter(case=case, expert=expert).exists():
-            raise ValidationError(
-                _("You have already voted on this application; a vote cannot be changed."), code="twice"
-            )
+        _check_ballot(meeting, case, expert)
         cast = VoteCast(case=case, expert=expert, cast_at=timezone.now())
         ballot = Ballot(case=case, choice=choice)
         cast.full_clean(validate_constraints=False)  # the database's unique constraint decides, below

@@ -38,7 +38,7 @@ from reviews.selectors.voting import (
     meetings_for_expert,
     meetings_for_staff,
 )
-from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
+from reviews.services.voting import attendance_record, ballot_cast, ballot_why_not, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
 from reviews.workflow import before_meeting_date
 from zaozhuang_titles.audit import audit_record
@@ -302,6 +302,10 @@ class BallotCastView(ExpertObjectMixin, View):
             return redirect(back)
         choice = form.cleaned_data["choice"]
         if not form.cleaned_data["confirmed"]:
+            refused = ballot_why_not(case=case, expert=self.expert)
+            if refused is not None:  # say so now, not after a confirmation that could not be kept
+                error_messages(request, refused)
+                return redirect(back)
             return render(
                 request,
                 self.confirm_template_name,

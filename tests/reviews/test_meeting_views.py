@@ -213,6 +213,19 @@ def test_expert_second_vote_by_post_refused_with_a_message():
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
 
 
+def test_expert_choice_after_voting_says_so_instead_of_asking_to_confirm():
+    world = voting_world(cases=1, panel_size=3)
+    case = world.cases[0]
+    ballot_cast(case=case, expert=world.experts[0], choice=Ballot.Choice.YES)
+    client = client_for(world.experts[0].user)
+
+    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": case.pk}), {"choice": "no"}, follow=True)
+
+    assert 'data-testid="ballot-confirm"' not in text(response)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
+
+
 def test_expert_absent_sees_why_and_cannot_vote():
     world = voting_world(cases=1, panel_size=3, present=2)
     absent = world.experts[2]
