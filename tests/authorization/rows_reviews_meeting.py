@@ -77,6 +77,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         kwargs=meeting_pk,
         setup=quorate,
+        data={"confirm_early": "on"},  # the meeting is a week ahead: staff confirm the early vote
     ),
     Row(
         "reviews:vote_close",
@@ -84,6 +85,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         kwargs=meeting_pk,
         setup=voting,
+        data={"confirm_early": "on"},  # the meeting is a week ahead: staff confirm the early vote
     ),
     Row(
         "reviews:vote_record",
