@@ -44,8 +44,22 @@ class Channel(models.TextChoices):
     REGULAR = "regular", _("Regular channel")
 
 
+class QualificationDateRule(models.TextChoices):
+    """Which day a certificate gives as 取得资格时间 (the date the title is held from).
+
+    Default ``VOTE_CLOSED``: the day the review committee's vote closed, the day the committee passed
+    the application (评审通过之日; 人社部令第40号 makes the committee's vote the decision). Never the
+    meeting's scheduled date, which may lie after the vote. ``FILING_APPROVED``: the day the provincial
+    department approved the filing (备案), for batches whose title takes effect on filing."""
+
+    VOTE_CLOSED = "vote_closed", _("The day the committee's vote closed (评审通过之日)")
+    FILING_APPROVED = "filing_approved", _("The day the province approved the filing (备案之日)")
+
+
 class Batch(models.Model):
     """评审批次 — one call for applications, with its rules and dates."""
+
+    QualificationDateRule = QualificationDateRule
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
@@ -78,6 +92,16 @@ class Batch(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("The default deadline of a return for correction (退回补正); staff may set another."),
+    )
+    qualification_date_rule = models.CharField(
+        _("date of qualification on certificates (取得资格时间)"),
+        max_length=16,
+        choices=QualificationDateRule.choices,
+        default=QualificationDateRule.VOTE_CLOSED,
+        help_text=_(
+            "Default: the day the committee's vote closed (评审通过之日), never the meeting's scheduled date. "
+            "Choose the filing date where the title takes effect when the province approves the filing (备案)."
+        ),
     )
     rules = models.JSONField(
         _("eligibility rule set"),

@@ -110,7 +110,19 @@ class DecideForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing before the end of the period"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required before the period's last day; kept in the log and shown on the notice."),
+    )
     confirm = forms.BooleanField(
         label=_("I confirm that this notice is to be closed now"),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+    def __init__(self, *args, early=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not early:  # after the last day nothing needs explaining
+            del self.fields["reason"]

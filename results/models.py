@@ -59,6 +59,14 @@ class Publicity(models.Model):
         verbose_name=_("closed by"),
         help_text=_("Empty when the period's end closed it."),
     )
+    close_reason = models.TextField(
+        _("why it was closed early"),
+        blank=True,
+        help_text=_(
+            "Required when staff close the notice before the end of its period (公示期满前): the at least "
+            "5 working days are the rule, so an early close is recorded with its written reason."
+        ),
+    )
     pdf = models.CharField(_("PDF (stored as)"), max_length=200, blank=True, editable=False)
 
     class Meta:
@@ -74,6 +82,11 @@ class Publicity(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def closed_early(self):
+        """Closed by staff before the end of its period (its reason is ``close_reason``)."""
+        return self.closed_at is not None and timezone.localdate(self.closed_at) <= self.ends_on
 
 
 class PublicityEntry(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Meeting, MeetingTransition, PanelMember
@@ -62,27 +62,64 @@ class MeetingMove:
     source: str
     target: str
     guards: tuple = ()
+    #: A move of the meeting day itself (the vote): before the meeting's date it needs staff's explicit
+    #: confirmation, recorded in the log with the date.
+    on_meeting_day: bool = False
 
 
 MEETING_MOVES = (
     MeetingMove("draw", M.PLANNED, M.DRAWN, (panel_drawn,)),
     MeetingMove("start_scoring", M.DRAWN, M.SCORING, (has_assignments,)),
-    MeetingMove("open_vote", M.SCORING, M.VOTING, (quorate,)),
-    MeetingMove("close_vote", M.VOTING, M.CLOSED),
+    MeetingMove("open_vote", M.SCORING, M.VOTING, (quorate,), on_meeting_day=True),
+    MeetingMove("close_vote", M.VOTING, M.CLOSED, on_meeting_day=True),
 )
+
+
+def before_meeting_date(meeting, today=None):
+    """True when ``today`` (local) comes before the meeting's scheduled date (``held_on``)."""
+    return (today or timezone.localdate()) < meeting.held_on
+
+
+def early_vote_message(meeting, action):
+    """Why opening or closing the vote of ``meeting`` now needs a confirmation."""
+    text = (
+        _(
+            "The meeting is scheduled for %(date)s. Opening the vote before that day needs your explicit "
+            "confirmation: tick “I confirm opening the vote before the meeting date”. The confirmation is "
+            "recorded in the meeting's log."
+        )
+        if action == "open_vote"
+        else _(
+            "The meeting is scheduled for %(date)s. Closing the vote before that day needs your explicit "
+            "confirmation: tick “I confirm closing the vote before the meeting date”. The confirmation is "
+            "recorded in the meeting's log."
+        )
+    )
+    return text % {"date": meeting.held_on.isoformat()}
+
+
+def _early_reason(meeting, action, today):
+    with translation.override("zh-hans"):  # the log is kept in Chinese
+        text = (
+            _("Vote opened on %(today)s, before the meeting date %(date)s, with the staff's confirmation.")
+            if action == "open_vote"
+            else _("Vote closed on %(today)s, before the meeting date %(date)s, with the staff's confirmation.")
+        )
+        return text % {"today": today.isoformat(), "date": meeting.held_on.isoformat()}
 
 
 def meeting_move(action, status):
     return next((move for move in MEETING_MOVES if move.action == action and move.source == status), None)
 
 
-def meeting_transition(*, meeting, action, actor, reason="", now=None):
+def meeting_transition(*, meeting, action, actor, reason="", now=None, confirm_early=False):
     """Make ``action`` on ``meeting`` for ``actor`` (city staff, or None for the portal itself) and
     return the ``MeetingTransition`` logged.
 
     Locks the meeting's row, checks that the move leaves its current status, runs the move's guards
     under the lock, writes the log and the new status (only where the old one still holds), and sets it
-    on ``meeting``."""
+    on ``meeting``. A move of the meeting day (the vote) before the meeting's date is refused unless
+    ``confirm_early``; with it, the log's reason says so."""
     if actor is not None and not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff run review meetings."))
     now = now or timezone.now()
@@ -96,6 +133,11 @@ def meeting_transition(*, meeting, action, actor, reason="", now=None):
             )
         for guard in move.guards:
             guard(locked)
+        today = timezone.localdate(now)
+        if move.on_meeting_day and before_meeting_date(locked, today):
+            if not confirm_early:
+                raise ValidationError(early_vote_message(locked, action), code="before_meeting_date")
+            reason = " ".join(part for part in (_early_reason(locked, action, today), reason) if part)
         log = MeetingTransition.objects.create(
             meeting=locked,
             action=action,

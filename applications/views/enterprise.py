@@ -538,25 +538,37 @@ class NominationSignView(ObjectPermissionMixin, ChairmanMixin, TemplateView):
         if not candidates:
             raise Http404
         self.enterprise, self.batch, self.candidates = enterprise, batch, candidates
+        #: The latest signed nomination of this enterprise and batch (the ranking last signed), or None.
+        self.nomination = (
+            Nomination.objects.filter(enterprise=enterprise, batch=batch).order_by("-signed_at", "-id").first()
+        )
 
     def draft_key(self):
         return f"{DRAFT_SESSION_KEY}:{self.enterprise.pk}:{self.batch.pk}"
 
     def initial(self):
-        """The draft kept in the session, else the latest signed ranking, else the listed order."""
+        """The draft kept in the session, else the ranking last signed, else the listed order.
+
+        The ranking last signed is the order of the nominees in the latest nomination (their ranks there);
+        nominees it did not name follow, in the listed order. ``self.prefilled_from_signature`` says
+        whether the page starts from it (the page then says so)."""
+        self.prefilled_from_signature = False
         draft = self.request.session.get(self.draft_key())
         if draft:
             return draft
         initial = {}
-        for position, application in enumerate(self.candidates, start=1):
-            entry = application.entry
+        latest = self.nomination.pk if self.nomination is not None else None
+        signed = sorted(
+            (a for a in self.candidates if a.entry is not None and a.entry.nomination_id == latest),
+            key=lambda a: (a.entry.rank, a.pk),
+        )
+        unsigned = [a for a in self.candidates if a not in signed]
+        for position, application in enumerate(signed + unsigned, start=1):
             initial[f"rank_{application.pk}"] = position
-            if entry is not None:
-                initial[f"recommendation_{application.pk}"] = entry.recommendation
-        signed = [a for a in self.candidates if a.entry is not None]
-        if len(signed) == len(self.candidates) and len({a.entry.rank for a in signed}) == len(signed):
-            for position, application in enumerate(sorted(signed, key=lambda a: a.entry.rank), start=1):
-                initial[f"rank_{application.pk}"] = position
+        for application in self.candidates:
+            if application.entry is not None:
+                initial[f"recommendation_{application.pk}"] = application.entry.recommendation
+        self.prefilled_from_signature = bool(signed)
         return initial
 
     def get(self, request, *args, **kwargs):
@@ -565,18 +577,14 @@ class NominationSignView(ObjectPermissionMixin, ChairmanMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def get_context_data(self, **kwargs):
-        nomination = (
-            Nomination.objects.filter(enterprise=self.enterprise, batch=self.batch)
-            .order_by("-signed_at", "-id")
-            .first()
-        )
         return super().get_context_data(
             enterprise=self.enterprise,
             batch=self.batch,
             nominees=self.candidates,
-            nomination=nomination,
+            nomination=self.nomination,
             masked_mobile=self.request.user.masked_mobile,
             minutes=max(1, ttl_seconds() // 60),
+            prefilled_from_signature=getattr(self, "prefilled_from_signature", False),
             **kwargs,
         )
 

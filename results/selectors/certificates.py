@@ -4,8 +4,8 @@ a public verification token names."""
 
 from django.http import Http404
 
-from applications.models import Application, Status
-from results.models import Certificate
+from applications.models import Application, QualificationDateRule, Status
+from results.models import Certificate, Filing
 from results.rules import CERTIFICATE_SCOPES
 from zaozhuang_titles.scopes import visible
 
@@ -21,6 +21,30 @@ def certificates_of_batch(batch):
 
 def filed_without_certificate(batch):
     return Application.objects.filter(batch=batch, status=Status.FILED, certificate__isnull=True)
+
+
+def ready_for_certificate(batch):
+    """The filed applications without a certificate whose filing the province has numbered (and, when
+    the batch dates qualification from the filing, dated): what an issue now would certify.
+    ``results.services.certificates.certificate_blocker`` says the same of one application."""
+    ready = filed_without_certificate(batch).exclude(filing_entry__filing__number="")
+    if batch.qualification_date_rule == QualificationDateRule.FILING_APPROVED:
+        ready = ready.filter(filing_entry__filing__filed_on__isnull=False)
+    return ready
+
+
+def filings_awaiting_number(batch):
+    """The batch's filings without a filing number (备案文号) that hold applications still to certify."""
+    return (
+        Filing.objects.filter(
+            batch=batch,
+            number="",
+            entries__application__status=Status.FILED,
+            entries__application__certificate__isnull=True,
+        )
+        .distinct()
+        .order_by("created_at", "id")
+    )
 
 
 def certificates_for_user(user):

@@ -5,6 +5,7 @@ queryset meant to be read with ``.iterator()``), and the batches and filings cit
 """
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 
 from applications.models import Application, Batch, Status
@@ -59,10 +60,14 @@ def _cleared_entry(field):
 
 
 def _meeting_date():
+    """评审时间: the day the vote of the application's latest meeting closed (local date), else the
+    meeting's scheduled date while its vote is not closed. A vote held before the scheduled date is
+    dated as it happened, like the certificate's 取得资格时间 (``results.selectors.granted``)."""
     return Subquery(
         Case.objects.filter(application=OuterRef("application_id"))
-        .order_by("-meeting__held_on", "-id")
-        .values("meeting__held_on")[:1]
+        .annotate(day=Coalesce(TruncDate("meeting__voting_closed_at"), F("meeting__held_on")))
+        .order_by("-day", "-id")
+        .values("day")[:1]
     )
 
 

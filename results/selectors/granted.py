@@ -1,12 +1,16 @@
-"""What every document of the results names: the title granted and the review committee.
+"""What every document of the results names: the title granted, the review committee and the date
+of qualification (取得资格时间).
 
 The publicity notice, its PDF, the Excel 备案表, the filing summary and the certificate all call these
-two functions, so that they cannot name a batch's title or committee differently. Both are data, not
-UI text: published documents are in Chinese.
+functions, so that they cannot name a batch's title or committee differently. Both are data, not
+UI text: published documents are in Chinese. ``qualification_date`` follows the batch's
+``qualification_date_rule``; the certificate and the certificates page both read it.
 """
 
-from applications.models import Level, Series
-from reviews.models import Committee
+from django.utils import timezone
+
+from applications.models import Level, QualificationDateRule, Series, Transition
+from reviews.models import Case, Committee
 
 #: The title each level of each series grants (工程技术 副高级 → 高级工程师).
 TITLE_NAMES = {
@@ -45,3 +49,39 @@ def committee_name(batch):
         .first()
     )
     return published or usual_committee_name(batch)
+
+
+def vote_closed_on(application):
+    """The day the committee's vote that passed ``application`` closed (the latest, after a review
+    again), or None. The meeting's ``voting_closed_at`` is written by ``vote_close`` together with
+    the application's ``review_pass`` move; an application passed without a portal meeting falls back
+    to that move's time."""
+    closed_at = (
+        Case.objects.filter(application=application, result=Case.Result.PASSED, meeting__voting_closed_at__isnull=False)
+        .order_by("-meeting__voting_closed_at")
+        .values_list("meeting__voting_closed_at", flat=True)
+        .first()
+    )
+    if closed_at is None:
+        closed_at = (
+            Transition.objects.filter(application=application, action="review_pass")
+            .order_by("-at", "-id")
+            .values_list("at", flat=True)
+            .first()
+        )
+    return timezone.localdate(closed_at) if closed_at else None
+
+
+def filing_approved_on(application):
+    """The filing date the province gave the filing of ``application`` (备案之日), or None."""
+    filing = getattr(getattr(application, "filing_entry", None), "filing", None)
+    return filing.filed_on if filing is not None else None
+
+
+def qualification_date(application):
+    """取得资格时间 of ``application`` under its batch's ``qualification_date_rule``: the day the vote
+    closed (the default) or the day the province approved the filing; None while that day is unknown.
+    Never today nor the meeting's scheduled date."""
+    if application.batch.qualification_date_rule == QualificationDateRule.FILING_APPROVED:
+        return filing_approved_on(application)
+    return vote_closed_on(application)

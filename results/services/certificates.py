@@ -16,14 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Batch, Status
+from applications.models import Application, Batch, QualificationDateRule, Status
 from applications.workflow import application_transition
 from results.documents.certificates import certificate_pdf
 from results.models import Certificate
 from results.selectors import certificates as selectors
-from results.selectors.granted import committee_name, granted_title
+from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
-from reviews.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +49,33 @@ def _next_number(prefix):
     return f"{prefix}{(int(match.group(1)) if match else 0) + 1:0{NUMBER_DIGITS}d}"
 
 
+def certificate_blocker(application):
+    """Why ``application`` (filed) cannot get its certificate yet, as the sentence to show, or None.
+
+    A certificate is issued only once the province has numbered the filing (备案文号): the number is
+    the proof of filing the certificate rests on. Under the batch's rule ``FILING_APPROVED`` the filing
+    date is the date of qualification, so it is needed too; under ``VOTE_CLOSED`` the vote's close."""
+    filing = getattr(getattr(application, "filing_entry", None), "filing", None)
+    if filing is None or not filing.number:
+        return _(
+            "%(number)s cannot get its certificate yet: the filing has no filing number (备案文号). Enter the "
+            "number and date the provincial department gave on the filing's page first."
+        ) % {"number": application.number}
+    if qualification_date(application) is None:
+        if application.batch.qualification_date_rule == QualificationDateRule.FILING_APPROVED:
+            return _(
+                "%(number)s cannot get its certificate yet: the batch dates qualification from the filing, "
+                "and the filing has no filing date. Enter it on the filing's page first."
+            ) % {"number": application.number}
+        return _(
+            "%(number)s cannot get its certificate yet: no closed vote passed it, so the date of qualification "
+            "(取得资格时间) is unknown."
+        ) % {"number": application.number}
+    return None
+
+
 def _certificate_facts(application):
-    """Title, date granted and committee of a filed application."""
+    """Title, date of qualification and committee of a filed application."""
     batch = application.batch
     entry = (
         application.publicity_entries.filter(cleared_at__isnull=False)
@@ -60,15 +84,7 @@ def _certificate_facts(application):
         .first()
     )
     title = (entry.title_granted if entry else "") or granted_title(batch)
-    held_on = (
-        Case.objects.filter(application=application)
-        .order_by("-meeting__held_on")
-        .values_list("meeting__held_on", flat=True)
-        .first()
-    )
-    filing = getattr(getattr(application, "filing_entry", None), "filing", None)
-    granted_on = held_on or (filing.filed_on if filing else None) or timezone.localdate()
-    return title, granted_on, committee_name(batch)
+    return title, qualification_date(application), committee_name(batch)
 
 
 def certificate_issue(*, application, actor=None):
@@ -94,6 +110,9 @@ def certificate_issue(*, application, actor=None):
                         % {"number": locked.number, "status": locked.get_status_display()},
                         code="not_filed",
                     )
+                blocker = certificate_blocker(locked)
+                if blocker:
+                    raise ValidationError(blocker, code="not_numbered")
                 title, granted_on, committee = _certificate_facts(locked)
                 certificate = Certificate(
                     application=locked,
@@ -129,7 +148,7 @@ def certificates_issue_for_batch(*, batch_id):
     if batch is None:
         return 0
     issued = 0
-    for application in selectors.filed_without_certificate(batch).order_by("number"):
+    for application in selectors.ready_for_certificate(batch).order_by("number"):
         try:
             certificate_issue(application=application)
         except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
@@ -140,10 +159,32 @@ def certificates_issue_for_batch(*, batch_id):
     return issued
 
 
+def certificates_queue_blocker(batch):
+    """Why the batch's certificates cannot be issued now (the sentence to show), or None: nothing is
+    ready while a filing still has no filing number (备案文号)."""
+    if selectors.ready_for_certificate(batch).exists():
+        return None
+    waiting = list(selectors.filings_awaiting_number(batch)[:5])
+    if waiting:
+        return _(
+            "Certificates are issued only once the province has given the filing its number (备案文号). "
+            "Enter the filing number and date of: %(filings)s."
+        ) % {"filings": "; ".join(_("filing #%(pk)d") % {"pk": filing.pk} for filing in waiting)}
+    if selectors.filed_without_certificate(batch).exists():
+        return _("The filed applications of this batch cannot be certified yet: the filing date is missing.")
+    return _("Every filed application of this batch has its certificate.")
+
+
 def certificates_queue_for_batch(*, batch, actor):
-    """Queue the issue of a batch's certificates (city staff's button)."""
+    """Queue the issue of a batch's certificates (city staff's button); return how many will be issued.
+    Refused (``ValidationError``) while nothing is ready, with the reason (``certificates_queue_blocker``)."""
     require_city(actor)
+    blocker = certificates_queue_blocker(batch)
+    if blocker:
+        raise ValidationError(blocker, code="not_ready")
+    count = selectors.ready_for_certificate(batch).count()
     transaction.on_commit(lambda: _queue_certificates(batch.pk))
+    return count
 
 
 def _queue_certificates(batch_id):

@@ -395,14 +395,43 @@ class CloseResult:
     held: list = field(default_factory=list)
 
 
-def publicity_close(*, publicity, actor=None, now=None):
-    """Close a notice: the beat task after its last day (``actor=None``), or city staff by hand at any
-    time. Lines whose application is still in publicity and has no open objection are cleared for
+def early_close_reason_error(publicity, today):
+    """Why closing ``publicity`` on ``today`` needs a written reason (a ``ValidationError`` on
+    ``reason``), or None when its period is over. The period of at least 5 working days is the rule
+    (评审结果公示不少于5个工作日); ending it sooner, and above all before it began, is recorded with why."""
+    if today > publicity.ends_on:
+        return None
+    if today < publicity.starts_on:
+        message = _(
+            "This notice has not started yet: its period runs from %(start)s to %(end)s. Closing it before "
+            "it begins means nobody could object; write the reason (for example a notice published by "
+            "mistake). It is kept in the log and shown on the notice."
+        )
+    else:
+        message = _(
+            "The publicity period runs until %(end)s. Closing it earlier needs a written reason; it is "
+            "kept in the log and shown on the notice."
+        )
+    return ValidationError(
+        {"reason": message % {"start": date_text(publicity.starts_on), "end": date_text(publicity.ends_on)}},
+        code="reason_required",
+    )
+
+
+def publicity_close(*, publicity, actor=None, reason="", now=None):
+    """Close a notice: the beat task after its last day (``actor=None``), or city staff by hand, before
+    the end of the period only with a written ``reason`` (stored with the notice and shown on it).
+    Lines whose application is still in publicity and has no open objection are cleared for
     filing; lines with an open objection are held (cleared when it is dismissed). The applicant and its
     enterprise's contacts are told. Closing twice is refused and changes nothing."""
     now = now or timezone.now()
+    reason = (reason or "").strip()
     if actor is not None:
         _require_city(actor)
+        if not reason:
+            error = early_close_reason_error(publicity, timezone.localdate(now))
+            if error is not None:
+                raise error
     elif timezone.localdate(now) <= publicity.ends_on:
         raise ValidationError(
             _("The publicity period runs until %(end)s; it closes by itself after that day.")
@@ -410,8 +439,10 @@ def publicity_close(*, publicity, actor=None, now=None):
             code="not_due",
         )
     with transaction.atomic():
+        early = timezone.localdate(now) <= publicity.ends_on
+        close_reason = reason[:2000] if early else ""
         changed = Publicity.objects.filter(pk=publicity.pk, closed_at__isnull=True).update(
-            closed_at=now, closed_by=actor
+            closed_at=now, closed_by=actor, close_reason=close_reason
         )
         if changed != 1:
             closed_at = Publicity.objects.filter(pk=publicity.pk).values_list("closed_at", flat=True).first()
@@ -420,7 +451,7 @@ def publicity_close(*, publicity, actor=None, now=None):
                 % {"title": publicity.title, "date": date_text(timezone.localdate(closed_at)) if closed_at else "—"},
                 code="already_closed",
             )
-        publicity.closed_at, publicity.closed_by = now, actor
+        publicity.closed_at, publicity.closed_by, publicity.close_reason = now, actor, close_reason
         result = CloseResult(publicity=publicity)
         entries = list(
             PublicityEntry.objects.filter(publicity=publicity)
@@ -446,9 +477,10 @@ def publicity_close(*, publicity, actor=None, now=None):
         for entry in result.held:
             publicity_end_notices(entry=entry, cleared=False)
     logger.info(
-        "publicity %s closed by %s: %s cleared, %s held",
+        "publicity %s closed by %s%s: %s cleared, %s held",
         publicity.pk,
         actor.pk if actor else "the period's end",
+        " before the end of its period, with a written reason" if close_reason else "",
         len(result.cleared),
         len(result.held),
     )

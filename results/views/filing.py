@@ -221,17 +221,19 @@ class CertificateListView(BatchMixin, View):
             {
                 "batch": batch,
                 "certificates": list(certificate_selectors.certificates_of_batch(batch)),
-                "to_certify": certificate_selectors.filed_without_certificate(batch).count(),
+                "to_certify": certificate_selectors.ready_for_certificate(batch).count(),
+                "awaiting_number": list(certificate_selectors.filings_awaiting_number(batch)),
+                "qualification_rule": batch.get_qualification_date_rule_display(),
             },
         )
 
     def post(self, request, batch_pk):
         batch = self.permission_object
-        count = certificate_selectors.filed_without_certificate(batch).count()
-        if not count:
-            messages.info(request, _("Every filed application of this batch has its certificate."))
+        try:
+            count = certificate_services.certificates_queue_for_batch(batch=batch, actor=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
         else:
-            certificate_services.certificates_queue_for_batch(batch=batch, actor=request.user)
             messages.success(request, _("%(count)d certificates are being issued.") % {"count": count})
         return redirect("results:filing_certificates", batch_pk=batch.pk)
 

@@ -321,7 +321,13 @@ class CloseView(PublicityStaffMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"publicity": publicity, "form": form, "held": held, "early": timezone.localdate() <= publicity.ends_on},
+            {
+                "publicity": publicity,
+                "form": form,
+                "held": held,
+                "early": timezone.localdate() <= publicity.ends_on,
+                "not_started": timezone.localdate() < publicity.starts_on,
+            },
         )
 
     def get(self, request, pk):
@@ -329,16 +335,22 @@ class CloseView(PublicityStaffMixin, View):
         if publicity.closed_at is not None:
             messages.error(request, _("This notice is already closed."))
             return redirect("results:publicity_staff_detail", pk=pk)
-        return self.render(publicity, CloseForm())
+        return self.render(publicity, CloseForm(early=timezone.localdate() <= publicity.ends_on))
 
     def post(self, request, pk):
         publicity = self.permission_object
-        form = CloseForm(request.POST)
+        form = CloseForm(request.POST, early=timezone.localdate() <= publicity.ends_on)
         if not form.is_valid():
             return self.render(publicity, form)
         try:
-            result = services.publicity_close(publicity=publicity, actor=request.user)
+            result = services.publicity_close(
+                publicity=publicity, actor=request.user, reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as error:
+            if getattr(error, "error_dict", None) and "reason" in error.error_dict:
+                for message in error.error_dict["reason"]:
+                    form.add_error("reason", message)
+                return self.render(publicity, form)
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(

@@ -26,7 +26,7 @@ from reviews.models import Assignment, Attendance, Ballot, Case, Meeting, VoteCa
 from reviews.record import meeting_record_pdf
 from reviews.selectors.voting import attendance_state, case_tallies, seat_holders
 from reviews.voting import outcome_text, rule_text
-from reviews.workflow import meeting_transition
+from reviews.workflow import before_meeting_date, early_vote_message, meeting_transition
 from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ def attendance_record(*, meeting, actor, present_expert_ids):
     return attendance_state(locked)
 
 
-def vote_open(*, meeting, actor):
+def vote_open(*, meeting, actor, confirm_early=False):
     """Open the secret ballot (评分 → 投票). The meeting must be scoring and quorate; when it is not,
-    the message gives the counts."""
+    the message gives the counts. Before the meeting's date only with ``confirm_early`` (logged)."""
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -97,9 +97,42 @@ def vote_open(*, meeting, actor):
                 % {"status": locked.get_status_display()},
                 code="not_scoring",
             )
-        meeting_transition(meeting=locked, action="open_vote", actor=actor)  # its guard checks the quorum
+        # Its guards check the quorum and, before the meeting's date, the confirmation.
+        meeting_transition(meeting=locked, action="open_vote", actor=actor, confirm_early=confirm_early)
     _refresh(meeting, locked, ["status"])
     return locked
+
+
+def _check_ballot(meeting, case, expert):
+    """Raise ``ValidationError`` with the reason when ``expert`` may not vote on ``case`` of ``meeting``
+    now: the vote is not open, or the expert holds no seat, is absent, is recused or has voted."""
+    if meeting.status != Meeting.Status.VOTING:
+        if meeting.status == Meeting.Status.CLOSED:
+            message, code = _("The vote on this meeting is closed; no more ballots are accepted."), "closed"
+        else:
+            message, code = _("The vote on this meeting has not been opened yet."), "not_open"
+        raise ValidationError(message, code=code)
+    if expert.pk not in {member.expert_id for member in seat_holders(meeting)}:
+        raise ValidationError(_("You do not hold a seat on this meeting's panel."), code="not_on_panel")
+    if not Attendance.objects.filter(meeting=meeting, expert=expert, present=True).exists():
+        raise ValidationError(
+            _("You are not recorded as present at this meeting; only experts present may vote."), code="absent"
+        )
+    assignment = Assignment.objects.filter(case=case, expert=expert).first()
+    if assignment is None or assignment.is_recused:
+        raise ValidationError(_("You are recused from this application and may not vote on it."), code="recused")
+    if VoteCast.objects.filter(case=case, expert=expert).exists():
+        raise ValidationError(_("You have already voted on this application; a vote cannot be changed."), code="twice")
+
+
+def ballot_why_not(*, case, expert):
+    """The ``ValidationError`` ``ballot_cast`` would raise now (without the lock), or None: what the
+    ballot's confirmation page asks before showing the choice to confirm. Writes nothing."""
+    try:
+        _check_ballot(case.meeting, case, expert)
+    except ValidationError as error:
+        return error
+    return None
 
 
 def ballot_cast(*, case, expert, choice):
@@ -110,25 +143,7 @@ def ballot_cast(*, case, expert, choice):
         raise ValidationError(_("Choose agree, disagree or abstain."), code="choice")
     with transaction.atomic():
         meeting = _lock(case.meeting)
-        if meeting.status != Meeting.Status.VOTING:
-            if meeting.status == Meeting.Status.CLOSED:
-                message, code = _("The vote on this meeting is closed; no more ballots are accepted."), "closed"
-            else:
-                message, code = _("The vote on this meeting has not been opened yet."), "not_open"
-            raise ValidationError(message, code=code)
-        if expert.pk not in {member.expert_id for member in seat_holders(meeting)}:
-            raise ValidationError(_("You do not hold a seat on this meeting's panel."), code="not_on_panel")
-        if not Attendance.objects.filter(meeting=meeting, expert=expert, present=True).exists():
-            raise ValidationError(
-                _("You are not recorded as present at this meeting; only experts present may vote."), code="absent"
-            )
-        assignment = Assignment.objects.filter(case=case, expert=expert).first()
-        if assignment is None or assignment.is_recused:
-            raise ValidationError(_("You are recused from this application and may not vote on it."), code="recused")
-        if VoteCast.objects.filter(case=case, expert=expert).exists():
-            raise ValidationError(
-                _("You have already voted on this application; a vote cannot be changed."), code="twice"
-            )
+        _check_ballot(meeting, case, expert)
         cast = VoteCast(case=case, expert=expert, cast_at=timezone.now())
         ballot = Ballot(case=case, choice=choice)
         cast.full_clean(validate_constraints=False)  # the database's unique constraint decides, below
@@ -146,10 +161,11 @@ def ballot_cast(*, case, expert, choice):
     return cast
 
 
-def vote_close(*, meeting, actor):
+def vote_close(*, meeting, actor, confirm_early=False):
     """Close the vote: count each case, record its result on the case and on the application (通过 or
     未通过, through the applications' transition function with the counts as the reason), close the
-    meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing."""
+    meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing. Before the
+    meeting's date only with ``confirm_early`` (logged)."""
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -160,6 +176,9 @@ def vote_close(*, meeting, actor):
                 _("The vote is not open; it can be closed only after it was opened."), code="not_open"
             )
         now = timezone.now()
+        if before_meeting_date(locked, timezone.localdate(now)) and not confirm_early:
+            # Asked before counting, so that a refusal writes nothing (the transition asks again).
+            raise ValidationError(early_vote_message(locked, "close_vote"), code="before_meeting_date")
         attendance = attendance_state(locked)
         tallies = case_tallies(locked, attendance=attendance, unseal=True)
         with translation.override("zh-hans"):  # the log and the record are filed in Chinese
@@ -192,7 +211,7 @@ def vote_close(*, meeting, actor):
                         "not_voted": tally.not_voted,
                     },
                 )
-        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now)
+        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now, confirm_early=confirm_early)
         locked.voting_closed_at = now
         locked.closed_by = actor
         pdf = meeting_record_pdf(meeting=locked, attendance=attendance, tallies=tallies)

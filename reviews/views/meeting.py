@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,8 +38,9 @@ from reviews.selectors.voting import (
     meetings_for_expert,
     meetings_for_staff,
 )
-from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
+from reviews.services.voting import attendance_record, ballot_cast, ballot_why_not, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
+from reviews.workflow import before_meeting_date
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -67,6 +68,14 @@ class AttendanceForm(forms.Form):
 
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(choices=Ballot.Choice.choices)
+    #: Set by the confirmation page's button: the first POST only shows what will be cast.
+    confirmed = forms.BooleanField(required=False)
+
+
+class EarlyVoteForm(forms.Form):
+    """The box that confirms opening or closing the vote before the meeting's date."""
+
+    confirm_early = forms.BooleanField(required=False)
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -129,6 +138,8 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             attendance_open=meeting.panel_open,
             can_open=meeting.status == Meeting.Status.SCORING,
             can_close=meeting.status == Meeting.Status.VOTING,
+            early=before_meeting_date(meeting),
+            log=list(meeting.transitions.select_related("actor").order_by("at", "id")),
             form=form or AttendanceForm(seats=state.seats),
         )
         return context
@@ -162,8 +173,10 @@ class VoteOpenView(StaffMeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        form = EarlyVoteForm(request.POST)
+        form.is_valid()  # one optional box: always valid
         try:
-            vote_open(meeting=self.meeting, actor=request.user)
+            vote_open(meeting=self.meeting, actor=request.user, confirm_early=form.cleaned_data["confirm_early"])
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -175,8 +188,10 @@ class VoteCloseView(StaffMeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        form = EarlyVoteForm(request.POST)
+        form.is_valid()  # one optional box: always valid
         try:
-            vote_close(meeting=self.meeting, actor=request.user)
+            vote_close(meeting=self.meeting, actor=request.user, confirm_early=form.cleaned_data["confirm_early"])
         except ValidationError as error:
             error_messages(request, error)
         else:
@@ -267,27 +282,49 @@ class ExpertBallotView(ExpertObjectMixin, TemplateView):
 
 
 class BallotCastView(ExpertObjectMixin, View):
-    """POST: cast the expert's ballot on one case."""
+    """POST: cast the expert's ballot on one case, in two steps. The first POST (a choice) stores nothing
+    and shows what will be cast, with the rule that a vote cannot be changed; the confirmation page's
+    button posts the same choice with ``confirmed``, which casts it. Works without JavaScript."""
 
     permission_required = "reviews.cast_ballot"
     http_method_names = ["post"]
+    confirm_template_name = "reviews/meeting/ballot_confirm.html"
 
     def load_object(self):
         return case_for_ballot(self.expert, self.kwargs["pk"])
 
     def post(self, request, pk):
         case = self.permission_object
+        back = f"{reverse('reviews:vote_ballots', kwargs={'pk': case.meeting_id})}#case-{case.pk}"
         form = BallotForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose agree, disagree or abstain."))
+            return redirect(back)
+        choice = form.cleaned_data["choice"]
+        if not form.cleaned_data["confirmed"]:
+            refused = ballot_why_not(case=case, expert=self.expert)
+            if refused is not None:  # say so now, not after a confirmation that could not be kept
+                error_messages(request, refused)
+                return redirect(back)
+            return render(
+                request,
+                self.confirm_template_name,
+                {
+                    "case": case,
+                    "meeting": case.meeting,
+                    "application": case.application,
+                    "choice": choice,
+                    "choice_label": Ballot.Choice(choice).label,
+                    "back": back,
+                },
+            )
+        try:
+            ballot_cast(case=case, expert=self.expert, choice=choice)
+        except ValidationError as error:
+            error_messages(request, error)
         else:
-            try:
-                ballot_cast(case=case, expert=self.expert, choice=form.cleaned_data["choice"])
-            except ValidationError as error:
-                error_messages(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Your secret ballot on %(number)s is recorded.") % {"number": case.application.number},
-                )
-        return redirect(f"{reverse('reviews:vote_ballots', kwargs={'pk': case.meeting_id})}#case-{case.pk}")
+            messages.success(
+                request,
+                _("Your secret ballot on %(number)s is recorded.") % {"number": case.application.number},
+            )
+        return redirect(back)

@@ -815,6 +815,32 @@ def test_voided_signature_is_shown_and_the_whole_ranking_is_signed_again(world):
     assert not old.entries.filter(voided_at__isnull=True).exists()
 
 
+def test_sign_page_prefills_the_ranking_last_signed_then_new_nominees(world):
+    first, second = world.submitted(), world.submitted()
+    world.sign(second, first)  # signed in the reverse of the listed order
+    third = world.submitted()  # a nominee added since
+    client = client_of(world.chairman)
+
+    page = client.get(reverse("applications:nomination_sign", args=[world.batch.pk]))
+
+    initial = page.context["form"].initial
+    assert [initial[f"rank_{a.pk}"] for a in (second, first, third)] == [1, 2, 3]
+    assert [nominee.pk for nominee, _rank, _text in page.context["form"].nominees()] == [second.pk, first.pk, third.pk]
+    body = page.content.decode()
+    assert 'data-testid="prefilled-note"' in body
+    assert "filled in from the order you last signed" in body
+
+
+def test_sign_page_without_a_signature_lists_in_order_and_says_nothing(world):
+    first, second = world.submitted(), world.submitted()
+
+    page = client_of(world.chairman).get(reverse("applications:nomination_sign", args=[world.batch.pk]))
+
+    initial = page.context["form"].initial
+    assert [initial[f"rank_{a.pk}"] for a in (first, second)] == [1, 2]
+    assert 'data-testid="prefilled-note"' not in page.content.decode()
+
+
 def test_chairman_without_enterprise_sees_an_explanation():
     chairman = UserFactory(roles=[Role.CHAIRMAN])
 

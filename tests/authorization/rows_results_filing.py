@@ -8,7 +8,7 @@ from results.services.certificates import certificate_issue
 from results.services.filing import filing_build_files, filing_create
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
 from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, refused_by_role, same_for_all
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import Role
 
 CITY = [Role.CITY_STAFF, Role.ADMINISTRATOR]
@@ -32,6 +32,7 @@ def filed(ctx):
     filing_world.add()
     filing = filing_create(batch=filing_world.batch, actor=world.city)
     filing_build_files(filing_id=filing.pk)
+    number_filing(filing, world.city)
     own.refresh_from_db()
     ctx["batch"] = filing_world.batch
     ctx["filing"] = filing

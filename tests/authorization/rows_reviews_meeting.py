@@ -23,9 +23,9 @@ def _world(ctx, *, present=False, voting=False, closed=False):
     if present or voting or closed:
         attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
     if voting or closed:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     if closed:
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     ctx["world"] = world
     ctx["meeting"] = world.meeting
     ctx["case"] = world.cases[0]
@@ -77,6 +77,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         kwargs=meeting_pk,
         setup=quorate,
+        data={"confirm_early": "on"},  # the meeting is a week ahead: staff confirm the early vote
     ),
     Row(
         "reviews:vote_close",
@@ -84,6 +85,7 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=REDIRECT),
         kwargs=meeting_pk,
         setup=voting,
+        data={"confirm_early": "on"},  # the meeting is a week ahead: staff confirm the early vote
     ),
     Row(
         "reviews:vote_record",
@@ -111,7 +113,7 @@ ROWS = [
         post=outcome(allowed=[Role.EXPERT], ok=REDIRECT),
         kwargs=case_pk,
         setup=voting,
-        data={"choice": "yes"},
+        data={"choice": "yes", "confirmed": "on"},  # the confirmed second step: the ballot is cast
         outsiders=hidden(Role.EXPERT, get=405),
     ),
 ]

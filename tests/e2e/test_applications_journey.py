@@ -153,6 +153,9 @@ def chairman_ranks_and_signs(page, live_server, world, application, recommendati
     click_and_wait(page, page.locator("[data-testid=nomination-batch] [data-testid=sign-link]"))
     nominee = page.locator("[data-testid=nomination-form] [data-testid=nominee]")
     expect(nominee).to_have_count(1)
+    # Signing again starts from the ranking last signed, and the page says so.
+    expect(page.locator("[data-testid=prefilled-note]")).to_have_count(1 if again else 0)
+    expect(nominee.locator("input.nomination-rank")).to_have_value("1")
     nominee.locator("input.nomination-rank").fill("1")
     nominee.locator("textarea").fill(recommendation)
 

@@ -137,7 +137,16 @@ def staff_files_and_certifies(page, live_server, world, applications):
     assert filing.row_count == 2
     assert filing.excel and filing.pdf  # built by the task queued on commit
 
-    page.goto(url(live_server, "results:filing_certificates", world.batch.pk))
+    # The filing's page says what comes next: the number the province gives, then the certificates.
+    assert page.url == url(live_server, "results:filing_detail", filing.pk)
+    expect(page.locator("[data-testid=next-number]")).to_be_visible()
+    page.locator("#id_number").fill("鲁人社职备〔2026〕8号")
+    page.locator("#id_filed_on").fill(timezone.localdate().isoformat())
+    click_and_wait(page, page.get_by_role("button", name="保存"))
+    filing.refresh_from_db()
+    assert filing.number == "鲁人社职备〔2026〕8号"
+    click_and_wait(page, page.locator("[data-testid=next-certificates]"))
+    assert page.url == url(live_server, "results:filing_certificates", world.batch.pk)
     click_and_wait(page, page.locator("[data-testid=issue-button]"))
     expect(page.locator("[data-testid=certificate-row]")).to_have_count(2)
     statuses = {a.status for a in type(applications[0]).objects.filter(pk__in=[a.pk for a in applications])}

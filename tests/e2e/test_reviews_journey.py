@@ -81,6 +81,9 @@ def test_review_journey_score_reload_submit_vote_and_close(page, live_server):
     )
     expect(page.locator("[data-testid=quorum]")).to_contain_text(quorum)
     expect(page.locator("[data-testid=quorate]")).to_be_visible()
+    # The meeting is scheduled a week ahead: opening the vote today needs the box ticked.
+    expect(page.locator("[data-testid=early-warning]")).to_be_visible()
+    page.locator("[data-testid=confirm-early-open]").check()
     with page.expect_navigation():
         page.locator("[data-testid=open-vote]").click()
     expect(page.locator("[data-testid=meeting-status]")).to_have_text(zh("Voting"))
@@ -92,6 +95,11 @@ def test_review_journey_score_reload_submit_vote_and_close(page, live_server):
     expect(page.locator("[data-testid=ballot-case]")).to_contain_text(application.number)
     with page.expect_navigation():
         page.locator("[data-testid=vote-yes]").click()
+    # Nothing is recorded until the expert confirms the choice on the next page.
+    expect(page.locator("[data-testid=choice]")).to_have_text(zh("Agree (同意)"))
+    assert VoteCast.objects.filter(case=case, expert=expert).count() == 0
+    with page.expect_navigation():
+        page.locator("[data-testid=confirm-vote]").click()
     expect(page.locator("[data-testid=voted]")).to_be_visible()
     expect(page.locator("[data-testid=ballot-form]")).to_have_count(0)
     expect(page.locator("[data-testid=outcome]")).to_have_count(0)
@@ -106,6 +114,7 @@ def test_review_journey_score_reload_submit_vote_and_close(page, live_server):
     page.goto(meeting_url)
     expect(page.locator("[data-testid=turnout]")).to_have_text("3 / 3")
     expect(page.locator("[data-testid=yes]")).to_have_count(0)
+    page.locator("[data-testid=confirm-early-close]").check()
     with page.expect_navigation():
         page.locator("[data-testid=close-vote]").click()
     expect(page.locator("[data-testid=meeting-status]")).to_have_text(zh("Closed"))

@@ -14,7 +14,7 @@ from results.services.filing import filing_create
 from results.tasks import close_publicity, issue_certificates
 from tests.factories import UserFactory
 from tests.integration.conftest import need
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import Notice
 from zaozhuang_titles.notices import notice_create
 from zaozhuang_titles.tasks import deliver_notice
@@ -62,7 +62,7 @@ def test_close_publicity_raced_by_two_workers_closes_once(postgresql):
 
 def test_certificates_raced_by_two_workers_are_issued_once(postgresql):
     world = FilingWorld(count=3)
-    filing_create(batch=world.batch, actor=world.city)
+    number_filing(filing_create(batch=world.batch, actor=world.city), world.city)
 
     results = at_once(issue_certificates, batch_id=world.batch.pk)
 

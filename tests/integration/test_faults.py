@@ -81,7 +81,7 @@ def test_close_publicity_and_certificates_delivered_twice_have_the_effect_of_onc
     from results.models import Certificate, Publicity, PublicityEntry
     from results.services.filing import filing_create
     from results.tasks import close_publicity, issue_certificates
-    from tests.results.filing_factories import FilingWorld
+    from tests.results.filing_factories import FilingWorld, number_filing
 
     world = FilingWorld(count=2, cleared=False)  # the period ended five days ago, not closed yet
     with celery_broker(own_redis.url):
@@ -91,7 +91,8 @@ def test_close_publicity_and_certificates_delivered_twice_have_the_effect_of_onc
             assert wait_for(lambda: _settled(own_redis))
             closed_at = Publicity.objects.get(pk=world.publicity.pk).closed_at
             told = Notice.objects.filter(key__startswith="publicity-entry:").count()
-            filing_create(batch=world.batch, actor=world.city)  # queues the build of its files on commit
+            filing = filing_create(batch=world.batch, actor=world.city)  # queues the build of its files on commit
+            number_filing(filing, world.city)
             issue_certificates.delay(batch_id=world.batch.pk)
             issue_certificates.delay(batch_id=world.batch.pk)
             assert wait_for(lambda: _settled(own_redis), seconds=30)

@@ -19,6 +19,7 @@ from results.services.publicity import publicity_publish
 from results.tasks import build_filing_files, close_due_publicities, close_publicity, issue_certificates
 from tests.applications.factories import World
 from tests.integration.conftest import need, wait_for
+from tests.results.filing_factories import number_filing
 from zaozhuang_titles.celery import app
 from zaozhuang_titles.models import Notice
 
@@ -95,7 +96,9 @@ def test_publicity_close_filing_and_certificates_through_the_worker(real_broker)
         assert default_storage.exists(filing.excel)
         assert default_storage.exists(filing.pdf)
 
-        # City staff's button queues the certificates; the worker issues them and the applicants are told.
+        # The province numbers the filing; then city staff's button queues the certificates; the worker
+        # issues them and the applicants are told.
+        number_filing(filing, world.city)
         certificates_queue_for_batch(batch=world.batch, actor=world.city)
         settle()
         certificates = Certificate.objects.filter(application__batch=world.batch)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from applications.workflow import application_transition
 from results.models import Objection, Publicity, PublicityEntry
+from results.services.filing import filing_record_number
 from tests.applications.factories import World
 
 
@@ -66,3 +67,16 @@ class FilingWorld:
             status=status,
             conclusion="" if status in (Objection.Status.OPEN, Objection.Status.INVESTIGATING) else "不成立",
         )
+
+
+#: The filing number (备案文号) the tests' province gives; a certificate needs one.
+FILING_NUMBER = "鲁人社职备〔2026〕1号"
+
+
+def number_filing(filing, actor, *, number=FILING_NUMBER, filed_on=None):
+    """Record the number and date the province gave ``filing`` (today unless said), as staff do."""
+    return filing_record_number(filing=filing, actor=actor, number=number, filed_on=filed_on or timezone.localdate())
+
+
+#: The written reason staff give to close a notice before the end of its period.
+EARLY = "公示名单有误，提前结束后重新公示。"

@@ -2,6 +2,7 @@
 the verification URL (which holds the unguessable token), moved FILED→CERTIFIED, revoked with a reason."""
 
 import base64
+import datetime
 import hashlib
 import re
 import zlib
@@ -14,21 +15,28 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from reportlab.lib.utils import ImageReader
 
-from applications.models import Status, Transition
+from applications.models import Batch, Status, Transition
 from results.documents.certificates import certificate_pdf, qr_image, verification_url
 from results.models import Certificate
 from results.selectors.certificates import certificates_for_user
-from results.services.certificates import certificate_issue, certificate_revoke, certificates_issue_for_batch
+from results.services.certificates import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_for_batch,
+    certificates_queue_for_batch,
+)
 from results.services.filing import filing_create
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 
 pytestmark = pytest.mark.django_db
 
 
-def filed_world(count, django_capture_on_commit_callbacks):
+def filed_world(count, django_capture_on_commit_callbacks, *, numbered=True):
     world = FilingWorld(count=count)
     with django_capture_on_commit_callbacks(execute=True):
         world.filing = filing_create(batch=world.batch, actor=world.city)
+    if numbered:
+        number_filing(world.filing, world.city)
     for application in world.applications:
         application.refresh_from_db()
     return world
@@ -215,3 +223,106 @@ def test_certificates_for_user_equal_the_open_certificate_permission(django_capt
 
     assert listed == expected
     assert allowed == expected
+
+
+# --- The date of qualification (取得资格时间) and the filing number --------------------------------------
+
+
+def _voted_before_the_meeting_date(world, application, *, closed_days_ago=3):
+    """A closed meeting that passed ``application``: its vote closed ``closed_days_ago`` days ago, and
+    its scheduled date is two weeks ahead (a vote held before the date it was planned for)."""
+    from django.utils import timezone
+
+    from reviews.models import Case, Meeting
+    from tests.reviews.factories import MeetingFactory
+
+    closed_at = timezone.now() - datetime.timedelta(days=closed_days_ago)
+    meeting = MeetingFactory(
+        batch=world.batch,
+        held_on=timezone.localdate() + datetime.timedelta(days=14),
+        scoring_deadline=timezone.now() + datetime.timedelta(days=10),
+        status=Meeting.Status.CLOSED,
+        voting_closed_at=closed_at,
+    )
+    Case.objects.create(meeting=meeting, application=application, result=Case.Result.PASSED)
+    return meeting
+
+
+def test_certificate_date_is_the_day_the_vote_closed_by_default(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    application = world.applications[0]
+    meeting = _voted_before_the_meeting_date(world, application)
+    assert world.batch.qualification_date_rule == Batch.QualificationDateRule.VOTE_CLOSED
+
+    certificate = certificate_issue(application=application, actor=world.city)
+
+    assert certificate.granted_on == timezone.localdate(meeting.voting_closed_at)
+    assert certificate.granted_on < meeting.held_on
+    assert certificate.granted_on != world.filing.filed_on
+
+
+def test_certificate_date_is_the_filing_date_when_the_batch_says_so(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    Batch.objects.filter(pk=world.batch.pk).update(qualification_date_rule=Batch.QualificationDateRule.FILING_APPROVED)
+    application = world.applications[0]
+    _voted_before_the_meeting_date(world, application)
+    world.filing.refresh_from_db()
+
+    certificate = certificate_issue(application=application, actor=world.city)
+
+    assert certificate.granted_on == world.filing.filed_on
+
+
+def test_certificate_date_without_a_meeting_is_the_day_the_pass_was_recorded(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    application = world.applications[0]
+    passed_at = Transition.objects.get(application=application, action="review_pass").at
+
+    certificate = certificate_issue(application=application, actor=world.city)
+
+    assert certificate.granted_on == timezone.localdate(passed_at)
+
+
+def test_certificate_issue_refused_while_the_filing_has_no_number(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
+    application = world.applications[0]
+
+    with pytest.raises(ValidationError) as refused:
+        certificate_issue(application=application, actor=world.city)
+
+    assert refused.value.code == "not_numbered"
+    assert "filing number (备案文号)" in refused.value.messages[0]
+    assert application.number in refused.value.messages[0]
+    assert not Certificate.objects.exists()
+    application.refresh_from_db()
+    assert application.status == Status.FILED
+    assert certificates_issue_for_batch(batch_id=world.batch.pk) == 0
+
+
+def test_certificates_queue_refused_while_the_filing_has_no_number(django_capture_on_commit_callbacks):
+    world = filed_world(2, django_capture_on_commit_callbacks, numbered=False)
+
+    with pytest.raises(ValidationError) as refused:
+        certificates_queue_for_batch(batch=world.batch, actor=world.city)
+
+    assert refused.value.code == "not_ready"
+    assert f"filing #{world.filing.pk}" in refused.value.messages[0]
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_issue_under_filing_rule_needs_the_filing_date(django_capture_on_commit_callbacks):
+    from results.models import Filing
+
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    Batch.objects.filter(pk=world.batch.pk).update(qualification_date_rule=Batch.QualificationDateRule.FILING_APPROVED)
+    Filing.objects.filter(pk=world.filing.pk).update(filed_on=None)
+
+    with pytest.raises(ValidationError) as refused:
+        certificate_issue(application=world.applications[0], actor=world.city)
+
+    assert "no filing date" in refused.value.messages[0]
+    assert not Certificate.objects.exists()

@@ -248,6 +248,24 @@ def test_filing_record_number_only_by_city_staff(django_capture_on_commit_callba
 # --- The writer -------------------------------------------------------------------------------------
 
 
+def test_filing_excel_dates_the_review_by_the_vote_not_the_scheduled_day(django_capture_on_commit_callbacks):
+    world = FilingWorld(count=1)
+    (application,) = world.applications
+    closed_at = timezone.now() - datetime.timedelta(days=3)
+    meeting = MeetingFactory(
+        batch=world.batch,
+        held_on=timezone.localdate() + datetime.timedelta(days=14),
+        scoring_deadline=timezone.now() + datetime.timedelta(days=10),
+        voting_closed_at=closed_at,
+    )
+    Case.objects.create(meeting=meeting, application=application)
+
+    filing = _file(world, django_capture_on_commit_callbacks)
+    row = _sheet_rows(filing)[1]
+
+    assert row[COLUMNS.index("评审时间")] == timezone.localdate(closed_at).isoformat()
+
+
 def _fake_row(i):
     return {
         "name": f"姓名{i}",

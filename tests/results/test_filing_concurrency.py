@@ -11,7 +11,7 @@ from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
 from tests.factories import UserFactory
 from tests.helpers import race
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import Role
 
 pytestmark = [
@@ -40,7 +40,7 @@ def test_filing_the_same_batch_twice_at_once_files_once():
 
 def test_issuing_the_same_certificate_twice_at_once_issues_one():
     world = FilingWorld(count=1)
-    filing_create(batch=world.batch, actor=world.city)
+    number_filing(filing_create(batch=world.batch, actor=world.city), world.city)
     application = world.batch.applications.get()
 
     outcomes = race(

@@ -14,7 +14,7 @@ from results.models import Certificate, Filing
 from results.services.certificates import certificate_issue, certificate_revoke
 from results.services.filing import filing_create
 from tests.factories import UserFactory
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,12 @@ def _content(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def filed_world(count, django_capture_on_commit_callbacks):
+def filed_world(count, django_capture_on_commit_callbacks, *, numbered=True):
     world = FilingWorld(count=count)
     with django_capture_on_commit_callbacks(execute=True):
         world.filing = filing_create(batch=world.batch, actor=world.city)
+    if numbered:
+        number_filing(world.filing, world.city)
     world.filing.refresh_from_db()
     for application in world.applications:
         application.refresh_from_db()
@@ -113,7 +115,7 @@ def test_filing_files_are_for_city_staff_only(client_for, django_capture_on_comm
 
 
 def test_filing_detail_records_the_number(client_for, django_capture_on_commit_callbacks):
-    world = filed_world(1, django_capture_on_commit_callbacks)
+    world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
     url = reverse("results:filing_detail", args=[world.filing.pk])
     today = world.filing.created_at.date()
 
@@ -127,7 +129,7 @@ def test_filing_detail_records_the_number(client_for, django_capture_on_commit_c
 
 
 def test_filing_detail_refuses_a_future_date(client_for, django_capture_on_commit_callbacks):
-    world = filed_world(1, django_capture_on_commit_callbacks)
+    world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
     url = reverse("results:filing_detail", args=[world.filing.pk])
 
     response = client_for(world.city).post(url, {"number": "X1", "filed_on": "2999-01-01"})
@@ -164,17 +166,18 @@ def test_filing_certificates_page_queries_pinned_at_1_and_3(client_for, django_a
 
     def add():
         application = world.add()
-        filing_create(batch=world.batch, actor=world.city)
+        number_filing(filing_create(batch=world.batch, actor=world.city), world.city)
         application.refresh_from_db()
         certificate_issue(application=application)
 
     add()
     client.get(url)  # warm caches (content types, sessions)
-    with django_assert_num_queries(10):
+    # 11: the filings still without a filing number (备案文号) are listed with why nothing is issued.
+    with django_assert_num_queries(11):
         one = client.get(url)
     add()
     add()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         three = client.get(url)
 
     assert one.status_code == three.status_code == 200
@@ -305,3 +308,37 @@ def test_certificate_link_include_for_the_application_page(django_capture_on_com
     html = render_to_string(template, {"certificate": application.certificate})
 
     assert reverse("results:certificate", args=[certificate.pk]) in html
+
+
+def test_filing_detail_leads_on_to_certificates_once_numbered(client_for, django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
+    url = reverse("results:filing_detail", args=[world.filing.pk])
+    certificates = reverse("results:filing_certificates", args=[world.batch.pk])
+    client = client_for(world.city)
+
+    before = client.get(url).content.decode()
+    number_filing(world.filing, world.city)
+    after = client.get(url).content.decode()
+
+    assert 'data-testid="next-number"' in before
+    assert 'data-testid="next-certificates"' not in before
+    assert f'href="{certificates}" data-testid="next-certificates"' in after
+
+
+def test_certificates_page_says_why_nothing_is_issued_without_a_filing_number(
+    client_for, django_capture_on_commit_callbacks
+):
+    world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
+    url = reverse("results:filing_certificates", args=[world.batch.pk])
+    client = client_for(world.city)
+
+    page = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+
+    assert 'data-testid="awaiting-number"' in page
+    assert reverse("results:filing_detail", args=[world.filing.pk]) in page
+    assert 'data-testid="issue-button" disabled' in page
+    sent = [str(message) for message in response.context["messages"]]
+    assert len(sent) == 1 and "备案文号" in sent[0] and f"#{world.filing.pk}" in sent[0]
+    assert not Certificate.objects.exists()

@@ -19,6 +19,7 @@ from results.services.filing import filing_create
 from results.services.publicity import publicity_close
 from reviews.models import Committee
 from tests.applications.factories import World
+from tests.results.filing_factories import EARLY, number_filing
 from tests.results.test_publicity import publish
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +73,10 @@ def test_notice_filing_row_and_certificate_name_the_same_title_and_committee(
         Committee.objects.create(batch=world.batch, name=committee)
     expected_committee = committee or "枣庄市工程技术高级职称评审委员会"
     publicity, applications = publish(world)
-    publicity_close(publicity=publicity, actor=world.city)
+    publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
     with django_capture_on_commit_callbacks(execute=True):
         filing = filing_create(batch=world.batch, actor=world.city)
+    number_filing(filing, world.city)
     filing.refresh_from_db()
     application = applications[0]
     application.refresh_from_db()

@@ -15,6 +15,7 @@ from results.models import Objection
 from results.services import publicity as services
 from tests.applications.factories import World, tiny_pdf
 from tests.applications.hostile_files import HOSTILE
+from tests.results.filing_factories import EARLY
 from tests.results.test_publicity import at, objection, publish
 from zaozhuang_titles.models import AuditEvent, Notice
 from zaozhuang_titles.workdays import add_working_days
@@ -206,7 +207,7 @@ def test_objections_outside_the_period_are_refused(client):
 
 def test_a_closed_notice_receives_no_objection(running):
     world, publicity, entry, _application = running
-    services.publicity_close(publicity=publicity, actor=world.city)
+    services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
     entry.refresh_from_db()
     with pytest.raises(ValidationError) as error:
         objection(entry)

@@ -15,6 +15,7 @@ from results.selectors import committee_name
 from results.selectors.publicity import publicities_due
 from results.services import publicity as services
 from tests.applications.factories import World
+from tests.results.filing_factories import EARLY
 from zaozhuang_titles.models import Notice
 from zaozhuang_titles.workdays import period_end
 
@@ -189,7 +190,7 @@ def test_close_clears_lines_without_open_objections_and_holds_the_others():
     held_entry = publicity.entries.get(application=held)
     objection(held_entry)
 
-    result = services.publicity_close(publicity=publicity, actor=world.city)
+    result = services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
 
     publicity.refresh_from_db()
     assert publicity.closed_at is not None
@@ -207,13 +208,13 @@ def test_close_clears_lines_without_open_objections_and_holds_the_others():
 def test_close_twice_is_refused_and_changes_nothing():
     world = World()
     publicity, _apps = publish(world)
-    services.publicity_close(publicity=publicity, actor=world.city)
+    services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
     publicity.refresh_from_db()
     closed_at, cleared = publicity.closed_at, list(publicity.entries.values_list("cleared_at", flat=True))
     notices = Notice.objects.count()
 
     with pytest.raises(ValidationError) as error:
-        services.publicity_close(publicity=publicity, actor=world.city)
+        services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
 
     assert error.value.code == "already_closed"
     publicity.refresh_from_db()
@@ -236,7 +237,7 @@ def test_dismissing_after_close_clears_the_held_line():
     publicity, (application,) = publish(world)
     entry = publicity.entries.get()
     raised = objection(entry)
-    services.publicity_close(publicity=publicity, actor=world.city)
+    services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
     entry.refresh_from_db()
     assert entry.cleared_at is None
 
@@ -285,7 +286,7 @@ def test_upheld_objection_reopens_only_that_case_and_close_clears_the_others():
         conclusion="经核实，专利非本人成果。",
         outcome=Objection.Outcome.REVIEW_AGAIN,
     )
-    result = services.publicity_close(publicity=publicity, actor=world.city)
+    result = services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
 
     reopened.refresh_from_db()
     kept.refresh_from_db()
@@ -300,7 +301,7 @@ def test_upholding_a_held_objection_after_close_revokes_that_case_and_clears_not
     publicity, (application,) = publish(world)
     entry = publicity.entries.get()
     raised = objection(entry)
-    services.publicity_close(publicity=publicity, actor=world.city)
+    services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
 
     services.objection_uphold(
         objection=raised, actor=world.city, conclusion="经核实，业绩不实。", outcome=Objection.Outcome.REJECT
@@ -374,3 +375,57 @@ def test_a_provisional_end_is_computed_again_once_staff_enter_the_holidays():
 
 
 ONE_DAY = datetime.timedelta(days=1)
+
+
+# --- Closing before the end of the period -------------------------------------------------------------
+
+
+def test_publicity_close_before_the_end_without_a_reason_is_refused():
+    world = World()
+    publicity, _applications = publish(world)
+
+    with pytest.raises(ValidationError) as refused:
+        services.publicity_close(publicity=publicity, actor=world.city, reason="  ")
+
+    assert "runs until" in refused.value.message_dict["reason"][0]
+    publicity.refresh_from_db()
+    assert (publicity.closed_at, publicity.close_reason) == (None, "")
+    assert not PublicityEntry.objects.filter(publicity=publicity, cleared_at__isnull=False).exists()
+
+
+def test_publicity_close_before_it_started_without_a_reason_is_refused():
+    world = World()
+    publicity, _applications = publish(world, starts_on=services.next_working_day())
+
+    with pytest.raises(ValidationError) as refused:
+        services.publicity_close(publicity=publicity, actor=world.city)
+
+    assert "has not started yet" in refused.value.message_dict["reason"][0]
+    publicity.refresh_from_db()
+    assert publicity.closed_at is None
+
+
+def test_publicity_close_before_the_end_with_a_reason_stores_it():
+    world = World()
+    publicity, _applications = publish(world, starts_on=services.next_working_day())
+
+    services.publicity_close(publicity=publicity, actor=world.city, reason="  " + EARLY + " ")
+
+    publicity.refresh_from_db()
+    assert publicity.close_reason == EARLY
+    assert publicity.closed_early is True
+    assert publicity.entries.get().cleared_at is not None
+
+
+def test_publicity_close_after_the_end_needs_no_reason():
+    world = World()
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    publicity, _applications = publish(world)
+    Publicity.objects.filter(pk=publicity.pk).update(starts_on=start, ends_on=start + datetime.timedelta(days=7))
+    publicity.refresh_from_db()
+
+    services.publicity_close(publicity=publicity, actor=world.city)
+
+    publicity.refresh_from_db()
+    assert publicity.closed_at is not None and publicity.close_reason == ""
+    assert publicity.closed_early is False

@@ -11,6 +11,7 @@ from results.services import publicity as services
 from tests.applications.factories import World
 from tests.factories import UserFactory
 from tests.helpers import race
+from tests.results.filing_factories import EARLY
 from tests.results.test_publicity import objection, passed, publish
 from zaozhuang_titles.models import Notice, Role
 
@@ -28,7 +29,7 @@ def test_closing_by_hand_while_the_beat_closes_closes_once():
     seen = Publicity.objects.get(pk=publicity.pk)
 
     outcomes = race(
-        lambda: services.publicity_close(publicity=seen, actor=colleague),
+        lambda: services.publicity_close(publicity=seen, actor=colleague, reason=EARLY),
         lambda: services.publicity_close_due(publicity_id=publicity.pk),
     )
 

@@ -11,6 +11,7 @@ from applications.models import Status
 from results.models import Publicity, PublicityEntry
 from results.services import publicity as services
 from tests.applications.factories import ApplicationFactory, World
+from tests.results.filing_factories import EARLY
 from tests.results.test_publicity import objection, passed, publish
 from zaozhuang_titles.workdays import period_end
 
@@ -266,15 +267,24 @@ def test_staff_close_by_hand_with_confirmation_then_twice_refused(client_for):
     publicity.refresh_from_db()
     assert publicity.closed_at is None
 
-    closed = staff.post(url, {"confirm": "on"}, follow=True)
+    without_reason = staff.post(url, {"confirm": "on"})
+    assert "提前结束须写明理由" in without_reason.context["form"].errors["reason"][0]
+    publicity.refresh_from_db()
+    assert publicity.closed_at is None
+
+    closed = staff.post(url, {"confirm": "on", "reason": EARLY}, follow=True)
     assert [m.level_tag for m in closed.context["messages"]] == ["success"]
     publicity.refresh_from_db()
     closed_at = publicity.closed_at
     assert closed_at is not None and publicity.closed_by == world.city
+    assert publicity.close_reason == EARLY
+    assert 'data-testid="close-reason"' in closed.content.decode() and EARLY in closed.content.decode()
+    notice = staff.get(reverse("results:publicity_notice", args=[publicity.pk])).content.decode()
+    assert EARLY in notice
     assert publicity.entries.get(application=free).cleared_at is not None
     assert publicity.entries.get(application=held).cleared_at is None
 
-    again = staff.post(url, {"confirm": "on"}, follow=True)
+    again = staff.post(url, {"confirm": "on", "reason": EARLY}, follow=True)
     assert [m.level_tag for m in again.context["messages"]] == ["error"]
     publicity.refresh_from_db()
     assert publicity.closed_at == closed_at
@@ -285,7 +295,7 @@ def test_staff_detail_shows_cleared_and_held_lines(client_for):
     world = World()
     publicity, (free, held) = publish(world, count=2)
     objection(publicity.entries.get(application=held))
-    services.publicity_close(publicity=publicity, actor=world.city)
+    services.publicity_close(publicity=publicity, actor=world.city, reason=EARLY)
 
     response = client_for(world.city).get(reverse("results:publicity_staff_detail", args=[publicity.pk]))
 
@@ -358,3 +368,21 @@ def test_a_key_beyond_64_bits_is_not_found(client_for, name):
     key = "9" * 25
     url = reverse(name, args=[1]).replace("/1/", f"/{key}/")
     assert client_for(world.city).get(url).status_code == 404
+
+
+def test_staff_close_of_a_notice_not_started_warns_and_needs_a_reason(client_for):
+    world = World()
+    publicity, _applications = publish(world, starts_on=services.next_working_day())
+    staff = client_for(world.city)
+    url = reverse("results:publicity_close", args=[publicity.pk])
+
+    page = staff.get(url).content.decode()
+    refused = staff.post(url, {"confirm": "on"})
+    publicity.refresh_from_db()
+    assert publicity.closed_at is None
+    staff.post(url, {"confirm": "on", "reason": "公示对象有误，撤回。"})
+
+    assert 'data-testid="not-started"' in page
+    assert "该公示尚未开始" in refused.context["form"].errors["reason"][0]
+    publicity.refresh_from_db()
+    assert publicity.closed_at is not None and publicity.close_reason == "公示对象有误，撤回。"

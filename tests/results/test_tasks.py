@@ -16,7 +16,7 @@ from results.tasks import (
     close_publicity,
     issue_certificates,
 )
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,8 @@ def test_filing_then_certificates_twice_have_the_effect_of_once(django_capture_o
     assert FilingEntry.objects.filter(filing=filing).count() == 2
     assert Filing.objects.filter(batch=world.batch).count() == 1
 
+    assert issue_certificates.delay(batch_id=world.batch.pk).get() == 0  # no filing number yet
+    number_filing(filing, world.city)
     assert issue_certificates.delay(batch_id=world.batch.pk).get() == 2
     assert issue_certificates.delay(batch_id=world.batch.pk).get() == 0
 

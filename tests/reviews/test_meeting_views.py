@@ -81,13 +81,25 @@ def test_staff_open_then_close_vote_by_the_buttons():
     world = ReviewWorld(cases=1, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
     client = client_for(world.city)
-    page = text(client.post(meeting_url(world, "reviews:vote_open"), follow=True))
+    before = text(client.get(meeting_url(world)))
+    assert 'data-testid="early-warning"' in before and 'data-testid="confirm-early-open"' in before
+    refused = text(client.post(meeting_url(world, "reviews:vote_open"), follow=True))
+    assert "needs your explicit confirmation" in refused
+    assert Meeting.objects.get().status == Meeting.Status.SCORING
+    page = text(client.post(meeting_url(world, "reviews:vote_open"), {"confirm_early": "on"}, follow=True))
     assert Meeting.objects.get().status == Meeting.Status.VOTING
-    assert 'data-testid="close-vote"' in page
+    assert 'data-testid="close-vote"' in page and 'data-testid="confirm-early-close"' in page
     assert 'data-testid="attendance-form"' not in page
     cast_all(world, world.cases[0], ["yes", "yes", "no"])
-    page = text(client.post(meeting_url(world, "reviews:vote_close"), follow=True))
+    client.post(meeting_url(world, "reviews:vote_close"))
+    assert Meeting.objects.get().status == Meeting.Status.VOTING
+    page = text(client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True))
     assert Meeting.objects.get().status == Meeting.Status.CLOSED
+    reasons = list(
+        world.meeting.transitions.filter(action__in=["open_vote", "close_vote"]).values_list("reason", flat=True)
+    )
+    assert len(reasons) == 2 and all(world.meeting.held_on.isoformat() in reason for reason in reasons)
+    assert page.count('data-testid="log-reason"') == 2  # the meeting's log shows the confirmations
     assert "2 yes / 3 present and not recused, at least 2 needed: passed (通过)" in page
     assert 'data-testid="record-download"' in page
 
@@ -95,8 +107,8 @@ def test_staff_open_then_close_vote_by_the_buttons():
 def test_staff_close_twice_says_it_was_closed():
     world = voting_world(cases=1, panel_size=3)
     client = client_for(world.city)
-    client.post(meeting_url(world, "reviews:vote_close"))
-    response = client.post(meeting_url(world, "reviews:vote_close"), follow=True)
+    client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"})
+    response = client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True)
     assert "already closed" in text(response)
 
 
@@ -120,7 +132,7 @@ def test_staff_page_lists_recusals_per_case():
 
 def test_record_download_after_close_is_audited():
     world = voting_world(cases=1, panel_size=3)
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     response = client_for(world.city).get(meeting_url(world, "reviews:vote_record"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -169,9 +181,21 @@ def test_expert_votes_then_sees_voted_and_no_counts():
     case = world.cases[0]
     ballot_cast(case=case, expert=world.experts[1], choice=Ballot.Choice.NO)
     client = client_for(world.experts[0].user)
-    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": case.pk}), {"choice": "yes"}, follow=True)
+    url = reverse("reviews:vote_cast", kwargs={"pk": case.pk})
+
+    confirm = client.post(url, {"choice": "yes"})
+    assert confirm.status_code == 200
+    confirm_page = text(confirm)
+    assert 'data-testid="ballot-confirm"' in confirm_page and case.application.number in confirm_page
+    assert 'data-testid="choice">Agree (同意)<' in confirm_page
+    assert 'name="choice" value="yes"' in confirm_page and 'name="confirmed" value="on"' in confirm_page
+    assert not VoteCast.objects.filter(case=case, expert=world.experts[0]).exists()
+    assert Ballot.objects.count() == 1  # only the other expert's
+
+    response = client.post(url, {"choice": "yes", "confirmed": "on"}, follow=True)
     page = text(response)
     assert VoteCast.objects.filter(case=case, expert=world.experts[0]).exists()
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["no", "yes"]
     assert 'data-testid="voted"' in page
     assert 'data-testid="ballot-form"' not in page
     assert 'data-testid="result"' not in page and 'data-testid="outcome"' not in page
@@ -183,9 +207,22 @@ def test_expert_second_vote_by_post_refused_with_a_message():
     case = world.cases[0]
     client = client_for(world.experts[0].user)
     url = reverse("reviews:vote_cast", kwargs={"pk": case.pk})
-    client.post(url, {"choice": "yes"})
-    response = client.post(url, {"choice": "no"}, follow=True)
+    client.post(url, {"choice": "yes", "confirmed": "on"})
+    response = client.post(url, {"choice": "no", "confirmed": "on"}, follow=True)
     assert "already voted" in text(response)
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
+
+
+def test_expert_choice_after_voting_says_so_instead_of_asking_to_confirm():
+    world = voting_world(cases=1, panel_size=3)
+    case = world.cases[0]
+    ballot_cast(case=case, expert=world.experts[0], choice=Ballot.Choice.YES)
+    client = client_for(world.experts[0].user)
+
+    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": case.pk}), {"choice": "no"}, follow=True)
+
+    assert 'data-testid="ballot-confirm"' not in text(response)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
 
 
@@ -196,7 +233,9 @@ def test_expert_absent_sees_why_and_cannot_vote():
     page = text(client.get(meeting_url(world, "reviews:vote_ballots")))
     assert "not recorded as present" in page
     assert 'data-testid="ballot-form"' not in page
-    response = client.post(reverse("reviews:vote_cast", kwargs={"pk": world.cases[0].pk}), {"choice": "yes"})
+    response = client.post(
+        reverse("reviews:vote_cast", kwargs={"pk": world.cases[0].pk}), {"choice": "yes", "confirmed": "on"}
+    )
     assert response.status_code == 302
     assert VoteCast.objects.count() == 0 and Ballot.objects.count() == 0
 
@@ -206,7 +245,7 @@ def test_expert_recused_case_invisible_and_404():
     recused_case = world.cases[0]
     recused_case.assignments.filter(expert=world.experts[0]).update(conflict_declared_at=timezone.now())
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.experts[0].user)
     page = text(client.get(meeting_url(world, "reviews:vote_ballots")))
     assert recused_case.application.number not in page
@@ -238,7 +277,7 @@ def test_expert_invalid_choice_writes_nothing():
 def test_expert_sees_results_after_the_close():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "no", "no"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     page = text(client_for(world.experts[0].user).get(meeting_url(world, "reviews:vote_ballots")))
     assert "1 yes / 3 present and not recused, at least 2 needed: not passed (未通过)" in page
 
@@ -268,7 +307,7 @@ def _add_case(world):
 def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_queries):
     world = ReviewWorld(cases=0, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.city)
 
     def add_item():
@@ -276,7 +315,10 @@ def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_quer
         ballot_cast(case=case, expert=world.experts[0], choice=Ballot.Choice.YES)
 
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(meeting_url(world)), add_item, expected=13
+        django_assert_num_queries,
+        lambda: client.get(meeting_url(world)),
+        add_item,
+        expected=14,  # 13 and the meeting's log (one query)
     )
     print(f"staff meeting page (voting): {count} queries")
 
@@ -284,10 +326,10 @@ def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_quer
 def _closed_world(cases):
     world = ReviewWorld(cases=cases, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     for case in world.cases:
         cast_all(world, case, ["yes", "no", "abstain"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     return world
 
 
@@ -298,10 +340,10 @@ def test_staff_meeting_page_constant_queries_when_closed(django_assert_num_queri
     with CaptureQueriesContext(connection) as captured:
         assert client.get(meeting_url(one)).status_code == 200
     count = len(captured)  # now: each request clears the connection's query log
-    assert count == 14
+    assert count == 15  # 14 and the meeting's log (one query)
     client = client_for(three.city)
     client.get(meeting_url(three))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = text(client.get(meeting_url(three)))
     assert page.count('data-testid="outcome"') == 3
     print(f"staff meeting page (closed): {count} queries")
@@ -310,7 +352,7 @@ def test_staff_meeting_page_constant_queries_when_closed(django_assert_num_queri
 def test_expert_ballot_page_constant_queries(django_assert_num_queries):
     world = ReviewWorld(cases=0, panel_size=3)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     client = client_for(world.experts[0].user)
 
     def add_item():

@@ -59,8 +59,8 @@ def test_two_closes_at_once_close_once():
     other_staff = world.city  # the same person clicking twice, or two staff: the lock decides
 
     outcomes = race(
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city),
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=other_staff),
+        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True),
+        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=other_staff, confirm_early=True),
     )
 
     winners = [o for o in outcomes if isinstance(o, Meeting)]
@@ -76,7 +76,7 @@ def test_ballot_racing_the_close_is_counted_or_refused():
 
     outcomes = race(
         lambda: ballot_cast(case=Case.objects.get(pk=case.pk), expert=world.experts[0], choice="yes"),
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city),
+        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True),
     )
 
     assert isinstance(outcomes[1], Meeting), outcomes

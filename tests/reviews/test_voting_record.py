@@ -26,7 +26,7 @@ def closed_meeting():
         conflict_declared_at=timezone.now(), conflict_reason="同一单位"
     )
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts[:4]])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     cast_all(world, world.cases[0], ["yes", "yes", "yes", "no"])
     for expert, choice in zip(world.experts[1:4], ["yes", "yes", "no"], strict=True):  # expert 0 is recused
         ballot_cast(case=world.cases[1], expert=expert, choice=choice)
@@ -40,7 +40,7 @@ def record_bytes(meeting):
 
 def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
     world = closed_meeting
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     meeting = Meeting.objects.get()
     data = record_bytes(meeting)
     assert data.startswith(b"%PDF-")
@@ -53,7 +53,7 @@ def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
 @pytest.mark.skipif(pdftotext is None, reason="pdftotext (poppler-utils) reads the text back")
 def test_record_says_panel_attendance_recusals_counts_rule_and_closer(closed_meeting):
     world = closed_meeting
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     data = record_bytes(Meeting.objects.get())
     text = subprocess.run([pdftotext, "-raw", "-", "-"], input=data, capture_output=True, check=True).stdout
     text = re.sub(r"\s+", "", text.decode())

@@ -88,9 +88,9 @@ def test_only_city_staff_record_attendance_and_run_the_vote(role):
     with pytest.raises(PermissionDenied):
         attendance_record(meeting=world.meeting, actor=outsider, present_expert_ids=[])
     with pytest.raises(PermissionDenied):
-        vote_open(meeting=world.meeting, actor=outsider)
+        vote_open(meeting=world.meeting, actor=outsider, confirm_early=True)
     with pytest.raises(PermissionDenied):
-        vote_close(meeting=world.meeting, actor=outsider)
+        vote_close(meeting=world.meeting, actor=outsider, confirm_early=True)
     assert Attendance.objects.count() == 0
     assert Meeting.objects.get().status == Meeting.Status.SCORING
 
@@ -99,7 +99,7 @@ def test_vote_open_refused_without_quorum_says_the_counts():
     world = ReviewWorld(cases=1, panel_size=7)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts[:4]])
     with pytest.raises(ValidationError) as error:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert codes(error) == ["no_quorum"]
     message = error.value.messages[0]
     assert "4" in message and "7" in message and "5" in message and "2/3" in message
@@ -109,7 +109,7 @@ def test_vote_open_refused_without_quorum_says_the_counts():
 def test_vote_open_at_exact_quorum():
     world = ReviewWorld(cases=1, panel_size=7)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts[:5]])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert Meeting.objects.get().status == Meeting.Status.VOTING
 
 
@@ -118,24 +118,24 @@ def test_vote_open_follows_the_batch_quorum_setting():
     ReviewSettings.objects.filter(batch=world.batch).update(quorum_numerator=1, quorum_denominator=2)
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts[:3]])
     with pytest.raises(ValidationError) as error:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert "1/2" in error.value.messages[0]
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts[:4]])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert Meeting.objects.get().status == Meeting.Status.VOTING
 
 
 def test_vote_open_without_any_attendance_is_not_quorate():
     world = ReviewWorld(cases=1, panel_size=3)
     with pytest.raises(ValidationError) as error:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert codes(error) == ["no_quorum"]
 
 
 def test_vote_open_twice_refused_and_attendance_then_frozen():
     world = voting_world(cases=1, panel_size=3)
     with pytest.raises(ValidationError) as error:
-        vote_open(meeting=world.meeting, actor=world.city)
+        vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert codes(error) == ["not_scoring"]
     with pytest.raises(ValidationError) as error:
         attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[])
@@ -185,7 +185,7 @@ def test_ballot_from_a_recused_expert_refused():
         conflict_declared_at=timezone.now(), conflict_reason="同一单位"
     )
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     with pytest.raises(ValidationError) as error:
         ballot_cast(case=world.cases[0], expert=world.experts[0], choice=Ballot.Choice.YES)
     assert codes(error) == ["recused"]
@@ -197,7 +197,7 @@ def test_ballot_from_an_expert_never_assigned_the_case_refused():
     world = ReviewWorld(cases=1, panel_size=3)
     world.cases[0].assignments.filter(expert=world.experts[1]).delete()
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     with pytest.raises(ValidationError) as error:
         ballot_cast(case=world.cases[0], expert=world.experts[1], choice=Ballot.Choice.YES)
     assert codes(error) == ["recused"]
@@ -223,7 +223,7 @@ def test_ballot_before_the_vote_opens_refused():
 
 def test_ballot_after_the_close_refused():
     world = voting_world(cases=1, panel_size=3)
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     with pytest.raises(ValidationError) as error:
         ballot_cast(case=world.cases[0], expert=world.experts[0], choice=Ballot.Choice.YES)
     assert codes(error) == ["closed"]
@@ -247,7 +247,7 @@ def test_vote_close_records_counts_results_and_transitions():
     # 6 present: 4 needed. Passing: 4 yes, 1 no, 1 abstain. Failing: 3 yes, 1 no, 2 did not vote.
     cast_all(world, passing, ["yes", "yes", "yes", "yes", "no", "abstain"])
     cast_all(world, failing, ["yes", "yes", "yes", "no"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
 
     passing.refresh_from_db()
     failing.refresh_from_db()
@@ -278,10 +278,10 @@ def test_vote_close_excludes_recused_experts_from_present():
     case = world.cases[0]
     case.assignments.filter(expert=world.experts[4]).update(conflict_declared_at=timezone.now(), conflict_reason="亲属")
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     # 4 present and not recused: 3 needed (2 of 5 would not be 2/3 of the whole panel: 3 yes pass here).
     cast_all(world, case, ["yes", "yes", "yes", "no"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     case.refresh_from_db()
     assert (case.present, case.yes, case.result) == (4, 3, Case.Result.PASSED)
 
@@ -290,7 +290,7 @@ def test_vote_close_counts_a_present_expert_who_did_not_vote_as_not_yes():
     world = voting_world(cases=1, panel_size=3)
     case = world.cases[0]
     cast_all(world, case, ["yes"])  # 1 of 3 present: 2 needed
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     case.refresh_from_db()
     assert (case.present, case.yes, case.no, case.abstain, case.result) == (3, 1, 0, 0, "not_passed")
 
@@ -298,10 +298,10 @@ def test_vote_close_counts_a_present_expert_who_did_not_vote_as_not_yes():
 def test_vote_close_twice_refused_and_nothing_changes():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "yes", "yes"])
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     before = Meeting.objects.values("record", "record_sha256", "voting_closed_at").get()
     with pytest.raises(ValidationError) as error:
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert codes(error) == ["closed"]
     assert Meeting.objects.values("record", "record_sha256", "voting_closed_at").get() == before
     assert Transition.objects.filter(action__in=["review_pass", "review_fail"]).count() == 1
@@ -310,7 +310,7 @@ def test_vote_close_twice_refused_and_nothing_changes():
 def test_vote_close_before_the_vote_opens_refused():
     world = ReviewWorld(cases=1, panel_size=3)
     with pytest.raises(ValidationError) as error:
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert codes(error) == ["not_open"]
     assert Case.objects.get().result == Case.Result.PENDING
 
@@ -321,9 +321,81 @@ def test_vote_close_is_all_or_nothing():
     # The second application left review meanwhile (an impossible move for the close): nothing is kept.
     world.applications[1].__class__.objects.filter(pk=world.applications[1].pk).update(status=Status.PASSED)
     with pytest.raises(ValidationError):
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
     assert Meeting.objects.get().status == Meeting.Status.VOTING
     assert list(Case.objects.values_list("result", flat=True)) == ["pending", "pending"]
     world.applications[0].refresh_from_db()
     assert world.applications[0].status == Status.IN_REVIEW
     assert Transition.objects.filter(action="review_pass").count() == 0
+
+
+# --- The vote before the meeting's scheduled date --------------------------------------------------
+
+
+def quorate_world():
+    world = ReviewWorld(cases=1, panel_size=3)
+    attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in world.experts])
+    return world
+
+
+def test_vote_open_before_the_meeting_date_refused_without_confirmation():
+    world = quorate_world()
+    assert world.meeting.held_on > timezone.localdate()
+
+    with pytest.raises(ValidationError) as refused:
+        vote_open(meeting=world.meeting, actor=world.city)
+
+    assert codes(refused) == ["before_meeting_date"]
+    assert world.meeting.held_on.isoformat() in refused.value.messages[0]
+    assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.SCORING
+    assert not world.meeting.transitions.filter(action="open_vote").exists()
+
+
+def test_vote_open_before_the_meeting_date_with_confirmation_is_logged():
+    world = quorate_world()
+
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
+
+    log = world.meeting.transitions.get(action="open_vote")
+    assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.VOTING
+    assert log.actor == world.city
+    assert world.meeting.held_on.isoformat() in log.reason
+    assert timezone.localdate().isoformat() in log.reason
+
+
+def test_vote_close_before_the_meeting_date_refused_without_confirmation_counts_nothing():
+    world = voting_world(cases=1, panel_size=3)
+    cast_all(world, world.cases[0], ["yes", "yes", "yes"])
+
+    with pytest.raises(ValidationError) as refused:
+        vote_close(meeting=world.meeting, actor=world.city)
+
+    assert codes(refused) == ["before_meeting_date"]
+    meeting = Meeting.objects.get(pk=world.meeting.pk)
+    assert (meeting.status, meeting.voting_closed_at, meeting.record) == (Meeting.Status.VOTING, None, "")
+    assert Case.objects.get(pk=world.cases[0].pk).result == Case.Result.PENDING
+    assert not Transition.objects.filter(action="review_pass").exists()
+
+
+def test_vote_close_before_the_meeting_date_with_confirmation_is_logged():
+    world = voting_world(cases=1, panel_size=3)
+    cast_all(world, world.cases[0], ["yes", "yes", "yes"])
+
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+
+    log = world.meeting.transitions.get(action="close_vote")
+    assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.CLOSED
+    assert world.meeting.held_on.isoformat() in log.reason
+
+
+def test_vote_on_the_meeting_date_needs_no_confirmation():
+    world = quorate_world()
+    today = timezone.localdate()
+    Meeting.objects.filter(pk=world.meeting.pk).update(held_on=today, scoring_deadline=timezone.now())
+    world.meeting.refresh_from_db()
+
+    vote_open(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city)
+
+    assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.CLOSED
+    assert set(world.meeting.transitions.values_list("reason", flat=True)) == {""}

@@ -63,8 +63,8 @@ def test_opening_and_closing_the_vote_log_one_row_each():
     review = ReviewWorld(cases=1, panel_size=3)
     attendance_record(meeting=review.meeting, actor=review.city, present_expert_ids=[e.pk for e in review.experts])
 
-    vote_open(meeting=review.meeting, actor=review.city)
-    vote_close(meeting=review.meeting, actor=review.city)
+    vote_open(meeting=review.meeting, actor=review.city, confirm_early=True)
+    vote_close(meeting=review.meeting, actor=review.city, confirm_early=True)
 
     assert Meeting.objects.get(pk=review.meeting.pk).status == M.CLOSED
     assert _log(review.meeting) == [

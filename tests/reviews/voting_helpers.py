@@ -10,7 +10,7 @@ def voting_world(*, cases=2, panel_size=5, present=None, division=None):
     world = ReviewWorld(cases=cases, panel_size=panel_size, division=division)
     attending = world.experts if present is None else world.experts[:present]
     attendance_record(meeting=world.meeting, actor=world.city, present_expert_ids=[e.pk for e in attending])
-    vote_open(meeting=world.meeting, actor=world.city)
+    vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     world.meeting.refresh_from_db()
     assert world.meeting.status == Meeting.Status.VOTING
     return world
