@@ -7,9 +7,9 @@
 // - One request at a time per form. A newer value waits for the one in flight and then goes if it still
 //   differs: aborting a request in flight would not stop the server, and its older write could land
 //   after the newer one.
-// - A request that fails (no network, or the server answers 5xx) shows data-autosave-retrying
-//   ("未保存，正在重试") and is sent again after 1, 2, 4… seconds (at most 30) until it succeeds; an
-//   edit meanwhile sends its newer value instead.
+// - A request that fails (no network, an error status, or a redirect to the login page) shows
+//   data-autosave-retrying ("未保存，正在重试") and is sent again after 1, 2, 4… seconds (at most 30)
+//   until it succeeds; an edit meanwhile sends its newer value instead.
 //
 // The server answers with the status partial (saved at …, or what is wrong with the value), which
 // replaces the form's [data-autosave-status] element. The form's own submit button is the fallback
@@ -73,7 +73,8 @@
       // The view answers its status partial to htmx-style requests, as it did when htmx sent them.
       headers: { "HX-Request": "true" }
     }).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      // A redirect (the session ended: the login page) or an error did not save; the retry will.
+      if (!response.ok || response.redirected) { throw new Error("HTTP " + response.status); }
       return response.text();
     }).then(function (html) {
       self.inFlight = null;
