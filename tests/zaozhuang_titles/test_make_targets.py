@@ -18,7 +18,10 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def make(*args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL", "REDIS"))}
+    # Nothing of the caller's set-up: no Django variable (DJANGO_SETTINGS_MODULE included), no database,
+    # broker or site address, and none of an outer make's flags (`make test` runs this suite).
+    unset = ("DJANGO_", "DATABASE_URL", "SITE_URL", "REDIS", "MAKE", "MFLAGS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     return subprocess.run(
         ["make", "--no-print-directory", "-o", "setup", *args],
         cwd=ROOT,
