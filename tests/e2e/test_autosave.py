@@ -111,3 +111,28 @@ def test_autosave_failed_by_the_server_says_not_saved_retrying_then_saves(page, 
     assert len(failures) == 1
     assert posts[first.pk] == 2  # the failed request and its retry
     assert Score.objects.get(assignment=assignment, criterion=first).points == Decimal("21")
+
+
+def test_autosave_answered_by_the_login_page_is_not_saved_and_retried(page, live_server):
+    review, assignment, posts = open_scoring(page, live_server)
+    first = review.criteria[0]
+    redirected = []
+
+    def login_once(route):
+        if not redirected:
+            redirected.append(route.request.url)
+            route.fulfill(status=302, headers={"Location": reverse("login")})
+        else:
+            route.continue_()
+
+    page.route(f"**{reverse('reviews:score_autosave', args=[assignment.pk, first.pk])}", login_once)
+
+    page.locator(f"#points-{first.pk}").fill("9")
+    page.locator(f"#points-{first.pk}").blur()
+    status = page.locator(f"#status-{first.pk}")
+    expect(status.locator("[data-testid=save-retrying]")).to_be_visible()
+    expect(status.locator("form, input")).to_have_count(0)  # the login page is never put in the status
+
+    page.clock.run_for(PAUSE_MS)
+    expect(saved(page, first)).to_be_visible()
+    assert Score.objects.get(assignment=assignment, criterion=first).points == Decimal("9")
