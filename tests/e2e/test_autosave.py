@@ -1,6 +1,7 @@
 """Issue 12's autosave in a real browser (static/js/autosave.js on the expert's scoring page): one edit
 sends one request, typing then leaving the field sends one, an unchanged value sends none, and a
-request the server fails shows 未保存，正在重试 and is sent again until it is saved.
+request the server fails (or answers with the login page) shows 未保存，正在重试 and is sent again until
+it is saved.
 
 The page's timers run on Playwright's fake clock (``page.clock``), so that the pause after typing passes
 when the test says, not after a sleep. POST requests are counted per criterion (each has its own URL)."""
@@ -135,4 +136,5 @@ def test_autosave_answered_by_the_login_page_is_not_saved_and_retried(page, live
 
     page.clock.run_for(PAUSE_MS)
     expect(saved(page, first)).to_be_visible()
+    assert posts[first.pk] == 2  # the one answered by the login page, and its retry
     assert Score.objects.get(assignment=assignment, criterion=first).points == Decimal("9")
