@@ -5,6 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export DJANGO_SETTINGS_MODULE ?= zaozhuang_titles.settings
+# The development server's port (make run, make serve). SITE_URL may stay unset in development: links
+# and certificate QR codes are then built from the request, so they follow this port.
+PORT ?= 8000
+
+# Every target a newcomer calls runs in development mode (DEBUG on, no secret key needed), unless the
+# environment says otherwise (DJANGO_DEBUG=0 with DJANGO_SECRET_KEY and SITE_URL set: production).
+# check-deploy, test and test-e2e set their own settings.
+DEVELOPMENT_TARGETS := run migrate seed serve worker beat messages
+$(DEVELOPMENT_TARGETS): export DJANGO_DEBUG ?= 1
 
 .PHONY: run test test-e2e lint setup translations pdf-font messages migrate seed serve worker beat clean check-deploy
 
@@ -52,18 +61,32 @@ migrate: setup
 seed: migrate
 	$(MANAGE) seed_demo
 
+# The web server alone, on the migrated database (make run also seeds the demo data first).
+serve: migrate
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# A Celery worker and beat need a broker. Without REDIS_URL there is none: tasks run inside the web
+# process (make serve) and neither is needed, which these targets say instead of failing.
+NO_BROKER := echo "REDIS_URL is not set: tasks run inside the web process (make serve), no worker or beat is needed. Set REDIS_URL=redis://127.0.0.1:6379/0 to run them."
+worker: setup
+	@if [ -z "$$REDIS_URL" ]; then $(NO_BROKER); else \
+		$(VENV)/bin/celery -A zaozhuang_titles worker --loglevel=INFO --concurrency=2; fi
+
+beat: setup
+	@if [ -z "$$REDIS_URL" ]; then $(NO_BROKER); else \
+		$(VENV)/bin/celery -A zaozhuang_titles beat --loglevel=INFO --schedule=/tmp/zaozhuang-celerybeat-schedule; fi
+
 # The whole portal with demo data. Embedded default: SQLite, tasks in process. With DATABASE_URL and
 # REDIS_URL set: PostgreSQL, and a real Celery worker and beat started beside the web server.
-run: export DJANGO_DEBUG ?= 1
 run: seed
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting Celery worker and beat on $$REDIS_URL"; \
 		trap 'kill 0' EXIT INT TERM; \
 		$(VENV)/bin/celery -A zaozhuang_titles worker --loglevel=INFO --concurrency=2 & \
 		$(VENV)/bin/celery -A zaozhuang_titles beat --loglevel=INFO --schedule=/tmp/zaozhuang-celerybeat-schedule & \
-		$(MANAGE) runserver 127.0.0.1:8000; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	else \
-		$(MANAGE) runserver 127.0.0.1:8000; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	fi
 
 lint: $(VENV)/.installed
@@ -85,7 +108,7 @@ test-e2e: setup
 
 check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=titles.example.cn $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=titles.example.cn SITE_URL=https://titles.example.cn $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts .coverage coverage.json
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts .coverage coverage.json

@@ -8,7 +8,9 @@ so that the engine and the models share one vocabulary.
 What ``evaluate`` returns (``Evaluation.results``), in this order:
 
 ``nomination`` (dedicated channel only)
-    The chairman's signed nomination (董事长署名举荐). Not met until ``Facts.nominated``.
+    The chairman's signed nomination (董事长署名举荐). Met once ``Facts.nominated``; ``PENDING`` (等待董事长署名)
+    while the chairman's step is still ahead (``Facts.nomination_pending``: a draft, or an application
+    at its enterprise's review); not met only when the application went past that step unsigned.
 ``qualification``
     Education or skill, and years (申报资格). Its ``parts`` are one result per *route*; the rule is met
     when ANY route is met, its reason names the route(s) that are, and each part says why it is or is
@@ -36,8 +38,9 @@ The dedicated channel (专项通道) waives the rules named in ``RuleSet.waivabl
 and "years" together waive ``qualification`` (its routes combine the two, so they cannot be waived one
 without the other), "training" waives ``training``. A waived rule is never hidden: its outcome is
 ``WAIVED`` and its reason says what it would have been (``RuleResult.would_be``). Before the chairman
-signs, the waivers are already shown but the ``nomination`` rule is not met, so the applicant is not
-eligible either way. The regular channel waives nothing.
+signs, the waivers are already shown but the ``nomination`` rule is pending, so the applicant is not
+eligible yet (``Evaluation.eligible`` needs every rule met or waived; ``pending`` names what
+waits). The regular channel waives nothing.
 
 Years are counted in whole calendar months (``years_months_between``): a period of N years from a grant
 date is complete on the same day N years later (《民法典》第二百零一条、第二百零三条: the first day is not
@@ -92,6 +95,8 @@ class Outcome(models.TextChoices):
     PASS = "pass", _("Met")
     FAIL = "fail", _("Not met")
     WAIVED = "waived", _("Waived")
+    #: A step of someone else that is still ahead (the chairman's signature): neither met nor failed.
+    PENDING = "pending", _("Pending")
 
 
 #: The values of ``applications.models.Channel`` (not imported: this module reads no models).
@@ -161,6 +166,8 @@ class Facts:
     training: tuple[TrainingYear, ...] = ()
     #: True once the chairman's nomination (董事长署名举荐) is signed.
     nominated: bool = False
+    #: True while the chairman's step is still ahead, so that an unsigned nomination waits, not fails.
+    nomination_pending: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,6 +292,13 @@ class RuleResult:
     #: The checks the outcome is derived from: routes of ``qualification`` (any), years of ``training`` (all).
     parts: tuple["RuleResult", ...] = ()
 
+    @property
+    def outcome_label(self):
+        """What the result's badge says: the outcome, or for a pending step who it waits for."""
+        if self.outcome == Outcome.PENDING and self.code in PENDING_LABELS:
+            return PENDING_LABELS[self.code]
+        return Outcome(self.outcome).label
+
 
 @dataclasses.dataclass(frozen=True)
 class Evaluation:
@@ -292,11 +306,16 @@ class Evaluation:
 
     @property
     def eligible(self):
-        return not self.blocking
+        return not self.blocking and not self.pending
 
     @property
     def blocking(self):
         return tuple(result for result in self.results if result.outcome == Outcome.FAIL)
+
+    @property
+    def pending(self):
+        """The rules still waiting for someone's step (the chairman's signature); not failures."""
+        return tuple(result for result in self.results if result.outcome == Outcome.PENDING)
 
     def result(self, code):
         """The top-level result with this code; KeyError if the rule was not evaluated."""
@@ -409,6 +428,8 @@ LABEL_QUALIFICATION = _("Education or skill, and years (申报资格)")
 LABEL_EDUCATION_ROUTE = _("Education and years as the title below (学历资历)")
 LABEL_SKILL_ROUTE = _("Skill certificate and years (技能贯通)")
 LABEL_TRAINING = _("Continuing education (继续教育)")
+#: The badge of a pending rule, by code (``RuleResult.outcome_label``).
+PENDING_LABELS = {"nomination": _("Waiting for the chairman's signature (等待董事长署名)")}
 
 
 def _education_route(ruleset):
@@ -615,6 +636,14 @@ def _check_training(facts, ruleset, on):
 def _check_nomination(facts):
     if facts.nominated:
         outcome, reason = Outcome.PASS, _("The chairman signed the nomination.")
+    elif facts.nomination_pending:
+        outcome, reason = (
+            Outcome.PENDING,
+            _(
+                "The chairman signs the nomination once the application is submitted to the enterprise; "
+                "nothing is missing yet."
+            ),
+        )
     else:
         outcome, reason = Outcome.FAIL, _("The dedicated channel needs the chairman's signed nomination.")
     return RuleResult(

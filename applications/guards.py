@@ -53,10 +53,9 @@ def submission_problems(application):
     for achievement in achievements:
         if achievement.pk not in with_files:
             problems.append(_("Add an evidence file to the achievement “%(title)s”.") % {"title": achievement.title})
+    # The chairman signs after submission: before it the nomination is pending, never blocking.
     evaluation = application_eligibility(application)
     for result in evaluation.blocking:
-        if result.code == "nomination":
-            continue  # the chairman signs after submission
         problems.append(
             _("Eligibility not met: %(label)s — %(reason)s") % {"label": result.label, "reason": result.reason}
         )

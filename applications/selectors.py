@@ -198,8 +198,9 @@ def eligibility_facts(application, *, nominated=None):
         profile = None
     if nominated is None:
         nominated = nomination_signature(application).valid
+    pending = not nominated and application.status in Status.NOMINATION_AHEAD
     if profile is None:
-        return Facts(educations=(), titles=(), skills=(), training=(), nominated=nominated)
+        return Facts(educations=(), titles=(), skills=(), training=(), nominated=nominated, nomination_pending=pending)
     return Facts(
         educations=tuple(Education(degree=e.degree, graduated_on=e.graduated_on) for e in profile.educations.all()),
         titles=tuple(TitleHeld(series=t.series, level=t.level, granted_on=t.granted_on) for t in profile.titles.all()),
@@ -209,6 +210,7 @@ def eligibility_facts(application, *, nominated=None):
             for t in profile.training.all()
         ),
         nominated=nominated,
+        nomination_pending=pending,
     )
 
 

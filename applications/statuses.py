@@ -72,6 +72,9 @@ Status.PROFILE_LOCKING = frozenset(Status) - Status.EDITABLE - {Status.REJECTED,
 #: Ended well so far (the badge's colour) and ended badly.
 Status.SUCCESSFUL = frozenset({Status.ACCEPTED, Status.PASSED, Status.FILED, Status.CERTIFIED})
 Status.FAILED = frozenset({Status.REJECTED, Status.NOT_PASSED})
+#: The chairman's signature is still ahead (being written, corrected, or at the enterprise's review): an
+#: unsigned nomination is pending (等待董事长署名), not failed.
+Status.NOMINATION_AHEAD = frozenset({Status.DRAFT, Status.RETURNED, Status.ENTERPRISE_REVIEW})
 
 
 def status_badge(status):

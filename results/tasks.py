@@ -58,9 +58,10 @@ def build_filing_files(*, filing_id):
 
 
 @shared_task(name="applications.issue_certificates", **RETRYING)
-def issue_certificates(*, batch_id):
-    """Issue the certificate of every filed application of a batch that has none yet (idempotent)."""
+def issue_certificates(*, batch_id, site_url=None):
+    """Issue the certificate of every filed application of a batch that has none yet (idempotent);
+    ``site_url``: the portal's address for the QR codes, taken from the request that queued it."""
     if not Batch.objects.filter(pk=batch_id).exists():
         logger.info("batch %s is gone; no certificates to issue", batch_id)
         return None
-    return certificates_issue_for_batch(batch_id=batch_id)
+    return certificates_issue_for_batch(batch_id=batch_id, site_url=site_url)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zaozhuang_titles.links import absolute_url
 from zaozhuang_titles.models import Notice
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def notice_deliver(*, notice_id):
         )
         if notice is None:
             return False
-        link = f"{settings.SITE_URL}{notice.url}" if notice.url else ""
+        link = absolute_url(notice.url) if notice.url else ""
         try:
             send_mail(
                 subject=f"【{settings.PORTAL_NAME}】{notice.subject}",

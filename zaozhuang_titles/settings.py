@@ -1,8 +1,9 @@
 """Settings of the portal, read from environment variables only.
 
-Development (``make run``) sets ``DJANGO_DEBUG=1`` and runs on SQLite with Celery tasks executed in
-process. With ``DATABASE_URL`` and ``REDIS_URL`` set the same code runs on PostgreSQL with a real Celery
-broker. Production refuses to start without ``DJANGO_SECRET_KEY``. See README.md, "Configuration".
+Development (every ``make`` target but ``check-deploy``) sets ``DJANGO_DEBUG=1`` and runs on SQLite with
+Celery tasks executed in process. With ``DATABASE_URL`` and ``REDIS_URL`` set the same code runs on
+PostgreSQL with a real Celery broker. Production refuses to start without ``DJANGO_SECRET_KEY`` and
+``SITE_URL``. See README.md, "Configuration".
 """
 
 from datetime import timedelta
@@ -26,7 +27,22 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's absolute address, for links made without a request (mails, certificate QR codes drawn by
+# a task). Development may leave it empty: links are then built from the request that caused them
+# (zaozhuang_titles.links), so a server on another port still prints QR codes that point to itself.
+SITE_URL = envstr("SITE_URL").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+if not SITE_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DJANGO_DEBUG is off: the portal's public address, e.g. "
+        "https://titles.example.cn (links in mails and certificate QR codes are built from it)."
+    )
+#: The bureau's contact, printed where the public is told whom to ask (the certificate verification page).
+BUREAU_CONTACT = envstr(
+    "BUREAU_CONTACT",
+    "枣庄市人力资源和社会保障局（人社服务热线 0632-12333）",
+)
 
 INSTALLED_APPS = [
     "zaozhuang_titles",
@@ -93,9 +109,18 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+# SQLite (development): the development server answers requests in threads (an autosave beside a page
+# load). WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a transaction
+# begins, so a second writer waits up to ``timeout`` seconds for it instead of failing at once with
+# "database is locked" (SQLite cannot wait when a reader turns writer inside a deferred transaction).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

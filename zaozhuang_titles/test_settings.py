@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("LOG_FORMAT", "text")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from zaozhuang_titles.settings import *  # noqa: F403
 

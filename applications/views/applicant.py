@@ -65,7 +65,7 @@ from applications.selectors import (
     nomination_signatures,
 )
 from applications.validators import id_number_birth_date, id_number_sex
-from applications.views.common import add_errors, date_text, error_messages
+from applications.views.common import add_errors, date_text, eligibility_rows, error_messages
 from applications.workflow import MOVES, TransitionConflict, available_actions
 from enterprises.models import Enterprise
 from zaozhuang_titles.audit import audit_record, client_ip
@@ -582,9 +582,6 @@ def mark_items(application, marks):
     return achievements, files_by_achievement.get(None, [])
 
 
-OUTCOME_BADGES = {Outcome.PASS: "text-bg-success", Outcome.FAIL: "text-bg-danger", Outcome.WAIVED: "text-bg-secondary"}
-
-
 class ApplicationView(OwnApplicationMixin, TemplateView):
     """The applicant's application: its state and next step, an open correction request, the chairman's
     signature, the text, the achievements, the eligibility and what keeps it from being submitted."""
@@ -600,17 +597,11 @@ class ApplicationView(OwnApplicationMixin, TemplateView):
         nomination = nomination_signatures([application])[application.pk]  # kept: eligibility reads it too
         evaluation = application_eligibility(application)
         editable = application.is_editable
-        rows = []
-        for result in evaluation.results:
-            row = {
-                "result": result,
-                "badge": OUTCOME_BADGES.get(result.outcome),
-                "label": Outcome(result.outcome).label,
-            }
-            if result.code == "nomination" and result.outcome == Outcome.FAIL and editable:
-                # The chairman signs after the applicant submits: not a fault of the draft.
-                row.update(badge="text-bg-info", label=_("After you submit"))
-            rows.append(row)
+        rows = eligibility_rows(evaluation)
+        for row in rows:
+            if row["result"].code == "nomination" and row["result"].outcome == Outcome.PENDING and editable:
+                # The chairman signs after the applicant submits: the draft's own words for the wait.
+                row["label"] = _("After you submit")
         actions = available_actions(application, user)
         return super().get_context_data(
             application=application,

@@ -24,7 +24,6 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applications import services
-from applications.eligibility import Outcome
 from applications.forms_audit import ALL, QueueFilterForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
@@ -56,7 +55,7 @@ from applications.selectors import (
 )
 from applications.snapshots import snapshot_diff
 from applications.validators import id_number_birth_date, id_number_sex
-from applications.views.common import date_text, safe_next
+from applications.views.common import date_text, eligibility_rows, safe_next
 from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role, why_not
 from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
@@ -217,7 +216,6 @@ PROFILE_SECTIONS = (
     ("work", "work_history", gettext_lazy("Work history (工作经历)")),
     ("training", "training", gettext_lazy("Continuing education (继续教育)")),
 )
-OUTCOME_BADGES = {Outcome.PASS: "text-bg-success", Outcome.FAIL: "text-bg-danger", Outcome.WAIVED: "text-bg-secondary"}
 
 
 def _profile(application):
@@ -243,11 +241,7 @@ def _achievements(application):
 
 def _eligibility(application):
     evaluation = application_eligibility(application)
-    rows = [
-        {"result": r, "badge": OUTCOME_BADGES.get(r.outcome, "text-bg-light"), "label": Outcome(r.outcome).label}
-        for r in evaluation.results
-    ]
-    return evaluation, rows
+    return evaluation, eligibility_rows(evaluation)
 
 
 _SECTION_MODELS = {
@@ -355,6 +349,8 @@ class ApplicationDetailView(ApplicationMixin, View):
             "claimed_elsewhere": patent_claimed_elsewhere(application) if staff else {},
             "eligibility": eligibility,
             "eligible": evaluation.eligible,
+            # Nothing failed, a step is still ahead (the chairman's signature): not a red "not met".
+            "eligibility_waiting": not evaluation.blocking and bool(evaluation.pending),
             # Checked against the content as the pass checks it; a broken signature is shown, never voided.
             "nomination": signature if signature.state != "not_needed" else None,
             "pass_refused": why_not(application, user, "pass") if "pass" in actions else None,

@@ -3,7 +3,8 @@
 verification page (码上看), and the filing's summary (备案汇总).
 
 Both are always in Chinese, since they are filed or handed to the holder. The QR code carries only
-the absolute URL of the verification page, built from ``SITE_URL`` and the certificate's unguessable
+the absolute URL of the verification page, built from ``SITE_URL`` (in development without it: the
+address of the request that issued it, ``zaozhuang_titles.links``) and the certificate's unguessable
 token (never its key), so that it works wherever the PDF is printed or scanned.
 """
 
@@ -20,15 +21,16 @@ from reportlab.platypus import Image, Spacer
 
 from applications.models import Level, Series
 from zaozhuang_titles import pdf
+from zaozhuang_titles.links import absolute_url
 
 QR_BOX_SIZE = 6
 QR_BORDER = 2
 
 
-def verification_url(certificate):
+def verification_url(certificate, *, request=None, base=None):
     """The absolute URL of the certificate's public verification page: what its QR code holds."""
     path = reverse("results:certificate_verify", kwargs={"token": certificate.token})
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path, request=request, base=base)
 
 
 def qr_image(payload):
@@ -49,12 +51,12 @@ def _date(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
-def certificate_pdf(certificate, *, invariant=False):
+def certificate_pdf(certificate, *, invariant=False, site_url=None):
     """The certificate as PDF bytes: who holds which title since when, granted by which committee,
-    its number, and the QR code of its verification page."""
+    its number, and the QR code of its verification page (under ``site_url``, else ``SITE_URL``)."""
     with translation.override("zh-hans"):
         s = pdf.styles()
-        url = verification_url(certificate)
+        url = verification_url(certificate, base=site_url)
         qr = Image(io.BytesIO(qr_png(url)), width=40 * mm, height=40 * mm)
         rows = [
             [_("Holder"), certificate.holder_name],

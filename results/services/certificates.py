@@ -87,11 +87,12 @@ def _certificate_facts(application):
     return title, qualification_date(application), committee_name(batch)
 
 
-def certificate_issue(*, application, actor=None):
+def certificate_issue(*, application, actor=None, site_url=None):
     """Issue the certificate of a filed application and return it; ``actor`` None is the system.
 
     Idempotent: an application that has a certificate gets it back, with no second PDF and no
-    second move. Numbers count per year and level; the QR code holds the token's URL."""
+    second move. Numbers count per year and level; the QR code holds the token's URL under
+    ``site_url`` (the address of the staff's request, ``zaozhuang_titles.links``), else ``SITE_URL``."""
     require_city(actor)
     for attempt in range(NUMBER_ATTEMPTS):
         try:
@@ -126,7 +127,7 @@ def certificate_issue(*, application, actor=None):
                 )
                 certificate.full_clean()
                 certificate.save()
-                content = certificate_pdf(certificate)
+                content = certificate_pdf(certificate, site_url=site_url)
                 name = replace_stored(f"certificates/{locked.batch_id}/{certificate.number}.pdf", ContentFile(content))
                 certificate.pdf = name
                 certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
@@ -141,7 +142,7 @@ def certificate_issue(*, application, actor=None):
     return None  # pragma: no cover - the loop returns or raises
 
 
-def certificates_issue_for_batch(*, batch_id):
+def certificates_issue_for_batch(*, batch_id, site_url=None):
     """Issue the certificate of every filed application of a batch that has none; return how many
     were issued now (0 on a second run)."""
     batch = Batch.objects.filter(pk=batch_id).first()
@@ -150,7 +151,7 @@ def certificates_issue_for_batch(*, batch_id):
     issued = 0
     for application in selectors.ready_for_certificate(batch).order_by("number"):
         try:
-            certificate_issue(application=application)
+            certificate_issue(application=application, site_url=site_url)
         except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
             logger.warning("application %s: no certificate issued: %s", application.number, error.messages)
             continue
@@ -175,23 +176,25 @@ def certificates_queue_blocker(batch):
     return _("Every filed application of this batch has its certificate.")
 
 
-def certificates_queue_for_batch(*, batch, actor):
+def certificates_queue_for_batch(*, batch, actor, site_url=None):
     """Queue the issue of a batch's certificates (city staff's button); return how many will be issued.
-    Refused (``ValidationError``) while nothing is ready, with the reason (``certificates_queue_blocker``)."""
+    Refused (``ValidationError``) while nothing is ready, with the reason (``certificates_queue_blocker``).
+    ``site_url`` is the portal's address as the staff's request saw it, for the QR codes
+    (``zaozhuang_titles.links.site_url``)."""
     require_city(actor)
     blocker = certificates_queue_blocker(batch)
     if blocker:
         raise ValidationError(blocker, code="not_ready")
     count = selectors.ready_for_certificate(batch).count()
-    transaction.on_commit(lambda: _queue_certificates(batch.pk))
+    transaction.on_commit(lambda: _queue_certificates(batch.pk, site_url))
     return count
 
 
-def _queue_certificates(batch_id):
+def _queue_certificates(batch_id, site_url):
     # Deferred: results.tasks imports this module.
     from results.tasks import issue_certificates
 
-    issue_certificates.delay(batch_id=batch_id)
+    issue_certificates.delay(batch_id=batch_id, site_url=site_url)
 
 
 def certificate_revoke(*, certificate, actor, reason):

@@ -61,8 +61,11 @@ def objection_max_file_bytes():
 
 
 def default_title(batch):
-    """The default title, in Chinese (the language of published documents)."""
+    """The default title, in Chinese (the language of published documents). A batch is mostly named
+    after its review (“…专项评审”): its title then ends in 结果公示, never in 评审评审结果公示."""
     with translation.override("zh-hans"):
+        if batch.name.rstrip().endswith("评审"):
+            return _("Notice of the results of %(batch)s (结果公示)") % {"batch": batch.name.rstrip()}
         return _("Notice of the review results of %(batch)s (评审结果公示)") % {"batch": batch.name}
 
 

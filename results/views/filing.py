@@ -9,6 +9,7 @@ which says "not found" and nothing else for a wrong or tampered token.
 Every file sent is logged in the audit log; the 备案表 holds whole ID numbers and is an export.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -29,6 +30,7 @@ from results.selectors import filing as selectors
 from results.services import certificates as certificate_services
 from results.services import filing as services
 from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.links import site_url
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
@@ -230,7 +232,9 @@ class CertificateListView(BatchMixin, View):
     def post(self, request, batch_pk):
         batch = self.permission_object
         try:
-            count = certificate_services.certificates_queue_for_batch(batch=batch, actor=request.user)
+            count = certificate_services.certificates_queue_for_batch(
+                batch=batch, actor=request.user, site_url=site_url(request)
+            )
         except ValidationError as error:
             _error_messages(request, error)
         else:
@@ -289,7 +293,7 @@ class CertificateView(CertificateMixin, TemplateView):
         return super().get_context_data(
             certificate=certificate,
             application=certificate.application,
-            verify_url=verification_url(certificate),
+            verify_url=verification_url(certificate, request=self.request),
             **kwargs,
         )
 
@@ -313,12 +317,18 @@ class CertificatePdfView(CertificateMixin, View):
 
 class VerifyView(View):
     """码上看 — the public verification page opened by the certificate's QR code. A token that matches
-    no certificate gets the same plain "not found" page, status 404, whatever was wrong with it."""
+    no certificate gets the same "not found" page, status 404, whatever was wrong with it: what to check,
+    and how to reach the bureau (``BUREAU_CONTACT``)."""
 
     def get(self, request, token):
         certificate = certificate_selectors.certificate_by_token(token)
         if certificate is None:
-            response = render(request, "results/filing/verify_not_found.html", status=404)
+            response = render(
+                request,
+                "results/filing/verify_not_found.html",
+                {"bureau_contact": settings.BUREAU_CONTACT},
+                status=404,
+            )
         else:
             response = render(request, "results/filing/verify.html", {"certificate": certificate})
         response["Referrer-Policy"] = "no-referrer"

@@ -15,9 +15,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applications.eligibility import Outcome
 from applications.evidence import file_response
 from applications.selectors import application_eligibility
+from applications.views.common import eligibility_rows
 from reviews.forms_scoring import ConflictForm, ScoreForm, SubmitForm
 from reviews.models import Criterion, Meeting
 from reviews.selectors.scoring import (
@@ -32,8 +32,6 @@ from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_expert
-
-OUTCOME_BADGES = {Outcome.PASS: "text-bg-success", Outcome.FAIL: "text-bg-danger", Outcome.WAIVED: "text-bg-secondary"}
 
 
 def _messages_of(error):
@@ -83,11 +81,7 @@ class ScoringView(AssignmentMixin, TemplateView):
         meeting = assignment.case.meeting
         criteria, total = scoring_sheet(assignment)
         achievements, general_files = application_materials(application)
-        evaluation = application_eligibility(application)
-        eligibility = [
-            {"result": r, "badge": OUTCOME_BADGES.get(r.outcome, "text-bg-light"), "label": Outcome(r.outcome).label}
-            for r in evaluation.results
-        ]
+        eligibility = eligibility_rows(application_eligibility(application))
         return super().get_context_data(
             assignment=assignment,
             application=application,

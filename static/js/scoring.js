@@ -1,6 +1,6 @@
 // The expert's scoring page: the live total of the points typed so far, a warning on a value out of
-// the criterion's range (the server checks it again and answers with its message), and the fallback
-// save buttons hidden once htmx autosaves every change. No inline scripts: the CSP forbids them.
+// the criterion's range (the server checks it again and answers with its message). Saving is
+// static/js/autosave.js. No inline scripts: the CSP forbids them.
 (function () {
   "use strict";
   var inputs = document.querySelectorAll("input[data-points]");
@@ -30,10 +30,5 @@
   }
 
   inputs.forEach(function (input) { input.addEventListener("input", update); });
-  if (window.htmx) {
-    document.querySelectorAll("[data-autosave-fallback]").forEach(function (button) {
-      button.classList.add("d-none");
-    });
-  }
   update();
 })();

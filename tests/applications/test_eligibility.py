@@ -546,6 +546,31 @@ def test_dedicated_channel_says_when_a_waived_rule_would_be_met_anyway():
     assert "would be met anyway: 2022: 90 hours" in en(training.reason)
 
 
+def test_dedicated_channel_while_the_chairman_step_is_ahead_the_nomination_is_pending_not_failed():
+    evaluation = evaluate(
+        facts=facts(**QUALIFIED, nominated=False, nomination_pending=True), ruleset=DEDICATED_DEPUTY, on=ON
+    )
+
+    nomination = evaluation.result("nomination")
+    assert nomination.outcome == Outcome.PENDING
+    assert evaluation.blocking == ()
+    assert evaluation.pending == (nomination,)
+    assert evaluation.eligible is False
+    assert en(nomination.outcome_label) == "Waiting for the chairman's signature (等待董事长署名)"
+    with translation.override("zh-hans"):
+        assert str(nomination.outcome_label) == "等待董事长署名"
+    assert en(evaluation.result("training").outcome_label) == "Waived"
+
+
+def test_dedicated_channel_signed_nomination_is_met_even_while_pending_is_set():
+    evaluation = evaluate(
+        facts=facts(**QUALIFIED, nominated=True, nomination_pending=True), ruleset=DEDICATED_DEPUTY, on=ON
+    )
+
+    assert evaluation.result("nomination").outcome == Outcome.PASS
+    assert evaluation.eligible is True
+
+
 def test_dedicated_channel_before_the_nomination_is_not_eligible_but_shows_the_waivers():
     evaluation = evaluate(facts=facts(**QUALIFIED, nominated=False), ruleset=DEDICATED_DEPUTY, on=ON)
 
@@ -625,7 +650,7 @@ def test_choices_have_chinese_terms_in_their_labels():
     assert en(Degree.COLLEGE.label) == "College diploma (大学专科)"
     assert en(TitleLevel.DEPUTY_SENIOR.label) == "Deputy senior (副高级)"
     assert en(SkillLevel.SENIOR_TECHNICIAN.label) == "Senior technician (高级技师)"
-    assert [en(o.label) for o in Outcome] == ["Met", "Not met", "Waived"]
+    assert [en(o.label) for o in Outcome] == ["Met", "Not met", "Waived", "Pending"]
 
 
 def test_channel_values_match_the_batch_model():

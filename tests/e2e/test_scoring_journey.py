@@ -1,5 +1,5 @@
 """Issue 5's scoring in a real browser: an expert opens its task list, scores an application (every
-change autosaved by htmx, the total kept live by static/js/scoring.js, a score above the maximum
+change autosaved by static/js/autosave.js, the total kept live by static/js/scoring.js, a score above the maximum
 answered with the message), reloads the page and finds its scores kept, opens an evidence file, and
 submits; the task list then shows the application submitted. No CSP violation or script error (the
 page guard of conftest)."""

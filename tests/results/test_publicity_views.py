@@ -188,6 +188,26 @@ def test_staff_publish_page_offers_the_defaults(client_for):
     assert period.end == period_end(services.next_working_day(), world.batch.publicity_working_days).end
 
 
+@pytest.mark.parametrize(
+    ("batch_name", "title"),
+    [
+        ("2022年度专精特新企业工程技术副高级专项评审", "2022年度专精特新企业工程技术副高级专项评审结果公示"),
+        ("2023年度高级工程师职称", "2023年度高级工程师职称评审结果公示"),
+    ],
+)
+def test_staff_publish_page_default_title_says_评审_once(client_for, batch_name, title):
+    world = World()
+    world.batch.name = batch_name
+    world.batch.save(update_fields=["name"])
+    passed(world)
+
+    response = client_for(world.city).get(reverse("results:publicity_publish", args=[world.batch.pk]))
+
+    page = response.content.decode()
+    assert f'value="{title}"' in page
+    assert "评审评审" not in page
+
+
 def test_staff_publish_from_the_page(client_for):
     world = World()
     application = passed(world)

@@ -178,8 +178,8 @@ def test_scoring_page_shows_the_application_without_the_id_number(review, expert
     assert page.count('data-testid="criterion"') == 4
     for criterion in review.criteria:
         assert autosave_url(assignment, criterion) in page
-    assert 'hx-post="' in page
-    assert "js/scoring.js" in page
+    assert page.count("data-autosave data-autosave-retrying=") == 4  # static/js/autosave.js saves them
+    assert "js/scoring.js" in page and "js/autosave.js" in page
     assert "<script>" not in page
 
 
@@ -247,7 +247,7 @@ def test_submit_locks_and_the_page_is_read_only(review, expert, client):
 
     page = client.get(reverse("reviews:scoring", kwargs={"pk": assignment.pk})).content.decode()
     assert 'data-testid="submitted"' in page
-    assert "hx-post" not in page
+    assert "data-autosave-retrying" not in page
     assert 'data-testid="submit-form"' not in page
     before = list(Score.objects.order_by("id").values_list("points", "updated_at"))
     response = client.post(autosave_url(assignment, review.criteria[0]), {"points": "1"}, HTTP_HX_REQUEST="true")
@@ -453,9 +453,9 @@ def test_scoring_page_before_scoring_starts_and_after_the_vote_is_read_only(revi
     Meeting.objects.filter(pk=review.meeting.pk).update(status=Meeting.Status.DRAWN)
     page = client.get(url).content.decode()
     assert 'data-testid="not-started"' in page
-    assert "hx-post" not in page
+    assert "data-autosave-retrying" not in page
     Meeting.objects.filter(pk=review.meeting.pk).update(status=Meeting.Status.VOTING)
     page = client.get(url).content.decode()
     assert 'data-testid="closed"' in page
-    assert "hx-post" not in page
+    assert "data-autosave-retrying" not in page
     assert 'data-testid="conflict-link"' not in page

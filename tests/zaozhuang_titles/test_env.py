@@ -58,7 +58,7 @@ def test_email_config_console_and_bad_scheme():
 
 
 def _run_settings(env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL"))}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
@@ -76,6 +76,26 @@ def test_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_site_url():
+    result = _run_settings({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 50, "SITE_URL": ""})
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_site_url_must_be_an_http_address():
+    result = _run_settings({"DJANGO_DEBUG": "1", "SITE_URL": "titles.example.cn"})
+
+    assert result.returncode != 0
+    assert "SITE_URL='titles.example.cn' must start with http:// or https://" in result.stderr
+
+
+def test_development_starts_without_site_url_and_secret_key():
+    result = _run_settings({"DJANGO_DEBUG": "1", "SITE_URL": ""})
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_bad_boolean_stops_start_up():
     result = _run_settings({"DJANGO_DEBUG": "perhaps"})
     assert result.returncode != 0
@@ -89,6 +109,7 @@ def test_check_deploy_passes_with_production_settings():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="x7Gq2LmN9pR4sT6vW8yZ1aB3cD5eF7gH9jK2mN4pQ6rS8tU0vW",
         DJANGO_ALLOWED_HOSTS="titles.example.cn",
+        SITE_URL="https://titles.example.cn",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
