@@ -70,46 +70,59 @@ def read_rows(upload, *, columns, required, max_rows, too_many, multiline=()):
         # data_only=False: a formula cell gives the formula's text, not a value cached by whoever saved it.
         workbook = load_workbook(upload, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(
-            _("This file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": type(error).__name__}
-        ) from None
+        raise _unreadable(error) from None
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [cell_text(cell) for cell in next(rows, ())]
-        by_header = {title: key for key, title in columns}
-        positions = {by_header[title]: index for index, title in enumerate(header) if title in by_header}
-        missing = [title for key, title in columns if key in required and key not in positions]
-        if missing:
-            raise ValidationError(
-                _("The first row must name the columns; missing: %(missing)s. Download the template to see them all.")
-                % {"missing": "、".join(str(title) for title in missing)}
-            )
-        result, bad_cells = [], []
-        titles = dict(columns)
-        for number, values in enumerate(rows, start=2):
-            raw = {key: cell_text(values[index]) if index < len(values) else "" for key, index in positions.items()}
-            if not any(raw.values()):
-                continue
-            result.append((number, raw))
-            if len(result) > max_rows:
-                raise ValidationError(too_many % {"max": max_rows})
-            for key, text in raw.items():
-                found = forbidden_characters(text, multiline=key in multiline)
-                if found:
-                    bad_cells.append(
-                        _("Row %(row)d, column %(column)s: %(characters)s.")
-                        % {"row": number, "column": titles[key], "characters": describe(found)}
-                    )
-        if bad_cells:
-            raise ValidationError(
-                [
-                    _(
-                        "Some cells hold characters that cannot be stored (control characters or text direction "
-                        "controls, often pasted in invisibly). Delete them and upload the file again."
-                    ),
-                    *bad_cells,
-                ]
-            )
-        return result
+        return _rows(workbook, columns, required, max_rows, too_many, multiline)
+    except ValidationError:
+        raise
+    except Exception as error:  # a read-only workbook parses each sheet's XML only as its rows are read
+        raise _unreadable(error) from None
     finally:
         workbook.close()
+
+
+def _unreadable(error):
+    return ValidationError(
+        _("This file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": type(error).__name__}
+    )
+
+
+def _rows(workbook, columns, required, max_rows, too_many, multiline):
+    """The rows of ``read_rows``, read from an open workbook."""
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    header = [cell_text(cell) for cell in next(rows, ())]
+    by_header = {title: key for key, title in columns}
+    positions = {by_header[title]: index for index, title in enumerate(header) if title in by_header}
+    missing = [title for key, title in columns if key in required and key not in positions]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(missing)s. Download the template to see them all.")
+            % {"missing": "、".join(str(title) for title in missing)}
+        )
+    result, bad_cells = [], []
+    titles = dict(columns)
+    for number, values in enumerate(rows, start=2):
+        raw = {key: cell_text(values[index]) if index < len(values) else "" for key, index in positions.items()}
+        if not any(raw.values()):
+            continue
+        result.append((number, raw))
+        if len(result) > max_rows:
+            raise ValidationError(too_many % {"max": max_rows})
+        for key, text in raw.items():
+            found = forbidden_characters(text, multiline=key in multiline)
+            if found:
+                bad_cells.append(
+                    _("Row %(row)d, column %(column)s: %(characters)s.")
+                    % {"row": number, "column": titles[key], "characters": describe(found)}
+                )
+    if bad_cells:
+        raise ValidationError(
+            [
+                _(
+                    "Some cells hold characters that cannot be stored (control characters or text direction "
+                    "controls, often pasted in invisibly). Delete them and upload the file again."
+                ),
+                *bad_cells,
+            ]
+        )
+    return result

@@ -17,6 +17,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class CleanTextValidator:
                     "come invisibly with text pasted from another document) and type the text again."
                 ),
                 code=self.code,
-                params={"characters": describe(found)},
+                # Lazy, like the message: both are put in words in the language of the page that shows them.
+                params={"characters": lazy(describe, str)(found)},
             )
 
     def __eq__(self, other):
