@@ -40,8 +40,8 @@ class CleanTextAdminMixin:
     """The admin's forms (change form, list-editable form) refuse control characters and text
     direction controls like every form of the portal's pages."""
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_clean_text(super().get_form(request, obj, **kwargs))
+    def get_form(self, request, *args, **kwargs):
+        return with_clean_text(super().get_form(request, *args, **kwargs))
 
     def get_changelist_form(self, request, **kwargs):
         return with_clean_text(super().get_changelist_form(request, **kwargs))
@@ -50,8 +50,8 @@ class CleanTextAdminMixin:
 class CleanTextInlineMixin:
     """The same for an inline's forms."""
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+    def get_formset(self, request, *args, **kwargs):
+        formset = super().get_formset(request, *args, **kwargs)
         formset.form = with_clean_text(formset.form)
         return formset
 

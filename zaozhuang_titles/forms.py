@@ -15,19 +15,26 @@ class CleanTextMixin:
     message naming their positions (``zaozhuang_titles.text``). A field with a Textarea is multi-line
     and may hold tabs and line breaks; a password field is left alone (it is never shown or filed).
 
-    Put it first among a form's bases; ``tests/zaozhuang_titles/test_text.py`` fails on a form of the
+    The validators are added when the form is built and again before it is cleaned, so that fields a
+    form adds in its own ``__init__`` (a reason per marked item, a recommendation per nominee) have them
+    too. Put the mixin first among a form's bases; ``tests/test_free_text.py`` fails on a form of the
     project (admin included) that lacks it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_clean_text_validators()
+
+    def add_clean_text_validators(self):
         for field in self.fields.values():
-            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            if not any(isinstance(validator, CleanTextValidator) for validator in field.validators):
                 # Form fields are deep-copied per form instance: this adds to this form's field only.
                 field.validators.append(CleanTextValidator(multiline=isinstance(field.widget, forms.Textarea)))
 
-
-class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
-    """The admin's default form (``zaozhuang_titles.admin.CleanTextAdminMixin``)."""
+    def full_clean(self):
+        self.add_clean_text_validators()
+        super().full_clean()
 
 
 class LoginForm(CleanTextMixin, AuthenticationForm):
