@@ -179,7 +179,7 @@ def test_every_admin_form_and_inline_form_refuses_forbidden_characters():
     refusals = 0
     for form_class in checked:
         form = form_class(data={})
-        for name, multiline in text_fields(form).items():
+        for name in text_fields(form):
             field = form.fields[name]
             if field.disabled:
                 continue
