@@ -5,6 +5,7 @@ must get them in ``FORM_KWARGS``, or this test fails and says so."""
 
 import datetime
 import importlib
+import io
 import pkgutil
 import sys
 from types import SimpleNamespace
@@ -12,18 +13,21 @@ from types import SimpleNamespace
 import pytest
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from applications.forms_applicant import achievement_form
 from applications.models import AchievementKind, Application, Batch
 from enterprises.models import Enterprise, ServiceCommissioner
-from results.models import PublicityEntry
+from results.models import Objection, PublicityEntry
 from tests.factories import UserFactory
 from tests.strategies_text import hostile_text
 from zaozhuang_titles.forms import CleanTextMixin
-from zaozhuang_titles.models import Division
+from zaozhuang_titles.models import Division, Role, User
 from zaozhuang_titles.text import CleanTextValidator, forbidden_characters
 
 PACKAGES = ["zaozhuang_titles", "enterprises", "applications", "reviews", "results"]
@@ -188,3 +192,120 @@ def test_every_admin_form_and_inline_form_refuses_forbidden_characters():
             refusals += 1
     assert refusals > 20
     assert Enterprise in admin.site._registry
+
+
+# Pages: what a person sees, and what is stored.
+
+
+@pytest.mark.django_db
+def test_registration_refuses_a_name_with_a_control_character_and_names_its_position(client):
+    from tests.zaozhuang_titles.test_accounts import registration_data
+
+    response = client.post(reverse("register"), registration_data(real_name="张\x01三"))
+
+    assert response.status_code == 200
+    assert "第2个字符（U+0001，控制字符）" in response.content.decode()
+    assert not User.objects.filter(mobile="13812345678").exists()
+
+
+@pytest.fixture
+def notice(db):
+    from tests.applications.factories import World
+    from tests.results.test_publicity import publish
+
+    publicity, _applications = publish(World())
+    return publicity
+
+
+@pytest.mark.django_db
+def test_public_objection_refuses_a_direction_control_in_the_facts_and_stores_nothing(client, notice):
+    entry = notice.entries.get()
+    data = {"entry": entry.pk, "name": "王五", "mobile": "13912345678", "relation": "同事"}
+
+    response = client.post(reverse("results:publicity_notice", args=[notice.pk]), {**data, "facts": "属实\u202e否"})
+
+    assert response.status_code == 200
+    assert "第3个字符（U+202E，文字方向控制符）" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_objection_with_any_text_never_fails_and_stores_only_clean_text(client, notice):
+    entry = notice.entries.get()
+    url = reverse("results:publicity_notice", args=[notice.pk])
+    addresses = iter(range(1, 10_000))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(name=hostile_text, relation=hostile_text, facts=hostile_text)
+    def run(name, relation, facts):
+        data = {"entry": entry.pk, "name": name, "mobile": "13912345678", "relation": relation, "facts": facts}
+        number = next(addresses)  # one address per objection: the form allows one per address and hour
+        response = client.post(url, data, REMOTE_ADDR=f"198.51.{number // 250}.{number % 250 + 1}")
+        assert response.status_code in (200, 302)
+
+    run()
+    for objection in Objection.objects.all():
+        assert forbidden_characters(objection.name) == []
+        assert forbidden_characters(objection.relation) == []
+        assert forbidden_characters(objection.facts, multiline=True) == []
+
+
+@pytest.mark.django_db
+def test_registration_with_any_name_never_fails_and_stores_only_clean_names(client):
+    from tests.zaozhuang_titles.test_accounts import registration_data
+
+    mobiles = iter(range(10_000_000))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(name=hostile_text)
+    def run(name):
+        data = registration_data(real_name=name, mobile=f"137{next(mobiles):08d}", role="enterprise_contact")
+        data["id_number"] = ""
+        response = client.post(reverse("register"), data)
+        assert response.status_code in (200, 302)
+        client.logout()
+
+    run()
+    assert all(forbidden_characters(name) == [] for name in User.objects.values_list("real_name", flat=True))
+
+
+def _upload(headers, row):
+    book = Workbook()
+    book.active.append(headers)
+    book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("list.xlsx", buffer.getvalue())
+
+
+@pytest.mark.django_db
+def test_enterprise_import_page_refuses_a_cell_with_a_direction_control(client_for, make_user, division):
+    from enterprises.excel import COLUMNS
+
+    headers = [title for _key, title in COLUMNS]
+    values = {"企业名称": "枣庄\u202e公司", "统一社会信用代码": "x", "法定代表人": "钱七", "区(市)": "滕州市"}
+    client = client_for(make_user(Role.CITY_STAFF))
+
+    response = client.post(
+        reverse("enterprises:import"), {"file": _upload(headers, [values.get(h, "") for h in headers])}
+    )
+
+    assert response.status_code == 200
+    assert "第2行“企业名称”列：第3个字符（U+202E，文字方向控制符）" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.django_db
+def test_expert_import_page_refuses_a_control_character_but_allows_line_breaks_in_specialties(client_for, make_user):
+    from reviews.excel import COLUMNS
+
+    headers = [title for _key, title in COLUMNS]
+    row = ["赵\x85六", "13712345678", "正高级工程师", "正高级", "机械\n电气", "某大学", "", "2024-01-01", "2026-01-01"]
+    client = client_for(make_user(Role.CITY_STAFF))
+
+    response = client.post(reverse("reviews:staff_experts_import"), {"file": _upload(headers, row)})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "第2行“姓名”列：第2个字符（U+0085，控制字符）" in content
+    assert "评审专业" not in content.split("第2行")[1].split("。")[0]
