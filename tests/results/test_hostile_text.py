@@ -118,7 +118,7 @@ FILING_ROW = {
 @given(text=stored_text)
 def test_filing_workbook_writes_any_stored_text_as_text(text):
     writer = FilingWorkbookWriter(committee=text, default_title=text)
-    writer.write([{**FILING_ROW, **{key: text for key in ("name", "enterprise_name", "specialty", "title_granted")}}])
+    writer.write([{**FILING_ROW, **dict.fromkeys(("name", "enterprise_name", "specialty", "title_granted"), text)}])
     buffer = io.BytesIO()
     writer.save(buffer)
 
