@@ -56,8 +56,17 @@ def safe_cell(sheet, value, *, where="", font=None):
 
 
 def write_row(sheet, values, *, where="", font=None):
-    """Append ``values`` to ``sheet`` as one row of ``safe_cell``s; ``where`` names the row in logs."""
-    sheet.append([safe_cell(sheet, value, where=where, font=font) for value in values])
+    """Append ``values`` to ``sheet`` as one row, each value made safe as by ``safe_cell``; ``where``
+    names the row in logs. A value that needs no cell of its own (no font, not formula-like) is
+    appended as it is: openpyxl makes the same cell of it, and the 备案表 of ten thousand rows stays fast."""
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            value = sanitize(value, where=where or sheet.title)
+        if font is not None or (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)):
+            value = safe_cell(sheet, value, where=where, font=font)
+        row.append(value)
+    sheet.append(row)
 
 
 def read_rows(upload, *, columns, required, max_rows, too_many, multiline=()):
