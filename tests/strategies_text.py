@@ -62,3 +62,25 @@ def _xml_safe(text):
 
 #: What a cell of an .xlsx file can hold.
 import_text = hostile_text.map(_xml_safe).filter(bool)
+
+
+def forbidden_text_stored():
+    """``[(model, field, pk)]`` of every stored text of the project's models (their history included)
+    that holds a character the forms refuse: tab and line breaks count only in a TextField."""
+    from django.apps import apps
+    from django.db import models
+
+    from zaozhuang_titles.text import forbidden_characters
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {"zaozhuang_titles", "enterprises", "applications", "reviews", "results"}:
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField):
+                continue
+            multiline = isinstance(field, models.TextField)
+            for pk, value in model._default_manager.exclude(**{field.attname: ""}).values_list("pk", field.attname):
+                if value and forbidden_characters(value, multiline=multiline):
+                    found.append((model._meta.label, field.name, pk))
+    return found

@@ -309,3 +309,31 @@ def test_expert_import_page_refuses_a_control_character_but_allows_line_breaks_i
     assert response.status_code == 200
     assert "第2行“姓名”列：第2个字符（U+0085，控制字符）" in content
     assert "评审专业" not in content.split("第2行")[1].split("。")[0]
+
+
+# Pages of the enterprises and results apps, through the fuzz harness of the applications' pages
+# (which posts ``hostile_text`` among its values and checks that nothing stored holds a forbidden character).
+
+
+@pytest.mark.django_db
+def test_fuzz_enterprise_registration(make_user, division):
+    from tests.applications.test_fuzz import fuzz, login
+
+    fuzz(login(make_user(Role.ENTERPRISE_CONTACT)), reverse("enterprises:register"))
+
+
+@pytest.mark.django_db
+def test_fuzz_publicity_publish_and_objection_decision(notice):
+    from results.services.publicity import objection_submit
+    from tests.applications.factories import World
+    from tests.applications.test_fuzz import fuzz, login
+    from tests.results.test_publicity import passed
+
+    world = World()
+    passed(world)
+    city = login(world.city)
+    fuzz(city, reverse("results:publicity_publish", args=[world.batch.pk]))
+    objection = objection_submit(
+        entry=notice.entries.get(), ip="203.0.113.7", name="王五", mobile="13912345678", relation="同事", facts="x"
+    )
+    fuzz(city, reverse("results:publicity_objection", args=[objection.pk]))
