@@ -337,3 +337,14 @@ def test_fuzz_publicity_publish_and_objection_decision(notice):
         entry=notice.entries.get(), ip="203.0.113.7", name="王五", mobile="13912345678", relation="同事", facts="x"
     )
     fuzz(city, reverse("results:publicity_objection", args=[objection.pk]))
+
+
+@pytest.mark.django_db
+def test_admin_list_editable_forms_refuse_forbidden_characters_too():
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    model_admin = admin.site._registry[Division]
+
+    form_class = model_admin.get_changelist_form(request)
+
+    assert issubclass(form_class, CleanTextMixin)
