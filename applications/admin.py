@@ -23,7 +23,7 @@ from applications.models import (
     Transition,
 )
 from applications.selectors import status_counts
-from zaozhuang_titles.admin import PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -36,7 +36,7 @@ class ReadOnlyAdmin(PortalModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(CleanTextInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False

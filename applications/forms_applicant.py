@@ -15,6 +15,7 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
+from zaozhuang_titles.forms import CleanTextMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: What a browser offers in its file picker; the inspector decides by content, not by this.
@@ -37,7 +38,7 @@ class EmployerChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.division.name}）"
 
 
-class ProfileForm(LockableMixin, forms.Form):
+class ProfileForm(CleanTextMixin, LockableMixin, forms.Form):
     """个人档案 — employer, post and contact data. Name and ID number are fixed at registration."""
 
     enterprise = EmployerChoiceField(
@@ -64,41 +65,41 @@ class ProfileForm(LockableMixin, forms.Form):
         self.fields["enterprise"].queryset = enterprises
 
 
-class EducationForm(LockableMixin, forms.ModelForm):
+class EducationForm(CleanTextMixin, LockableMixin, forms.ModelForm):
     class Meta:
         model = EducationRecord
         fields = ["degree", "school", "major", "graduated_on"]
         widgets = {"graduated_on": DATE_INPUT}
 
 
-class TitleForm(LockableMixin, forms.ModelForm):
+class TitleForm(CleanTextMixin, LockableMixin, forms.ModelForm):
     class Meta:
         model = TitleRecord
         fields = ["series", "level", "name", "granted_on", "certificate_number"]
         widgets = {"granted_on": DATE_INPUT}
 
 
-class SkillForm(LockableMixin, forms.ModelForm):
+class SkillForm(CleanTextMixin, LockableMixin, forms.ModelForm):
     class Meta:
         model = SkillRecord
         fields = ["level", "occupation", "granted_on", "certificate_number"]
         widgets = {"granted_on": DATE_INPUT}
 
 
-class WorkForm(LockableMixin, forms.ModelForm):
+class WorkForm(CleanTextMixin, LockableMixin, forms.ModelForm):
     class Meta:
         model = WorkRecord
         fields = ["employer", "position", "started_on", "ended_on"]
         widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
 
 
-class TrainingForm(LockableMixin, forms.ModelForm):
+class TrainingForm(CleanTextMixin, LockableMixin, forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["year", "total_hours", "specialty_hours"]
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(CleanTextMixin, forms.ModelForm):
     """The application's own text: the specialty it is made in and the summary of achievements."""
 
     class Meta:
@@ -124,7 +125,7 @@ def achievement_fields(kind):
     return ["title", "occurred_on", *Achievement.REQUIRED[kind], *ACHIEVEMENT_OPTIONAL[kind], "description"]
 
 
-class AchievementForm(forms.ModelForm):
+class AchievementForm(CleanTextMixin, forms.ModelForm):
     """One achievement of one kind, with only the fields that kind needs (see ``achievement_form``)."""
 
     kind = None
@@ -157,11 +158,11 @@ def achievement_form(kind):
     return type(f"{kind.title()}AchievementForm", (AchievementForm,), {"kind": kind, "Meta": meta})
 
 
-class KindForm(forms.Form):
+class KindForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of achievement"), choices=AchievementKind.choices, widget=forms.RadioSelect)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextMixin, forms.Form):
     """One evidence file (PDF, JPEG or PNG); the inspector decides what it really is."""
 
     file = forms.FileField(
@@ -171,7 +172,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw the application?"),
         max_length=1000,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Batch
+from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.models import Division
 
 #: The status tab that shows every application in the reader's scope.
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
         return value
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanTextMixin, forms.Form):
     """Filters of a queue: search, batch, division (city staff only) and the status tab.
 
     ``statuses`` are the statuses the reader may see; the tab is one of them or ``all``."""
@@ -60,7 +61,7 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     """The reason of a decision that needs one (a rejection, 不予受理)."""
 
     reason = forms.CharField(
@@ -76,7 +77,7 @@ def item_key(target):
     return target.replace(":", "-")
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextMixin, forms.Form):
     """退回补正: which fields, achievements, files and profile sections to correct, each with its reason,
     a general reason and a deadline.
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.models import Batch, Status
+from zaozhuang_titles.forms import CleanTextMixin
 
 #: The rank and recommendation inputs of one nominee are named after its application's pk.
 RANK_PREFIX = "rank_"
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         return value
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(CleanTextMixin, forms.Form):
     """Filters of the contact's list: the batch and the status."""
 
     batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none(), required=False)
@@ -53,7 +54,7 @@ class ApplicationChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.applicant.real_name} · {obj.specialty} · {obj.number}"
 
 
-class InternalNoticeForm(forms.Form):
+class InternalNoticeForm(CleanTextMixin, forms.Form):
     """单位内部公示: which applications, from which day, posted where. The last day is computed."""
 
     applications = ApplicationChoiceField(
@@ -88,13 +89,13 @@ class InternalNoticeForm(forms.Form):
         return starts_on
 
 
-class NoticePreviewForm(forms.Form):
+class NoticePreviewForm(CleanTextMixin, forms.Form):
     """The first day typed so far, to show the last day before the notice is started."""
 
     starts_on = forms.DateField(widget=DateInput)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanTextMixin, forms.Form):
     """An objection raised inside the enterprise during its internal notice."""
 
     application = forms.ModelChoiceField(label=_("Application objected to"), queryset=None)
@@ -115,7 +116,7 @@ class ObjectionForm(forms.Form):
         self.fields["application"].label_from_instance = lambda obj: f"{obj.applicant.real_name} · {obj.number}"
 
 
-class ObjectionResolveForm(forms.Form):
+class ObjectionResolveForm(CleanTextMixin, forms.Form):
     """How an internal objection was settled."""
 
     upheld = forms.TypedChoiceField(
@@ -135,7 +136,7 @@ class ObjectionResolveForm(forms.Form):
     )
 
 
-class NominationForm(forms.Form):
+class NominationForm(CleanTextMixin, forms.Form):
     """董事长署名举荐: a strict ranking of the nominees by contribution, a recommendation for each, and
     the one-time code that signs it.
 

@@ -17,14 +17,15 @@ from enterprises.services import (
     enterprise_set_status,
     enterprise_status_reason_validate,
 )
-from zaozhuang_titles.admin import PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.forms import CleanTextMixin
 
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
     """Portal admin with the change history (一企一档) of each object."""
 
 
-class RecognitionInline(ObjectPermissionsTabularInline):
+class RecognitionInline(CleanTextInlineMixin, ObjectPermissionsTabularInline):
     model = Recognition
     extra = 0
     fields = ["kind", "level", "year_granted", "certificate_number", "expires_on", "policy_version"]
@@ -33,7 +34,7 @@ class RecognitionInline(ObjectPermissionsTabularInline):
         return False
 
 
-class EnterpriseContactInline(ObjectPermissionsTabularInline):
+class EnterpriseContactInline(CleanTextInlineMixin, ObjectPermissionsTabularInline):
     model = EnterpriseContact
     extra = 0
     fields = ["name", "mobile", "email", "user", "is_active"]
@@ -43,7 +44,7 @@ class EnterpriseContactInline(ObjectPermissionsTabularInline):
         return False
 
 
-class EnterpriseAdminForm(forms.ModelForm):
+class EnterpriseAdminForm(CleanTextMixin, forms.ModelForm):
     """Asks for the reason of a change of status, as the service does, before anything is saved."""
 
     def clean(self):

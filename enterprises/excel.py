@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from enterprises.models import Enterprise, RecognitionKind, RecognitionLevel, ServiceTier
 from enterprises.validators import credit_code_warnings, normalize_credit_code, validate_credit_code
-from zaozhuang_titles.excel import read_rows
+from zaozhuang_titles.excel import read_rows, write_row
 from zaozhuang_titles.models import Division, Town, mobile_validator
 
 #: (key, header). The header is what the industry department's lists call the column.
@@ -278,15 +278,14 @@ def export_workbook(enterprises, today=None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "企业名录"
-    sheet.append([title for _key, title in COLUMNS + EXPORT_EXTRA])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    write_row(sheet, [title for _key, title in COLUMNS + EXPORT_EXTRA], font=Font(bold=True))
     for enterprise in enterprises:
         recognitions = list(enterprise.recognitions.all())
         latest = recognitions[0] if recognitions else None
         contacts = [c for c in enterprise.contacts.all() if c.is_active]
         contact = contacts[0] if contacts else None
-        sheet.append(
+        write_row(
+            sheet,
             [
                 enterprise.name,
                 enterprise.credit_code,
@@ -311,7 +310,8 @@ def export_workbook(enterprises, today=None):
                 str(enterprise.get_status_display()),
                 str(enterprise.commissioner) if enterprise.commissioner_id else "",
                 "是" if any(r.is_valid(today) for r in recognitions) else "否",
-            ]
+            ],
+            where=f"enterprise export, enterprise {enterprise.pk}",
         )
     for column, width in zip("ABCDEF", (36, 22, 12, 12, 36, 10), strict=False):
         sheet.column_dimensions[column].width = width

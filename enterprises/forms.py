@@ -14,6 +14,7 @@ from enterprises.models import (
     ServiceLog,
 )
 from enterprises.validators import normalize_credit_code, validate_credit_code
+from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.models import Division, Town
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -24,7 +25,7 @@ class CommissionerChoiceField(forms.ModelChoiceField):
         return f"{obj.user.real_name} ({obj.area_label})"
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(CleanTextMixin, forms.Form):
     """The filters of the staff list; ``user`` limits the division choices to what it may see."""
 
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
@@ -52,7 +53,7 @@ class EnterpriseFilterForm(forms.Form):
         ]
 
 
-class EnterpriseRegistrationForm(forms.ModelForm):
+class EnterpriseRegistrationForm(CleanTextMixin, forms.ModelForm):
     """An enterprise contact registers its enterprise with one recognition it holds."""
 
     recognition_kind = forms.ChoiceField(label=_("Recognition held"), choices=RecognitionKind.choices)
@@ -119,14 +120,14 @@ class EnterpriseRegistrationForm(forms.ModelForm):
         }
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(CleanTextMixin, forms.Form):
     accept_outside_region = forms.BooleanField(
         label=_("I checked that this enterprise belongs to Zaozhuang although its code is registered elsewhere"),
         required=False,
     )
 
 
-class AssignCommissionerForm(forms.Form):
+class AssignCommissionerForm(CleanTextMixin, forms.Form):
     commissioner = CommissionerChoiceField(
         label=_("Service commissioner"),
         queryset=ServiceCommissioner.objects.none(),
@@ -140,7 +141,7 @@ class AssignCommissionerForm(forms.Form):
         self.fields["commissioner"].queryset = commissioners
 
 
-class ServiceLogForm(forms.ModelForm):
+class ServiceLogForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ServiceLog
         fields = ["kind", "occurred_on", "people_count", "summary", "solution", "solved_on"]
@@ -160,7 +161,7 @@ class ServiceLogForm(forms.ModelForm):
         pass
 
 
-class SolveProblemForm(forms.Form):
+class SolveProblemForm(CleanTextMixin, forms.Form):
     solution = forms.CharField(label=_("How it was solved"), widget=forms.Textarea(attrs={"rows": 3}))
     solved_on = forms.DateField(
         label=_("Solved on"),
@@ -169,7 +170,7 @@ class SolveProblemForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):
@@ -179,7 +180,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(CleanTextMixin, forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms_audit import DateInput
+from zaozhuang_titles.forms import CleanTextMixin
 
 
-class FilingNumberForm(forms.Form):
+class FilingNumberForm(CleanTextMixin, forms.Form):
     number = forms.CharField(
         label=_("Filing number"),
         max_length=100,
@@ -16,7 +17,7 @@ class FilingNumberForm(forms.Form):
     filed_on = forms.DateField(label=_("Filing date"), widget=DateInput)
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why it is revoked"),
         max_length=200,

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms_enterprise import DateInput
 from results.models import Objection
+from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.models import mobile_validator
 
 
-class PublishForm(forms.Form):
+class PublishForm(CleanTextMixin, forms.Form):
     """评审结果公示: title, first day and how to object; the batch comes from the page."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -40,7 +41,7 @@ class EntryChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanTextMixin, forms.Form):
     """异议 — a real-name objection to one person of a notice."""
 
     entry = EntryChoiceField(
@@ -86,7 +87,7 @@ class ObjectionForm(forms.Form):
         self.fields["entry"].queryset = publicity.entries.order_by("position", "id")
 
 
-class DecideForm(forms.Form):
+class DecideForm(CleanTextMixin, forms.Form):
     """Settle an objection: dismiss it, or uphold it with what happens to the application."""
 
     DISMISS = "dismiss"
@@ -109,7 +110,7 @@ class DecideForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for closing before the end of the period"),
         required=False,

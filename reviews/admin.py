@@ -28,7 +28,8 @@ from reviews.selectors.pool import committee_problems
 from reviews.services.draw import meeting_update
 from reviews.services.pool import EXPERT_FIELDS, committee_create, committee_update, expert_create, expert_update
 from reviews.services.scoring import rubric_check_editable, rubric_locked
-from zaozhuang_titles.admin import PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.forms import CleanTextMixin
 
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
@@ -45,7 +46,7 @@ class ReadOnlyAdmin(PortalModelAdmin):
         return False
 
 
-class ExpertRelationInline(ObjectPermissionsTabularInline):
+class ExpertRelationInline(CleanTextInlineMixin, ObjectPermissionsTabularInline):
     model = ExpertRelation
     extra = 0
     fields = ["applicant", "enterprise", "reason", "created_at"]
@@ -206,7 +207,7 @@ class ReviewSettingsAdmin(PortalHistoryAdmin):
     list_select_related = ["batch"]
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(CleanTextMixin, forms.ModelForm):
     """A criterion added or changed in admin: refused once its batch's rubric is fixed (``rubric_locked``,
     the rule the scoring service states), whichever batch the form names."""
 

@@ -21,7 +21,7 @@ from applications.models import Level
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from reviews.models import MAX_TERM_YEARS, Expert, term_limit
-from zaozhuang_titles.excel import read_rows
+from zaozhuang_titles.excel import read_rows, write_row
 from zaozhuang_titles.models import User, mobile_validator
 
 #: (key, header) of the columns.
@@ -63,6 +63,7 @@ def parse_workbook(upload):
         required=REQUIRED,
         max_rows=MAX_ROWS,
         too_many=_("A file may hold at most %(max)d experts."),
+        multiline=("specialties",),
     )
 
 
@@ -173,11 +174,10 @@ def export_workbook(experts):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "评审专家库"
-    sheet.append([title for _key, title in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    write_row(sheet, [title for _key, title in COLUMNS], font=Font(bold=True))
     for expert in experts:
-        sheet.append(
+        write_row(
+            sheet,
             [
                 expert.user.real_name,
                 expert.user.mobile or "",
@@ -189,7 +189,8 @@ def export_workbook(experts):
                 expert.term_starts.isoformat(),
                 expert.term_ends.isoformat(),
                 "是" if expert.is_active else "否",
-            ]
+            ],
+            where=f"expert export, expert {expert.pk}",
         )
     for column, width in zip("ABCDEFGHIJ", (12, 14, 16, 10, 28, 32, 22, 12, 12, 6), strict=False):
         sheet.column_dimensions[column].width = width

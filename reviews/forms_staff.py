@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Batch
 from reviews.models import PanelMember, Specialty
 from reviews.validators import validate_scoring_deadline
+from zaozhuang_titles.forms import CleanTextMixin
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextMixin, forms.Form):
     batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.filter(committee__isnull=False))
     specialty = forms.ModelChoiceField(label=_("Specialty"), queryset=Specialty.objects.all())
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -54,7 +55,7 @@ class MeetingForm(forms.Form):
         return data
 
 
-class CasesForm(forms.Form):
+class CasesForm(CleanTextMixin, forms.Form):
     applications = forms.ModelMultipleChoiceField(
         label=_("Accepted applications"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -68,7 +69,7 @@ class CasesForm(forms.Form):
         field.initial = [a.pk for a in offered if a.specialty == meeting.specialty.name]
 
 
-class SubstituteForm(forms.Form):
+class SubstituteForm(CleanTextMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Member who withdraws"), queryset=PanelMember.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
@@ -80,7 +81,7 @@ class SubstituteForm(forms.Form):
         self.fields["member"].label_from_instance = lambda m: f"{m.order}. {m.expert}"
 
 
-class ExpertImportForm(forms.Form):
+class ExpertImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):

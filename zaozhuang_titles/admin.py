@@ -13,6 +13,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissi
 
 from zaozhuang_titles import workdays
 from zaozhuang_titles.failed_tasks import failed_task_retry
+from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.models import (
     AuditEvent,
     CalendarDay,
@@ -28,7 +29,34 @@ from zaozhuang_titles.notices import notice_email_retry
 from zaozhuang_titles.services import role_assignment_change, role_grant, role_grant_allowed
 
 
-class PortalModelAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+def with_clean_text(form_class):
+    """``form_class`` with ``CleanTextMixin`` first among its bases (itself when it has it already)."""
+    if issubclass(form_class, CleanTextMixin):
+        return form_class
+    return type(form_class.__name__, (CleanTextMixin, form_class), {"__module__": form_class.__module__})
+
+
+class CleanTextAdminMixin:
+    """The admin's forms (change form, list-editable form) refuse control characters and text
+    direction controls like every form of the portal's pages."""
+
+    def get_form(self, request, *args, **kwargs):
+        return with_clean_text(super().get_form(request, *args, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_clean_text(super().get_changelist_form(request, **kwargs))
+
+
+class CleanTextInlineMixin:
+    """The same for an inline's forms."""
+
+    def get_formset(self, request, *args, **kwargs):
+        formset = super().get_formset(request, *args, **kwargs)
+        formset.form = with_clean_text(formset.form)
+        return formset
+
+
+class PortalModelAdmin(CleanTextAdminMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """Admin base of the portal: permissions come from django-rules, nothing is ever deleted, and saves
     go through the services.
 
@@ -77,7 +105,7 @@ def add_refusal(form, refusal):
         form.add_error(field if field in form.fields else None, errors)
 
 
-class RoleAssignmentInline(ObjectPermissionsTabularInline):
+class RoleAssignmentInline(CleanTextInlineMixin, ObjectPermissionsTabularInline):
     """The user's roles; ``UserAdmin.save_formset`` writes them through ``role_grant`` and
     ``role_assignment_change``, and the form refuses what those would."""
 
@@ -108,7 +136,7 @@ class RoleAssignmentInline(ObjectPermissionsTabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
+class UserAdmin(CleanTextAdminMixin, ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "real_name", "masked_mobile", "masked_id", "is_active", "last_login"]
     list_filter = ["is_active", "roles__role", "roles__division"]
@@ -173,7 +201,7 @@ class UserAdmin(ObjectPermissionsModelAdminMixin, DjangoUserAdmin):
         return False
 
 
-class TownInline(admin.TabularInline):
+class TownInline(CleanTextInlineMixin, admin.TabularInline):
     model = Town
     extra = 0
 

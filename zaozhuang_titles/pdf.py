@@ -18,8 +18,9 @@ The builder is small on purpose::
         author="枣庄市人社局",
     )
 
-``paragraph`` escapes its text (user input may contain ``<`` or ``&``); build Paragraph objects
-yourself only for trusted markup.
+``paragraph`` escapes its text (user input may contain ``<`` or ``&``) and replaces control characters
+and text direction controls already in the database with U+FFFD, logging where
+(``zaozhuang_titles.text.sanitize``); build Paragraph objects yourself only for trusted markup.
 """
 
 import os
@@ -40,6 +41,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from zaozhuang_titles.text import sanitize
 
 #: The Debian package that provides the default font.
 FONT_PACKAGE = "fonts-wqy-zenhei"
@@ -136,26 +139,28 @@ def styles():
     }
 
 
-def paragraph(text, style=None):
-    """A Paragraph of plain text: markup characters are escaped and line breaks kept."""
+def paragraph(text, style=None, *, where="PDF text"):
+    """A Paragraph of plain text: markup characters are escaped, forbidden characters replaced (logged
+    with ``where``) and line breaks kept."""
     style = style or styles()["Normal"]
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    text = sanitize(str(text), where=where).replace("\r\n", "\n")
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _cell(value, style):
+def _cell(value, style, where):
     """A flowable stays as it is; anything else (text, numbers, dates, None) becomes a paragraph."""
     if hasattr(value, "wrapOn"):
         return value
-    return paragraph("" if value is None else value, style)
+    return paragraph("" if value is None else value, style, where=where)
 
 
-def table(data, col_widths=None, *, header=True, style=None):
+def table(data, col_widths=None, *, header=True, style=None, where="PDF table"):
     """A table with a grid in the CJK font. Cells may be strings (wrapped as paragraphs) or flowables.
 
     ``header`` shades the first row and repeats it on each page.
     """
     cell_style = style or styles()["Normal"]
-    rows = [[_cell(cell, cell_style) for cell in row] for row in data]
+    rows = [[_cell(cell, cell_style, where) for cell in row] for row in data]
     result = Table(rows, colWidths=col_widths, repeatRows=1 if header else 0)
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), cjk_font_name()),
@@ -185,9 +190,9 @@ def build(flowables, *, title, author="", subject="", invariant=False):
         rightMargin=25 * mm,
         topMargin=25 * mm,
         bottomMargin=20 * mm,
-        title=str(title),
-        author=str(author),
-        subject=str(subject),
+        title=sanitize(str(title), where="PDF title", multiline=False),
+        author=sanitize(str(author), where="PDF author", multiline=False),
+        subject=sanitize(str(subject), where="PDF subject", multiline=False),
         creator=str(getattr(settings, "PORTAL_NAME", "")),
         lang="zh-CN",
         invariant=1 if invariant else 0,

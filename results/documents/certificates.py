@@ -71,10 +71,11 @@ def certificate_pdf(certificate, *, invariant=False, site_url=None):
             pdf.paragraph(_("Professional title certificate (职称证书)"), s["Title"]),
             pdf.paragraph(
                 _("%(name)s has passed the review and holds the professional title of %(title)s.")
-                % {"name": certificate.holder_name, "title": certificate.title_name}
+                % {"name": certificate.holder_name, "title": certificate.title_name},
+                where=f"certificate {certificate.number}",
             ),
             Spacer(1, 4 * mm),
-            pdf.table(rows, [40 * mm, 120 * mm], header=False),
+            pdf.table(rows, [40 * mm, 120 * mm], header=False, where=f"certificate {certificate.number}"),
             Spacer(1, 8 * mm),
             qr,
             pdf.paragraph(_("Scan the code to verify this certificate (码上看):"), s["Small"]),

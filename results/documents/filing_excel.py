@@ -2,7 +2,8 @@
 
 The province's form has ten columns (``COLUMNS``); the sheet is always in Chinese, since it is filed.
 ``FilingWorkbookWriter`` takes the rows one at a time from any iterable (the selector's
-``filing_rows`` is a ``.values()`` queryset read with ``.iterator(chunk_size=...)``) and hands each to
+``filing_rows`` is a ``.values()`` queryset read with ``.iterator(chunk_size=...)``) and hands each,
+through ``zaozhuang_titles.excel.write_row`` (no formulas, no characters Excel refuses), to
 openpyxl's write-only workbook, which spools it to a temporary file at once: ten thousand rows never
 need ten thousand rows (or model instances) in memory. ``benchmarks/filing.py`` measures it.
 """
@@ -10,10 +11,10 @@ need ten thousand rows (or model instances) in memory. ``benchmarks/filing.py`` 
 import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from applications.validators import id_number_sex
+from zaozhuang_titles.excel import write_row
 
 #: The columns of the 备案表, in the province's order.
 COLUMNS = (
@@ -90,17 +91,15 @@ class FilingWorkbookWriter:
         for index, width in enumerate(WIDTHS):
             self.sheet.column_dimensions[chr(ord("A") + index)].width = width
         self.sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for title in COLUMNS:
-            cell = WriteOnlyCell(self.sheet, value=title)
-            cell.font = bold
-            header.append(cell)
-        self.sheet.append(header)
+        write_row(self.sheet, COLUMNS, font=Font(bold=True))
 
     def write(self, rows):
         for values in rows:
-            self.sheet.append(filing_row(values, committee=self.committee, default_title=self.default_title))
+            write_row(
+                self.sheet,
+                filing_row(values, committee=self.committee, default_title=self.default_title),
+                where=f"备案表 row {self.row_count + 2}, application {values.get('application_id')}",
+            )
             self.row_count += 1
         return self.row_count
 

@@ -42,6 +42,7 @@ from reviews.services.voting import attendance_record, ballot_cast, ballot_why_n
 from reviews.voting import outcome_text, quorum_text, rule_text
 from reviews.workflow import before_meeting_date
 from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin, is_expert
@@ -49,7 +50,7 @@ from zaozhuang_titles.rules import is_city_admin, is_expert
 STAFF_PERMISSION = "reviews.run_meeting_vote"
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(CleanTextMixin, forms.Form):
     """Who of the panel is present; the choices are the meeting's seat holders (passed in)."""
 
     present = forms.TypedMultipleChoiceField(
@@ -66,7 +67,7 @@ class AttendanceForm(forms.Form):
             self.initial["present"] = [seat.expert.pk for seat in seats if seat.present]
 
 
-class BallotForm(forms.Form):
+class BallotForm(CleanTextMixin, forms.Form):
     choice = forms.ChoiceField(choices=Ballot.Choice.choices)
     #: Set by the confirmation page's button: the first POST only shows what will be cast.
     confirmed = forms.BooleanField(required=False)

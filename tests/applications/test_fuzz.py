@@ -12,14 +12,17 @@ from hypothesis import strategies as st
 
 from applications.models import Application
 from tests.applications.factories import AchievementFactory, World
+from tests.strategies_text import forbidden_text_stored, hostile_text
 
 pytestmark = pytest.mark.django_db
 
 _NAME = re.compile(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"', re.IGNORECASE)
 _SKIP = {"csrfmiddlewaretoken", "next", "language"}
 
-#: Values a careless or hostile user types: empty, huge, control characters, dates, numbers, markup.
+#: Values a careless or hostile user types: empty, huge, control characters, direction controls, formulas,
+#: full-width digits, dates, numbers, markup (``tests/strategies_text.py`` draws from the whole of Unicode).
 values = st.one_of(
+    hostile_text,
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
     st.sampled_from(
@@ -68,6 +71,8 @@ def fuzz(client, url, post_url=None):
         assert response.status_code < 500, (url, data)
 
     run()
+    # Whatever was typed, no stored text holds a control character or a direction control.
+    assert forbidden_text_stored() == []
 
 
 @pytest.fixture
