@@ -89,3 +89,9 @@ class ExpertImportForm(CleanTextMixin, forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("Upload an Excel workbook ending in .xlsx (save older .xls files as .xlsx)."))
         return upload
+
+
+class EarlyVoteForm(CleanTextMixin, forms.Form):
+    """The box that confirms opening or closing the vote before the meeting's date."""
+
+    confirm_early = forms.BooleanField(required=False)

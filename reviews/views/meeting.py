@@ -25,6 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import file_response
 from applications.views.common import error_messages
+from reviews.forms_staff import EarlyVoteForm
 from reviews.models import Ballot, Meeting
 from reviews.selectors.voting import (
     attendance_state,
@@ -71,12 +72,6 @@ class BallotForm(CleanTextMixin, forms.Form):
     choice = forms.ChoiceField(choices=Ballot.Choice.choices)
     #: Set by the confirmation page's button: the first POST only shows what will be cast.
     confirmed = forms.BooleanField(required=False)
-
-
-class EarlyVoteForm(forms.Form):
-    """The box that confirms opening or closing the vote before the meeting's date."""
-
-    confirm_early = forms.BooleanField(required=False)
 
 
 # --- Staff ---------------------------------------------------------------------------------------
