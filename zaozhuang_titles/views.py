@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.forms import LoginForm, RegistrationForm
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.notices import notices_for, notices_mark_read
@@ -133,7 +133,7 @@ def csrf_failure(request, reason=""):
 
 
 def permission_denied(request, exception=None):
-    audit_record(kind=AuditEvent.Kind.PERMISSION_DENIED, request=request)
+    audit_denial(request, status=403)
     return render(request, "errors/403.html", status=403)
 
 
