@@ -176,6 +176,11 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "zaozhuang_titles.audit.client_ip"
 # Behind a reverse proxy (nginx) the client address is the last hop the proxy appended.
 BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+# A monitor sending "Authorization: Bearer <token>" to /healthz gets the details (database, broker,
+# workers) that anonymous callers do not; empty: only staff get them.
+HEALTHZ_TOKEN = envstr("HEALTHZ_TOKEN")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 20:
+    raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 20 characters (e.g. `openssl rand -hex 20`).")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
