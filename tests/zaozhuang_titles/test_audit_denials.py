@@ -35,6 +35,12 @@ def test_out_of_scope_object_is_logged_like_a_denial(client_for):
     assert event.detail["route"] == "applications/audit/applications/<int:pk>/"
 
 
+def test_unknown_url_is_not_a_denial(client_for):
+    response = client_for(UserFactory(roles=[Role.APPLICANT])).get("/no-such-page/")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(kind=DENIED).exists()
+
+
 def test_repeated_refusals_on_one_pattern_are_one_event_with_a_count(client_for):
     outsider = UserFactory(roles=[Role.APPLICANT])
     client = client_for(outsider)
