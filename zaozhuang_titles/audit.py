@@ -28,7 +28,7 @@ def client_ip(request):
         return None
 
 
-def audit_record(*, kind, request=None, user=None, username="", obj=None, detail=None, rollup_key=""):
+def audit_record(*, kind, request=None, user=None, username="", obj=None, detail=None, rollup_key=None):
     """Append one event to the audit log and to the structured log."""
     request_user = getattr(request, "user", None)
     if user is None and request_user is not None and request_user.is_authenticated:

@@ -253,18 +253,15 @@ class AuditEvent(models.Model):
     count = models.PositiveIntegerField(
         _("occurrences"), default=1, help_text=_("Refusals of one user on one URL pattern within the minute.")
     )
-    rollup_key = models.CharField(_("roll-up key"), max_length=64, blank=True, editable=False)
+    # NULL for every event but a refusal: a unique index that both SQLite and PostgreSQL use for the
+    # roll-up's lookup (an empty string would collide, a partial index SQLite would not use for it).
+    rollup_key = models.CharField(_("roll-up key"), max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["rollup_key"], condition=~models.Q(rollup_key=""), name="audit_rollup_key_unique"
-            )
-        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
