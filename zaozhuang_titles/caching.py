@@ -4,8 +4,9 @@ Every response to a logged-in user carries ``Cache-Control: no-store, private`` 
 one place for it), whatever the page: its menus name the user, and a shared proxy or the next person
 at a district office's computer must not get it back. A page that shows personal data to anonymous
 visitors says so with ``personal_data_page`` (the publicity notice lists names). The other public pages
-keep their caching: the about page, the list of publicity notices, an enterprise's 码上看 page and QR
-code, the password-reset form; the login page, ``/healthz``, the certificate check and every file
+keep their caching: the about page, the list of publicity notices (titles and dates only), an
+enterprise's 码上看 page and QR code (its commissioner's work telephone is published on purpose), the
+registration and password-reset forms (empty on GET; a POST's answer is not stored by caches); the login page, ``/healthz``, the certificate check and every file
 download mark themselves uncacheable on their own.
 """
 
