@@ -27,7 +27,7 @@ from applications.models import (
     Submission,
 )
 from applications.rules import APPLICATION_SCOPES
-from applications.snapshots import applications_sha256, snapshot_diff
+from applications.snapshots import applications_sha256, snapshot_diff, snapshot_evidence_ids
 from zaozhuang_titles.scopes import visible
 
 
@@ -175,6 +175,38 @@ def corrections_of(application):
 
 def submissions_of(application):
     return list(Submission.objects.filter(application=application).order_by("revision"))
+
+
+def live_evidence(pk):
+    """An evidence file the applicant has not removed, or 404: a removed file is gone for every page
+    of the application (staff open it from the submission that named it, ``submission_evidence``)."""
+    try:
+        return Evidence.objects.get(pk=pk, removed_at__isnull=True)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def submission_files(submissions):
+    """[(submission, [its evidence files])], newest submission first: the files each snapshot names,
+    removed ones included (``removed_at`` says so). One query for all."""
+    ids = {submission.pk: snapshot_evidence_ids(submission.data) for submission in submissions}
+    application_ids = {submission.application_id for submission in submissions}
+    rows = Evidence.objects.filter(application_id__in=application_ids).in_bulk(
+        {pk for pks in ids.values() for pk in pks}
+    )
+    return [(submission, [rows[pk] for pk in ids[submission.pk] if pk in rows]) for submission in reversed(submissions)]
+
+
+def submission_evidence(application, revision, evidence_pk):
+    """(submission, evidence file): a file named by that submission of the application, removed or not,
+    or 404."""
+    try:
+        submission = Submission.objects.get(application=application, revision=revision)
+        if int(evidence_pk) not in snapshot_evidence_ids(submission.data):
+            raise Http404
+        return submission, Evidence.objects.get(pk=evidence_pk, application=application)
+    except (Submission.DoesNotExist, Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def last_diff(application):

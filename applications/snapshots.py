@@ -138,6 +138,15 @@ def application_snapshot(application):
     return data
 
 
+def snapshot_evidence_ids(data):
+    """The IDs of the evidence files a snapshot names, in the order the snapshot lists them: the
+    application's own files, then each achievement's."""
+    files = list(data.get("evidence") or [])
+    for achievement in data.get("achievements") or []:
+        files.extend(achievement.get("evidence") or [])
+    return [item["id"] for item in files if "id" in item]
+
+
 def snapshot_sha256(data):
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

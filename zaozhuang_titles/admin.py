@@ -222,7 +222,7 @@ class TownAdmin(PortalModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(PortalModelAdmin):
-    list_display = ["at", "kind", "username", "ip", "object_repr", "path"]
+    list_display = ["at", "kind", "count", "username", "ip", "object_repr", "path"]
     list_filter = ["kind"]
     search_fields = ["username", "object_repr", "ip"]
     date_hierarchy = "at"

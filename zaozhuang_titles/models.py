@@ -217,7 +217,10 @@ class RoleAssignment(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One security event. Append-only: rows are never changed or deleted."""
+    """One security event. Append-only: rows are never changed or deleted, with one exception: a
+    refusal repeated by one user on one URL pattern within one minute is counted on that minute's
+    event (``count``, ``rollup_key``; ``zaozhuang_titles.audit.audit_denial``) rather than written
+    again, so that a sweep cannot flood the log."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Login")
@@ -247,6 +250,12 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    count = models.PositiveIntegerField(
+        _("occurrences"), default=1, help_text=_("Refusals of one user on one URL pattern within the minute.")
+    )
+    # NULL for every event but a refusal: a unique index that both SQLite and PostgreSQL use for the
+    # roll-up's lookup (an empty string would collide, a partial index SQLite would not use for it).
+    rollup_key = models.CharField(_("roll-up key"), max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")

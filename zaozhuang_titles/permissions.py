@@ -6,10 +6,16 @@ learns nothing). Then ``load_object()`` loads the object through the reader's sc
 outside the scope), and ``permission_required``, an object permission, is checked on it: 403 for a
 user who may see the object but not do this with it (pretalx ``PermissionRequired`` is the model).
 A method the page does not serve is answered 405 after the role check, without loading the object.
+
+Both refusals are audited alike (``audit_denial``): the 403 by the handler403 view, the 404 of the
+scoped lookup here, so that a sweep of IDs by an outsider is seen, rolled into one event a minute.
 """
 
+from django.http import Http404
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
+
+from zaozhuang_titles.audit import audit_denial
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
@@ -22,7 +28,11 @@ class ObjectPermissionMixin(PermissionRequiredMixin):
 
     @cached_property
     def permission_object(self):
-        return self.load_object()
+        try:
+            return self.load_object()
+        except Http404:
+            audit_denial(self.request, status=404)
+            raise
 
     def get_permission_object(self):
         return self.permission_object

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside session, CSRF and authentication: it sees every response a logged-in user gets.
+    "zaozhuang_titles.caching.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +203,11 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "zaozhuang_titles.audit.client_ip"
 # Behind a reverse proxy (nginx) the client address is the last hop the proxy appended.
 BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+# A monitor sending "Authorization: Bearer <token>" to /healthz gets the details (database, broker,
+# workers) that anonymous callers do not; empty: only staff get them.
+HEALTHZ_TOKEN = envstr("HEALTHZ_TOKEN")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 20:
+    raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 20 characters (e.g. `openssl rand -hex 20`).")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

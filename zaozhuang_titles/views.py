@@ -10,20 +10,23 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.audit import audit_denial, audit_record
+from zaozhuang_titles.celery import app as celery_app
 from zaozhuang_titles.forms import LoginForm, RegistrationForm
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.notices import notices_for, notices_mark_read
 from zaozhuang_titles.roles import home_url
+from zaozhuang_titles.rules import is_hr_staff
 from zaozhuang_titles.services import user_register
 
 logger = logging.getLogger(__name__)
@@ -100,10 +103,39 @@ class AboutView(TemplateView):
     template_name = "portal/about.html"
 
 
+def _healthz_detail_allowed(request):
+    """Staff, or a monitor presenting ``Authorization: Bearer <HEALTHZ_TOKEN>`` (compared in constant
+    time; no token configured lets no monitor in)."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if settings.HEALTHZ_TOKEN and scheme == "Bearer" and constant_time_compare(token, settings.HEALTHZ_TOKEN):
+        return True
+    try:
+        user = request.user
+        return user.is_authenticated and (user.is_staff or is_hr_staff(user))
+    except DatabaseError:  # the session or the user cannot be read while the database is down
+        return False
+
+
+def _worker_state():
+    """How many Celery workers answer a ping within a second (only asked for the detailed answer)."""
+    if not settings.REDIS_URL:
+        return "not configured (tasks run in process)"
+    try:
+        replies = celery_app.control.ping(timeout=1.0) or []
+    except Exception as error:
+        logger.exception("health check: worker")
+        return f"error: {type(error).__name__}"
+    return f"{len(replies)} answering" if replies else "none answering"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness: the database and, when configured, the broker."""
+    """Liveness and readiness: the database and, when configured, the broker; 503 when one is down.
+
+    Anyone gets ``{"status": "ok"}`` or ``{"status": "error"}``. Which part failed, and the workers, are
+    told only to staff or to a monitor with the ``HEALTHZ_TOKEN``: the names of failing parts and their
+    errors help an attacker more than a load balancer. Workers down do not make the web node unhealthy."""
     checks = {}
     healthy = True
     try:
@@ -125,7 +157,12 @@ def healthz(request):
             healthy = False
     else:
         checks["broker"] = "not configured (tasks run in process)"
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error"}
+    if _healthz_detail_allowed(request):
+        if checks["broker"] == "ok" or not settings.REDIS_URL:
+            checks["worker"] = _worker_state()
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def csrf_failure(request, reason=""):
@@ -133,7 +170,7 @@ def csrf_failure(request, reason=""):
 
 
 def permission_denied(request, exception=None):
-    audit_record(kind=AuditEvent.Kind.PERMISSION_DENIED, request=request)
+    audit_denial(request, status=403)
     return render(request, "errors/403.html", status=403)
 
 

@@ -1,5 +1,6 @@
 """URLs of the audit (under ``audit/``): the queues, and the application's page with its actions, its
-return for correction and its changes between submissions (shared by everyone in the application's life)."""
+return for correction and its changes between submissions (shared by everyone in the application's life),
+and a file as a submission named it (``submission_file``, staff only)."""
 
 from django.urls import path
 
@@ -10,6 +11,11 @@ urlpatterns = [
     path("audit/city/", audit.CityQueueView.as_view(), name="city_queue"),
     path("audit/applications/<int:pk>/", audit.ApplicationDetailView.as_view(), name="detail"),
     path("audit/applications/<int:pk>/changes/", audit.DiffView.as_view(), name="diff"),
+    path(
+        "audit/applications/<int:pk>/submissions/<int:revision>/files/<int:evidence_pk>/",
+        audit.SubmissionFileView.as_view(),
+        name="submission_file",
+    ),
     path("audit/applications/<int:pk>/return/", audit.ReturnView.as_view(), name="return"),
     path("audit/applications/<int:pk>/act/<slug:action>/", audit.ActionView.as_view(), name="act"),
 ]

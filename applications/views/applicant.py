@@ -62,6 +62,7 @@ from applications.selectors import (
     batches_accepting,
     correction_open,
     corrections_of,
+    live_evidence,
     nomination_signatures,
 )
 from applications.validators import id_number_birth_date, id_number_sex
@@ -821,7 +822,9 @@ class EvidenceRemoveView(OwnApplicationMixin, View):
 
 
 class EvidenceDownloadView(ObjectPermissionMixin, View):
-    """Send one evidence file to someone who may see its application; the download is logged.
+    """Send one evidence file to someone who may see its application; the download is logged. A file
+    the applicant removed is 404 here for everyone; staff open it from the submission that named it
+    (``applications.views.audit.SubmissionFileView``).
 
     ``?inline=1`` opens a PDF or an image in the browser instead of saving it."""
 
@@ -830,7 +833,7 @@ class EvidenceDownloadView(ObjectPermissionMixin, View):
 
     @cached_property
     def evidence(self):
-        return get_object_or_404(Evidence, pk=self.kwargs["pk"])
+        return live_evidence(self.kwargs["pk"])
 
     def load_object(self):
         # Scoped through the application: whoever may not see it gets the same 404 as for no file.

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applications import services
+from applications.evidence import CONTENT_TYPES, file_response
 from applications.forms_audit import ALL, QueueFilterForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
@@ -50,6 +51,8 @@ from applications.selectors import (
     patent_claimed_elsewhere,
     queue_for,
     status_counts,
+    submission_evidence,
+    submission_files,
     submissions_of,
     with_list_data,
 )
@@ -512,7 +515,8 @@ class ReturnView(ApplicationMixin, View):
 
 
 class DiffView(ApplicationMixin, TemplateView):
-    """What changed from each submission to the next, newest first (staff in scope)."""
+    """What changed from each submission to the next, newest first, and the files each submission named,
+    those the applicant removed since then labelled so (staff in scope)."""
 
     role_required = is_hr_staff
     permission_required = "applications.audit_application"
@@ -525,4 +529,42 @@ class DiffView(ApplicationMixin, TemplateView):
             for old, new in pairwise(submissions)
         ]
         pairs.reverse()
-        return super().get_context_data(application=self.application, submissions=submissions, pairs=pairs, **kwargs)
+        return super().get_context_data(
+            application=self.application,
+            submissions=submissions,
+            pairs=pairs,
+            submission_files=submission_files(submissions),
+            **kwargs,
+        )
+
+
+class SubmissionFileView(ApplicationMixin, View):
+    """One evidence file as a submission named it, for staff in scope, even after the applicant removed
+    it (the applicant's pages no longer serve it); the download is logged with the submission and
+    whether the file was removed. ``?inline=1`` opens a PDF or an image in the browser."""
+
+    role_required = is_hr_staff
+    permission_required = "applications.audit_application"
+    http_method_names = ["get"]
+
+    def get(self, request, pk, revision, evidence_pk):
+        submission, evidence = submission_evidence(self.application, revision, evidence_pk)
+        inline = request.GET.get("inline") == "1" and evidence.content_type in CONTENT_TYPES.values()
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=evidence,
+            detail={
+                "application": self.application.number,
+                "submission": submission.revision,
+                "removed": evidence.removed_at is not None,
+                "sha256": evidence.sha256,
+                "inline": inline,
+            },
+        )
+        return file_response(
+            evidence.storage_name,
+            download_name=evidence.original_name,
+            content_type=evidence.content_type,
+            inline=inline,
+        )

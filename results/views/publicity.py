@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,6 +31,7 @@ from results.selectors import granted_title
 from results.selectors import publicity as selectors
 from results.services import publicity as services
 from zaozhuang_titles.audit import audit_record, client_ip
+from zaozhuang_titles.caching import personal_data_page
 from zaozhuang_titles.formats import date_text
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -90,6 +92,7 @@ class PublicityListView(TemplateView):
         return super().get_context_data(page=page, rows=rows, **kwargs)
 
 
+@method_decorator(personal_data_page, name="dispatch")
 class PublicityNoticeView(View):
     """One notice (public): its list, period, how to object, its PDF, and the objection form while the
     period runs. POST sends an objection."""

@@ -5,6 +5,11 @@ Each app keeps its rows in ``rows_<app>.py`` as a list named ``ROWS``. A URL pat
 that has no row fails the suite (``test_every_url_is_in_the_matrix``). Django admin's own patterns are
 checked separately, per registered model, in ``test_admin_matrix.py``.
 
+Caching (``zaozhuang_titles.caching``): every response to a logged-in user, the row's own and its
+outsiders', must say ``Cache-Control: no-store, private``. A row that lets anonymous visitors in says
+what they get in ``anonymous_cache``: ``PRIVATE`` for a page with personal data (or one that marks itself
+uncacheable, as the login page), ``PUBLIC`` for a page that keeps its caching (no ``no-store``).
+
 Expected outcomes: an HTTP status code, or ``LOGIN`` (a redirect to the login page), or ``REDIRECT`` (a
 redirect somewhere else in the portal).
 
@@ -38,6 +43,9 @@ SCOPED_ROLES = [
     Role.EXPERT.value,
     Role.COMMISSIONER.value,
 ]
+#: What an anonymous visitor's response says about caching (``Row.anonymous_cache``).
+PRIVATE = "private"
+PUBLIC = "public"
 #: Outcomes that refuse the request: a refused POST must leave the database as it was.
 REFUSED = (LOGIN, 403, 404, 405)
 
@@ -97,6 +105,9 @@ class Row:
     #: Every redirect answering this row's POST sends back with a refusal message (the service said
     #: no): those POSTs must write nothing either.
     redirect_refuses: bool = False
+    #: For a row anonymous visitors get into: ``PRIVATE`` (personal data: ``no-store, private``) or
+    #: ``PUBLIC`` (the page keeps its caching).
+    anonymous_cache: str | None = None
 
     def admitted_scoped_roles(self):
         """The scoped roles this row lets in, by GET or POST: those need an outsider."""

@@ -4,6 +4,7 @@ return for correction and its changes between submissions).
 The matrix's applicant owns the application of each setup, at district audit; the matrix's contact and
 chairman belong to its enterprise, and the matrix's district staff serve its division."""
 
+from applications.snapshots import snapshot_evidence_ids
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
 from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.enterprises.factories import ContactFactory
@@ -35,6 +36,13 @@ def application_pk(ctx):
     return {"pk": ctx["application"].pk}
 
 
+def submitted_file(ctx):
+    """The first file the application's first submission named."""
+    application = ctx["application"]
+    [evidence_pk, *_rest] = snapshot_evidence_ids(application.submissions.get(revision=1).data)
+    return {"pk": application.pk, "revision": 1, "evidence_pk": evidence_pk}
+
+
 ROWS = [
     Row(
         "applications:district_queue",
@@ -63,6 +71,15 @@ ROWS = [
         get=outcome(allowed=STAFF),
         post=outcome(allowed=STAFF, ok=405),
         kwargs=application_pk,
+        setup=at_district,
+        outsiders=hidden(Role.DISTRICT_STAFF, post=405),
+    ),
+    # A file as a submission named it, even after the applicant removed it: staff only, GET only.
+    Row(
+        "applications:submission_file",
+        get=outcome(allowed=STAFF),
+        post=outcome(allowed=STAFF, ok=405),
+        kwargs=submitted_file,
         setup=at_district,
         outsiders=hidden(Role.DISTRICT_STAFF, post=405),
     ),

@@ -1,7 +1,7 @@
 """Matrix rows of the enterprises app."""
 
 from enterprises.models import ServiceLog
-from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, same_for_all
+from tests.authorization.matrix import PUBLIC, REDIRECT, Row, hidden, outcome, same_for_all
 from tests.enterprises.factories import CommissionerFactory, EnterpriseFactory, RecognitionFactory, ServiceLogFactory
 from zaozhuang_titles.models import Role
 
@@ -115,6 +115,7 @@ ROWS = [
     # 码上看 is public: no login, and the token is the only key.
     Row(
         "enterprises:public",
+        anonymous_cache=PUBLIC,
         get=same_for_all(200),
         post=same_for_all(405),
         setup=served_enterprise,
@@ -122,6 +123,7 @@ ROWS = [
     ),
     Row(
         "enterprises:qr_code",
+        anonymous_cache=PUBLIC,
         get=same_for_all(200),
         post=same_for_all(405),
         setup=served_enterprise,

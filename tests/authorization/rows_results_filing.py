@@ -7,7 +7,7 @@ filing's files and issues both certificates."""
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_build_files, filing_create
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
-from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, refused_by_role, same_for_all
+from tests.authorization.matrix import PRIVATE, REDIRECT, Row, hidden, outcome, refused_by_role, same_for_all
 from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles.models import Role
 
@@ -133,6 +133,7 @@ ROWS = [
     # 码上看: public, the same for every role.
     Row(
         "results:certificate_verify",
+        anonymous_cache=PRIVATE,
         get=same_for_all(200),
         post=same_for_all(405),
         kwargs=lambda ctx: {"token": ctx["certificate"].token},

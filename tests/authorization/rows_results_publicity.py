@@ -8,7 +8,7 @@ objection to it with an evidence file."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.applications.factories import World, tiny_pdf
-from tests.authorization.matrix import REDIRECT, Row, outcome, refused_by_role, same_for_all
+from tests.authorization.matrix import PRIVATE, PUBLIC, REDIRECT, Row, outcome, refused_by_role, same_for_all
 from tests.results.test_publicity import objection, passed, publish
 from zaozhuang_titles.models import Role
 
@@ -42,18 +42,27 @@ def objection_pk(ctx):
 
 
 ROWS = [
-    Row("results:publicity_list", get=same_for_all(200), post=same_for_all(405)),
+    Row("results:publicity_list", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
     # An empty POST re-renders the notice with the form's errors, for anyone.
     Row(
         "results:publicity_notice",
+        anonymous_cache=PRIVATE,
         get=same_for_all(200),
         post=same_for_all(200),
         kwargs=publicity_pk,
         setup=notice,
     ),
-    Row("results:publicity_pdf", get=same_for_all(200), post=same_for_all(405), kwargs=publicity_pk, setup=notice),
+    Row(
+        "results:publicity_pdf",
+        anonymous_cache=PRIVATE,
+        get=same_for_all(200),
+        post=same_for_all(405),
+        kwargs=publicity_pk,
+        setup=notice,
+    ),
     Row(
         "results:publicity_objection_received",
+        anonymous_cache=PUBLIC,
         get=same_for_all(200),
         post=same_for_all(405),
         kwargs=lambda ctx: {"reference": ctx["objection"].reference},

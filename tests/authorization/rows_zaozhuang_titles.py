@@ -4,7 +4,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.authorization.matrix import LOGGED_IN, LOGIN, REDIRECT, Row, same_for_all
+from tests.authorization.matrix import LOGGED_IN, LOGIN, PRIVATE, PUBLIC, REDIRECT, Row, same_for_all
 from tests.factories import UserFactory
 
 only_anonymous_page = {"anonymous": 200, **dict.fromkeys(LOGGED_IN, REDIRECT)}
@@ -20,18 +20,30 @@ def reset_link(ctx):
 ROWS = [
     # Home sends everybody on: anonymous to login, each role to its home (admin to Django admin).
     Row("home", get={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}, post=same_for_all(405)),
-    Row("about", get=same_for_all(200), post=same_for_all(405)),
+    Row("about", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
     Row("notices", get=any_logged_in, post={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}),
-    Row("healthz", get=same_for_all(200), post=same_for_all(405)),
-    Row("login", get=only_anonymous_page, post=only_anonymous_page),
-    Row("register", get=only_anonymous_page, post=only_anonymous_page),
+    Row("healthz", anonymous_cache=PRIVATE, get=same_for_all(200), post=same_for_all(405)),
+    Row("login", anonymous_cache=PRIVATE, get=only_anonymous_page, post=only_anonymous_page),
+    Row("register", anonymous_cache=PUBLIC, get=only_anonymous_page, post=only_anonymous_page),
     Row("logout", get=same_for_all(405), post=same_for_all(LOGIN)),
-    Row("set_language", get=same_for_all(REDIRECT), post=same_for_all(REDIRECT), data={"language": "en"}),
+    Row(
+        "set_language",
+        anonymous_cache=PUBLIC,
+        get=same_for_all(REDIRECT),
+        post=same_for_all(REDIRECT),
+        data={"language": "en"},
+    ),
     Row("password_change", get=any_logged_in, post=any_logged_in),
     Row("password_change_done", get=any_logged_in, post={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, 405)}),
-    Row("password_reset", get=same_for_all(200), post=same_for_all(200)),
-    Row("password_reset_done", get=same_for_all(200), post=same_for_all(405)),
+    Row("password_reset", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(200)),
+    Row("password_reset_done", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
     # A valid link redirects once to the token-less form URL (Django hides the token from referrers).
-    Row("password_reset_confirm", get=same_for_all(REDIRECT), post=same_for_all(REDIRECT), kwargs=reset_link),
-    Row("password_reset_complete", get=same_for_all(200), post=same_for_all(405)),
+    Row(
+        "password_reset_confirm",
+        anonymous_cache=PRIVATE,
+        get=same_for_all(REDIRECT),
+        post=same_for_all(REDIRECT),
+        kwargs=reset_link,
+    ),
+    Row("password_reset_complete", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
 ]

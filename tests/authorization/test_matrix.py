@@ -1,5 +1,6 @@
 """Every URL × every role × GET/POST gives the expected outcome, and no URL is left out; every object
-URL refuses the same-role outsiders; a refused POST writes nothing."""
+URL refuses the same-role outsiders; a refused POST writes nothing; no response to a logged-in user may
+be stored by a cache, and each public page says whether anonymous visitors' responses may."""
 
 from importlib import import_module
 from pathlib import Path
@@ -7,7 +8,16 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authorization.matrix import ALL_ROLES, LOGIN, REDIRECT, REFUSED, SCOPED_ROLES, outsiders
+from tests.authorization.matrix import (
+    ALL_ROLES,
+    LOGIN,
+    PRIVATE,
+    PUBLIC,
+    REDIRECT,
+    REFUSED,
+    SCOPED_ROLES,
+    outsiders,
+)
 from tests.helpers import database_snapshot
 
 ROW_MODULES = sorted(p.stem for p in Path(__file__).parent.glob("rows_*.py"))
@@ -59,7 +69,24 @@ def test_every_object_row_names_its_outsiders():
     assert unnamed == {}, f"object rows without an outsider for the scoped roles they let in: {unnamed}"
 
 
-def _check(response, expected, label):
+def test_every_public_row_says_how_anonymous_responses_are_cached():
+    undecided = [row.name for row in ROWS if row.is_public and row.anonymous_cache not in (PRIVATE, PUBLIC)]
+    assert undecided == [], f"public rows without anonymous_cache: {undecided}"
+    assert [row.name for row in ROWS if not row.is_public and row.anonymous_cache] == []
+
+
+def _check_cache(response, row, anonymous, label):
+    """A logged-in user's response is never stored; an anonymous visitor's is as the row declares."""
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",") if d.strip()}
+    if not anonymous or row.anonymous_cache == PRIVATE:
+        assert {"no-store", "private"} <= directives, f"{label}: Cache-Control {response.get('Cache-Control')!r}"
+    elif row.anonymous_cache == PUBLIC:
+        assert "no-store" not in directives, f"{label} is a public page: Cache-Control {directives}"
+
+
+def _check(response, expected, label, *, row, anonymous=False):
+    if not anonymous or expected not in REFUSED:
+        _check_cache(response, row, anonymous, label)
     if expected == LOGIN:
         assert response.status_code == 302, label
         assert response["Location"].startswith(reverse("login")), label
@@ -75,10 +102,10 @@ def _post(client, url, row, expected, label, *, anonymous=False):
     page is a refusal for anonymous visitors only: logging out sends a user there too, and records it.)"""
     refused = expected in REFUSED or (expected == REDIRECT and row.redirect_refuses)
     if not refused or (expected == LOGIN and not anonymous):
-        _check(client.post(url, row.data), expected, label)
+        _check(client.post(url, row.data), expected, label, row=row, anonymous=anonymous)
         return
     before = database_snapshot()
-    _check(client.post(url, row.data), expected, label)
+    _check(client.post(url, row.data), expected, label, row=row, anonymous=anonymous)
     assert database_snapshot() == before, f"{label} was refused but wrote to the database"
 
 
@@ -90,9 +117,10 @@ def test_authorization_matrix(row, role_users, client_for):
     url = reverse(row.name, kwargs=row.kwargs(ctx) if row.kwargs else None)
     for role in ALL_ROLES:
         client = client_for(role_users[role])
-        _check(client.get(url), row.get[role], f"GET {url} as {role}")
+        anonymous = role == "anonymous"
+        _check(client.get(url), row.get[role], f"GET {url} as {role}", row=row, anonymous=anonymous)
         client = client_for(role_users[role])
-        _post(client, url, row, row.post[role], f"POST {url} as {role}", anonymous=role == "anonymous")
+        _post(client, url, row, row.post[role], f"POST {url} as {role}", anonymous=anonymous)
 
 
 def _outsider_cases():
@@ -120,5 +148,5 @@ def test_outsiders_get_what_the_row_says(row, roles, role_users, client_for):
     url = reverse(row.name, kwargs=row.kwargs(ctx))
     for role in roles:
         expected = row.outsiders[role]
-        _check(client_for(users[role]).get(url), expected.get, f"GET {url} as an outsider {role}")
+        _check(client_for(users[role]).get(url), expected.get, f"GET {url} as an outsider {role}", row=row)
         _post(client_for(users[role]), url, row, expected.post, f"POST {url} as an outsider {role}")

@@ -121,3 +121,9 @@ def test_check_deploy_passes_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_short_healthz_token_stops_start_up():
+    result = _run_settings({"DJANGO_DEBUG": "1", "HEALTHZ_TOKEN": "secret"})
+    assert result.returncode != 0
+    assert "HEALTHZ_TOKEN must be at least 20 characters" in result.stderr

@@ -13,22 +13,61 @@ from zaozhuang_titles.models import AuditEvent, Role
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_broker(client, settings):
+TOKEN = "a-monitor-token-of-the-bureau-0123456789"
+
+
+def test_healthz_tells_anonymous_callers_only_ok(client):
     response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_healthz_gives_details_to_staff(client_for, settings):
+    response = client_for(UserFactory(roles=[Role.CITY_STAFF])).get(reverse("healthz"))
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     if settings.REDIS_URL:
         assert body["checks"]["broker"] == "ok"
+    else:
+        assert body["checks"]["worker"] == "not configured (tasks run in process)"
 
 
-def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_gives_details_to_a_monitor_with_the_token(client, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get(reverse("healthz"), headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("configured", "header"),
+    [
+        (TOKEN, f"Bearer {TOKEN[:-1]}x"),
+        (TOKEN, f"Basic {TOKEN}"),
+        (TOKEN, TOKEN),
+        ("", "Bearer "),
+    ],
+)
+def test_healthz_keeps_details_from_a_wrong_token(client, settings, configured, header):
+    settings.HEALTHZ_TOKEN = configured
+    response = client.get(reverse("healthz"), headers={"Authorization": header})
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_details_are_not_for_other_roles(client_for):
+    response = client_for(UserFactory(roles=[Role.APPLICANT])).get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_broker_is_unreachable(client, client_for, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    response = client.get(reverse("healthz"))
+    anonymous = client.get(reverse("healthz"))
+    assert (anonymous.status_code, anonymous.json()) == (503, {"status": "error"})
+    response = client_for(UserFactory(roles=[Role.CITY_STAFF])).get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error:")
     assert response.json()["checks"]["database"] == "ok"
+    assert "worker" not in response.json()["checks"]
 
 
 def test_audit_events_cannot_be_changed_or_deleted(rf):
