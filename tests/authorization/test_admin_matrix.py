@@ -14,7 +14,7 @@ from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from tests.reviews.factories import ExpertFactory, ReviewWorld
 from zaozhuang_titles.models import AuditEvent, CalendarDay, FailedTask, Notice, Role, SmsMessage
 
@@ -147,7 +147,7 @@ def admin_world(role_users):
         items=[("field:summary", "摘要", "请写明成果转化效益")],
     )
     results = FilingWorld(count=2)
-    filing_create(batch=results.batch, actor=results.city)
+    number_filing(filing_create(batch=results.batch, actor=results.city), results.city)
     certificate_issue(application=results.applications[0], actor=results.city)
     results.object_to(results.applications[1])
     served_enterprise({"users": role_users})
