@@ -39,7 +39,7 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
-    (Role.EXPERT, _("Voting"), "reviews:vote_expert_home"),
+    (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
 ]
 
 
