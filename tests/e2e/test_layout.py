@@ -184,6 +184,21 @@ def _plan():
     ]
 
 
+def _review_account_menu(page, role, viewport, phone, folder, problems):
+    """Open the menu (the toggler first on a phone) and the account's dropdown; its logout must show and
+    the open menu must fit the screen too."""
+    if phone:
+        page.locator(".navbar-toggler").click()
+        page.locator("#portal-nav.show").wait_for()
+    page.locator("[data-testid=account-menu]").click()
+    logout = page.locator("[data-testid=logout]")
+    logout.wait_for(state="visible")
+    page.screenshot(path=folder / f"menu-{viewport['width']}.png", full_page=True)
+    found = page.evaluate(OVERFLOW_JS)
+    if found["offenders"]:
+        problems.append(f"{role} open menu at {viewport['width']} px: " + "; ".join(found["offenders"]))
+
+
 def _review(browser, live_server, role, user, pages, viewport, problems):
     phone = viewport == PHONE
     options = {"viewport": viewport}
@@ -222,6 +237,8 @@ def _review(browser, live_server, role, user, pages, viewport, problems):
                 height = page.locator("nav.navbar").first.bounding_box()["height"]
                 if height > ONE_ROW_HEADER:
                     problems.append(f"{where}: the header is {height:.0f} px tall, more than one row")
+        if user is not None:
+            _review_account_menu(page, role, viewport, phone, folder, problems)
         problems.extend(f"{role} at {viewport['width']} px: {problem}" for problem in guard.problems)
     finally:
         context.close()
