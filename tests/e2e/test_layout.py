@@ -11,8 +11,9 @@ for a human to look at, and checked for what a screenshot shows at a glance:
   dropdown opens with its logout button (screenshot ``menu-<width>.png``).
 
 Users are found by their role and the data they own, never by the demo's names (which may change).
-One test walks every role, so the demo is seeded once (about 7 s); one browser context per role and
-width. Failures are collected and reported together, each with the page and the offending elements.
+One test walks every role, so the demo is seeded once (about 7 s); one browser context per role, resized
+from one width to the other. Failures are collected and reported together, each with the page and the
+offending elements.
 """
 
 import datetime
@@ -29,7 +30,7 @@ from results.models import Publicity
 from results.services.publicity import publicity_publish
 from reviews.models import Assignment, Meeting
 from tests.applications.factories import World
-from tests.e2e.conftest import PHONE_USER_AGENT, PageGuard, login
+from tests.e2e.conftest import PageGuard, login
 from zaozhuang_titles.demo import DEMO_PASSWORD
 from zaozhuang_titles.models import Role, User
 
@@ -206,17 +207,31 @@ def _review_account_menu(page, role, viewport, folder, problems):
         problems.append(f"{role} open menu at {viewport['width']} px: " + "; ".join(found["offenders"]))
 
 
-def _review(browser, live_server, role, user, pages, viewport, problems):
-    phone = viewport == PHONE
-    options = {"viewport": viewport}
-    if phone:
-        options.update(device_scale_factor=1, is_mobile=True, has_touch=True, user_agent=PHONE_USER_AGENT)
+def _check_page(page, where, folder, stem, problems):
+    page.screenshot(path=folder / f"{stem}.png", full_page=True)
+    found = page.evaluate(OVERFLOW_JS)
+    if found["scrollWidth"] > found["clientWidth"] or found["offenders"]:
+        problems.append(
+            f"{where}: wider than the viewport (scrollWidth {found['scrollWidth']} > "
+            f"{found['clientWidth']}): " + "; ".join(found["offenders"])
+        )
+    # One row at both widths: on a phone the brand's short form and the toggler.
+    height = page.locator("nav.navbar").first.bounding_box()["height"]
+    if height > ONE_ROW_HEADER:
+        problems.append(f"{where}: the header is {height:.0f} px tall, more than one row")
+
+
+def _review(browser, live_server, role, user, pages, problems):
+    """One context for the role: log in once, walk its pages at the laptop's width, then at the phone's.
+    (The layout follows the width alone, media queries; the phone's own emulation is test_role_journeys'.)"""
     locale = "en" if role.endswith("-en") else "zh-CN"
-    context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=DESKTOP)
     context.set_default_timeout(20_000)
     guard = PageGuard(live_server.url)
     guard.watch(context)
     page = context.new_page()
+    folder = ARTIFACTS / role
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         if user is not None:
             # Accounts of the apps' demos have passwords of their own: one known password for the walk.
@@ -226,28 +241,19 @@ def _review(browser, live_server, role, user, pages, viewport, problems):
             if page.locator("[data-testid=account-menu]").count() == 0:
                 problems.append(f"{role}: could not log in as {user.username}")
                 return
-        folder = ARTIFACTS / role
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, path in pages:
-            response = page.goto(f"{live_server.url}{path}")
-            where = f"{role} {name} {path} at {viewport['width']} px"
-            if response is None or response.status != 200:
-                problems.append(f"{where}: status {response and response.status}")
-                continue
-            page.screenshot(path=folder / f"{name}-{viewport['width']}.png", full_page=True)
-            found = page.evaluate(OVERFLOW_JS)
-            if found["scrollWidth"] > found["clientWidth"] or found["offenders"]:
-                problems.append(
-                    f"{where}: wider than the viewport (scrollWidth {found['scrollWidth']} > "
-                    f"{found['clientWidth']}): " + "; ".join(found["offenders"])
-                )
-            # One row at both widths: on a phone the brand's short form and the toggler.
-            height = page.locator("nav.navbar").first.bounding_box()["height"]
-            if height > ONE_ROW_HEADER:
-                problems.append(f"{where}: the header is {height:.0f} px tall, more than one row")
-        if user is not None:
-            _review_account_menu(page, role, viewport, folder, problems)
-        problems.extend(f"{role} at {viewport['width']} px: {problem}" for problem in guard.problems)
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            width = viewport["width"]
+            for name, path in pages:
+                response = page.goto(f"{live_server.url}{path}")
+                where = f"{role} {name} {path} at {width} px"
+                if response is None or response.status != 200:
+                    problems.append(f"{where}: status {response and response.status}")
+                    continue
+                _check_page(page, where, folder, f"{name}-{width}", problems)
+            if user is not None:
+                _review_account_menu(page, role, viewport, folder, problems)
+        problems.extend(f"{role}: {problem}" for problem in guard.problems)
     finally:
         context.close()
 
@@ -258,7 +264,6 @@ def test_layout_every_role_main_pages_fit_the_viewport_with_a_one_row_header(bro
     problems = []
 
     for role, user, pages in _plan():
-        for viewport in (DESKTOP, PHONE):
-            _review(browser, live_server, role, user, pages, viewport, problems)
+        _review(browser, live_server, role, user, pages, problems)
 
     assert problems == [], "Layout problems (screenshots in test-artifacts/<role>/):\n" + "\n".join(problems)
