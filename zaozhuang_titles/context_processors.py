@@ -1,18 +1,31 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from zaozhuang_titles.notices import unread_count
-from zaozhuang_titles.roles import role_menu
+from zaozhuang_titles.roles import navbar_layout, role_menu
 
 
 def portal(request):
+    names = {"portal_name": settings.PORTAL_NAME, "portal_short_name": settings.PORTAL_SHORT_NAME}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"portal_name": settings.PORTAL_NAME, "role_menu": []}
+        return {**names, "role_menu": [], "navbar": {"breakpoint": "xl", "full_brand": True}}
 
+    menu = role_menu(user)
+    # The navbar's own entries after the role's (includes/navbar.html), in the page's language.
+    labels = [label for label, _url in menu] + [gettext("Publicity notices")]
+    if user.is_staff:
+        labels.append(gettext("Administration"))
     # A lazy count: one query, and only on pages that show the navbar.
     return {
-        "portal_name": settings.PORTAL_NAME,
-        "role_menu": role_menu(user),
+        **names,
+        "role_menu": menu,
+        "navbar": navbar_layout(
+            labels=labels,
+            user_name=user.real_name or user.username,
+            portal_name=settings.PORTAL_NAME,
+            short_name=settings.PORTAL_SHORT_NAME,
+        ),
         "unread_notices": SimpleLazyObject(lambda: unread_count(user)),
     }

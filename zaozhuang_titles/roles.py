@@ -39,7 +39,7 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
-    (Role.EXPERT, _("Voting"), "reviews:vote_expert_home"),
+    (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
 ]
 
 
@@ -57,3 +57,36 @@ def role_menu(user):
             if page_role == role and all(existing != url for _label, existing in menu):
                 menu.append((label, url))
     return menu
+
+
+# --- The navbar's row --------------------------------------------------------------------------------
+# The menu shares one row with the brand and the account's dropdown only where all of it fits; below that
+# breakpoint it folds behind the toggler (a wrapped navbar was 200 px tall for city staff). Widths are
+# estimated in em of the navbar's 16 px font: a CJK character is 1 em, other characters about 0.55 em.
+
+#: Content width of Bootstrap's container at each navbar breakpoint (1140 and 1320 px, less 24 px padding).
+NAVBAR_ROOM_EM = [("xl", (1140 - 24) / 16), ("xxl", (1320 - 24) / 16)]
+#: What an estimate may fill of that room: the rest absorbs the font's metrics.
+NAVBAR_FILL = 0.95
+
+
+def text_em(text):
+    return sum(1.0 if ord(char) >= 0x2E80 else 0.55 for char in str(text))
+
+
+def navbar_layout(*, labels, user_name, portal_name, short_name):
+    """Where the navbar's menu opens on one row: ``{"breakpoint": "xl" | "xxl" | "", "full_brand": bool}``.
+
+    ``breakpoint`` is the narrowest at which the menu (``labels``), the brand and the account (notices
+    bell, ``user_name`` and caret) fit on one row; "" when none does (a long English menu): the menu stays
+    folded at every width. ``full_brand`` says whether the portal's full name fits beside the open menu;
+    otherwise the brand shows its short form from that breakpoint on.
+    """
+    menu = sum(text_em(label) + 1.0 for label in labels)  # each link: its text and .5rem padding a side
+    account = 2.5 + text_em(user_name) + 3.0  # the bell and its badge; the name with its icon and caret
+    brand = {True: 1.25 * text_em(portal_name) + 2.5, False: 1.25 * text_em(short_name) + 2.5}  # 1.25rem, icon
+    for breakpoint, room in NAVBAR_ROOM_EM:
+        for full_brand in (True, False):
+            if menu + account + brand[full_brand] <= room * NAVBAR_FILL:
+                return {"breakpoint": breakpoint, "full_brand": full_brand}
+    return {"breakpoint": "", "full_brand": True}

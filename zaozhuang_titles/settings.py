@@ -315,3 +315,5 @@ OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_NAME = _("Zaozhuang Professional Title Portal")
+#: The brand where the full name does not fit on one row (phones, and beside the open menu at 1200-1399 px).
+PORTAL_SHORT_NAME = _("Zaozhuang Titles")

@@ -903,3 +903,17 @@ def test_letter_is_for_the_enterprise_and_hr_staff_in_scope_only(world, signed):
     services.application_forward(application=application, actor=world.contact)
     assert client_of(world.district).get(url).status_code == 200
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.FILE_DOWNLOADED).count() == 3
+
+
+def test_contact_list_says_returned_for_correction_once_for_a_returned_application(world):
+    # The status badge reads 退回补正; a second line "Returned for correction" repeated it on the same row.
+    application = world.at_district()
+    items = [("field:summary", "业绩摘要", "请写明经济效益")]
+    services.application_return(application=application, actor=world.district, reason="请补正", items=items)
+    application.refresh_from_db()
+    assert application.status == Status.RETURNED
+
+    response = client_of(world.contact).get(reverse("applications:enterprise_applications"))
+
+    row = re.search(r'<tr data-testid="application-row">.*?</tr>', response.content.decode(), re.S).group(0)
+    assert row.count("Returned for correction") == 1

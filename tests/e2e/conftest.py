@@ -242,16 +242,21 @@ def login(page, live_server, username, password):
 
 
 def logout(page):
-    """Log out with the navbar's button (opening the collapsed navbar first on a phone), or with
-    Django admin's own logout button on admin pages; the portal then shows the login page."""
+    """Log out with the account menu's button (opening the collapsed navbar first on a phone, then the
+    account dropdown), or with Django admin's own logout button on admin pages; the portal then shows
+    the login page."""
     from playwright.sync_api import expect
 
     button = page.locator("[data-testid=logout]")
     if button.count() == 0:
         button = page.locator("#logout-form [type=submit]")
     toggler = page.locator(".navbar-toggler")
-    if toggler.count() and toggler.is_visible() and not button.is_visible():
+    account = page.locator("[data-testid=account-menu]")
+    if toggler.count() and toggler.is_visible() and not button.is_visible() and not account.is_visible():
         toggler.click()
+        expect(account).to_be_visible()
+    if account.count() and not button.is_visible():
+        account.click()
         expect(button).to_be_visible()
     with page.expect_navigation():
         button.click()
