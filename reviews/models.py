@@ -327,6 +327,11 @@ class Meeting(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     def cases_open(self):
         return self.status in Meeting.Status.CASES_OPEN
 
+    @property
+    def voting(self):
+        """The vote is open: the one status the pages highlight."""
+        return self.status == Meeting.Status.VOTING
+
 
 # The groups of meeting statuses (set after the class: inside its body the members are plain tuples).
 #: Cases may still be put on the agenda: until the vote starts.
