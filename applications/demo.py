@@ -374,7 +374,7 @@ def _district_staff(people):
             staff[division.pk] = people.account(
                 username=f"district_{division.code.lower()}",
                 role=Role.DISTRICT_STAFF,
-                real_name=f"{people.name()}({division.name}人社局)",
+                real_name=people.name(),
                 division=division,
             )
     return staff
@@ -721,7 +721,7 @@ def _demo_applicant_draft(*, batch, demo_enterprise, rng, today, used_patents, f
 
 def _first_batch():
     """The first batch, created when missing; its call stays open around the day it is seeded."""
-    now = timezone.now()
+    today = timezone.localdate()
     batch, _created = Batch.objects.get_or_create(
         name=FIRST_BATCH_NAME,
         defaults={
@@ -731,8 +731,14 @@ def _first_batch():
             "channel": Channel.DEDICATED,
             "status": Batch.Status.OPEN,
             # The demo keeps the call open around the day it is seeded, so every journey can be tried.
-            "opens_at": now - datetime.timedelta(days=30),
-            "closes_at": now + datetime.timedelta(days=90),
+            # Whole days: the call opens in the morning and closes at the end of a day, not at the minute
+            # the demo happened to be seeded.
+            "opens_at": timezone.make_aware(
+                datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(8, 30))
+            ),
+            "closes_at": timezone.make_aware(
+                datetime.datetime.combine(today + datetime.timedelta(days=90), datetime.time(23, 59))
+            ),
         },
     )
     return batch

@@ -25,6 +25,7 @@ from enterprises.models import Enterprise
 from reviews.models import Committee, Criterion, Expert, Meeting, ReviewSettings
 from reviews.services.draw import cases_add, draw_sample, eligibility, meeting_create, panel_draw, seed_sha256
 from reviews.services.pool import expert_create, specialties_get_or_create
+from zaozhuang_titles.demo import DEMO_PASSWORD
 from zaozhuang_titles.models import User
 
 #: The article: 86 experts in the pool.
@@ -169,12 +170,25 @@ def seed(*, stdout=None):
     meeting = Meeting.objects.filter(batch=batch, name=MEETING_NAME).first()
     if meeting is None:
         meeting = _meeting(batch=batch, city=city, today=today)
+    panel_logins = _panel_logins(meeting)
     if stdout is not None:
         stdout.write(
             f"Reviews: {Expert.objects.count()} experts, committee of {committee.members.count()}, "
             f"“{meeting.name}” with {meeting.panel.count()} drawn and {meeting.cases.count()} cases "
             f"in {(timezone.now() - started).total_seconds():.1f} s."
         )
+        stdout.write(f"  Panel of the meeting (password {DEMO_PASSWORD}): {', '.join(panel_logins)}")
+
+
+def _panel_logins(meeting):
+    """Every expert drawn for the demo meeting logs in with the demo password, so a vote can reach its
+    quorum in the walk without admin work. Returns their usernames, members first in the order drawn."""
+    users = [member.expert.user for member in meeting.panel.select_related("expert__user").order_by("kind", "order")]
+    for user in users:
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    return [user.username for user in users]
 
 
 def _meeting(*, batch, city, today):
