@@ -137,17 +137,17 @@ def english_words(text):
 
 
 def crawl(client, start, *, admin, allowed=frozenset()):
-    """Visit same-site links breadth-first from ``start``, in Django admin or outside it: (pages visited,
+    """Visit same-site links breadth-first from ``start``, in Django admin or outside it: (URLs visited,
     problems found). ``allowed`` are more English words the pages may show (the demo's usernames)."""
     queue, seen, shapes, problems = deque([start]), {start}, {}, []
-    visited = 0
-    while queue and visited < (MAX_ADMIN_PAGES if admin else MAX_PAGES):
+    visited = []
+    while queue and len(visited) < (MAX_ADMIN_PAGES if admin else MAX_PAGES):
         url = queue.popleft()
         key = shape(url)
         if shapes.get(key, 0) >= PER_SHAPE:
             continue
         shapes[key] = shapes.get(key, 0) + 1
-        visited += 1
+        visited.append(url)
         try:
             response = client.get(url)
         except Exception as error:  # every failure of a page is what the crawl reports
@@ -195,23 +195,27 @@ def test_demo_crawl_every_login_meets_no_error(settings, tmp_path, client):
     usernames += [next(user.username for user in panel if user.username not in usernames)]
 
     allowed = frozenset(User.objects.values_list("username", flat=True))
-    counts, problems = {}, []
+    pages, problems = {}, []
     client.cookies.load({"django_language": "zh-hans"})
-    visited, found = crawl(client, "/", admin=False)
-    counts["anonymous"], problems = visited, [f"anonymous {problem}" for problem in found]
+    pages["anonymous"], found = crawl(client, "/", admin=False)
+    problems += [f"anonymous {problem}" for problem in found]
     for username in usernames:
         user = User.objects.get(username=username)
         client.force_login(user)
-        visited, found = crawl(client, "/", admin=False, allowed=allowed)
-        counts[username] = visited
+        pages[username], found = crawl(client, "/", admin=False, allowed=allowed)
         problems += [f"{username} {problem}" for problem in found]
         if user.is_staff:
-            visited, found = crawl(client, "/admin/", admin=True, allowed=allowed)
-            counts[f"{username} (admin)"] = visited
+            pages[f"{username} (admin)"], found = crawl(client, "/admin/", admin=True, allowed=allowed)
             problems += [f"{username} {problem}" for problem in found]
         client.logout()
+    counts = {login: len(urls) for login, urls in pages.items()}
     print("pages crawled per login:", counts)  # the report of the crawl (pytest -s shows it)
+
     assert problems == [], "\n".join(problems)
-    # The crawl reached every role's pages, not only its landing page.
-    landing_only = {"anonymous", "admin"}  # admin lands in Django admin, crawled as "admin (admin)"
-    assert min(count for login, count in counts.items() if login not in landing_only) >= 5, counts
+    # The crawl reached every role's pages, not only its landing page: admin lands in Django admin.
+    assert min(count for login, count in counts.items() if login not in ("anonymous", "admin")) >= 5, counts
+    # ... and the pages the walk needs: a resubmission's changes (a 500 once), the publicity notices and
+    # the public objection form, filing and certificates.
+    reached = {url for urls in pages.values() for url in urls}
+    for wanted in (r"/applications/audit/applications/\d+/changes/", r"/applications/publicity/\d+/", "/filing/"):
+        assert any(re.search(wanted, url) for url in reached), wanted
