@@ -8,8 +8,6 @@ the applicant's own pages further require that the reader is its applicant (404 
 through ``applications.services``; their ``ValidationError`` is shown on the form or as a message.
 """
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -554,8 +552,7 @@ class ApplicationStartView(ObjectPermissionMixin, View):
 
 def correction_marks(correction):
     """The items of an open correction request by what they mark: fields, achievements, files, profile."""
-    # Pages look marks up by name ({{ field_marks.summary }}): a name without a mark reads as no reasons.
-    marks = {kind: defaultdict(list) for kind in ("field", "achievement", "evidence", "profile")}
+    marks = {"field": {}, "achievement": {}, "evidence": {}, "profile": {}}
     if correction is None:
         return marks
     for item in correction.items.all():
