@@ -15,6 +15,8 @@ from applications.demo import FIRST_BATCH_NAME
 from applications.models import Application, Batch, Status
 from results import demo
 from results.models import Publicity
+from results.services.filing import filing_create
+from results.services.publicity import objection_submit
 from zaozhuang_titles.models import User
 from zaozhuang_titles.workdays import is_working_day, period_end
 
@@ -67,8 +69,21 @@ def test_demo_seeded_on_a_saturday_lets_the_walk_happen_that_day(on_a_saturday, 
     }
     city = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     city.force_login(User.objects.get(username="city"))
-    filing = city.get(f"/applications/filing/batches/{batch.pk}/").content.decode()
-    assert all(name in filing for name in cleared)
+    filing_page = city.get(f"/applications/filing/batches/{batch.pk}/").content.decode()
+    assert all(name in filing_page for name in cleared)
+
+    # The walk's last steps work that day: city files the cleared lines, anyone objects to a running one.
+    filing = filing_create(batch=batch, actor=User.objects.get(username="city"))
+    assert sorted(filing.entries.values_list("application__applicant__real_name", flat=True)) == sorted(cleared)
+    objection = objection_submit(
+        entry=running.entries.order_by("position").first(),
+        name="王某某",
+        mobile="13912345678",
+        relation="同事",
+        facts="该同志申报的业绩与实际工作不符，请予核查。",
+        ip="203.0.113.9",
+    )
+    assert objection.is_open
 
     # The call closes at the end of a day, not at the minute of the seeding.
     assert timezone.localtime(batch.closes_at).time() == datetime.time(23, 59)
