@@ -223,18 +223,18 @@ class SmsPurposeFilter(admin.SimpleListFilter):
 @admin.register(SmsMessage)
 class SmsMessageAdmin(PortalModelAdmin):
     """Text messages kept by the development SMS backend (a real gateway keeps none here). The purpose is
-    shown by its label; the backend (a Python path) only on a message's own page."""
+    shown by its label, and the backend (a Python path) is left out: staff read what was sent and why."""
 
     list_display = ["created_at", "mobile", "purpose_name", "text", "status"]
     fields = list_display
     readonly_fields = list_display
     list_filter = ["status", SmsPurposeFilter]
     search_fields = ["mobile", "purpose"]
+    date_hierarchy = "created_at"
 
     @admin.display(description=_("purpose"), ordering="purpose")
     def purpose_name(self, message):
         return sms_purpose_label(message.purpose)
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False
