@@ -252,6 +252,8 @@ class ApplicationAdmin(ReadOnlyAdmin):
 @admin.register(Transition)
 class TransitionAdmin(TransitionLabels, ReadOnlyAdmin):
     list_display = ["at", "application", "action_name", "from_status", "to_status", "actor", "actor_role_name", "ip"]
+    fields = [*list_display[:-1], "reason", "ip"]
+    readonly_fields = fields
     list_filter = [ActionFilter, "to_status", ActorRoleFilter]
     search_fields = ["application__number", "actor__username", "actor__real_name"]
     list_select_related = ["application__applicant", "actor"]

@@ -117,3 +117,7 @@ def test_transition_log_names_moves_and_roles_by_their_labels(world):
     for key in (">forward<", ">nominate<", ">chairman<", ">enterprise_contact<"):
         assert key not in page
     assert {t.action for t in filtered.context["cl"].result_list} == {"forward"}
+    forward = filtered.context["cl"].result_list[0]
+    detail = client.get(reverse("admin:applications_transition_change", args=[forward.pk])).content.decode()
+    assert "报送区(市)" in detail
+    assert ">forward<" not in detail
