@@ -1,5 +1,6 @@
 """The demo lets the whole walk happen on the day it is seeded, whatever the weekday: a publicity notice
-runs over the demo day (objections accepted), an ended one is cleared for filing, every login the walk
+runs over the demo day (objections accepted), an ended one is cleared for filing, the drawn panel can
+vote its cases through, every login the walk
 needs has the demo password, and the people have plain names."""
 
 import datetime
@@ -17,6 +18,10 @@ from results import demo
 from results.models import Publicity
 from results.services.filing import filing_create
 from results.services.publicity import objection_submit
+from reviews.demo import MEETING_NAME
+from reviews.models import Assignment, Ballot, Case, Meeting
+from reviews.services.draw import active_panel, assignments_create
+from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from zaozhuang_titles.models import User
 from zaozhuang_titles.workdays import is_working_day, period_end
 
@@ -71,6 +76,22 @@ def test_demo_seeded_on_a_saturday_lets_the_walk_happen_that_day(on_a_saturday, 
     city.force_login(User.objects.get(username="city"))
     filing_page = city.get(f"/applications/filing/batches/{batch.pk}/").content.decode()
     assert all(name in filing_page for name in cleared)
+
+    # The panel can vote: every member logs in (the crawl checks the passwords), city records them present,
+    # the vote opens with its quorum, each casts a ballot on each case it was not recused from, and closes.
+    city_user = User.objects.get(username="city")
+    meeting = Meeting.objects.get(name=MEETING_NAME)
+    assignments_create(meeting=meeting, actor=city_user)
+    members = [member.expert for member in active_panel(meeting)]
+    assert all(expert.user.has_usable_password() for expert in members)
+    attendance_record(meeting=meeting, actor=city_user, present_expert_ids=[expert.pk for expert in members])
+    vote_open(meeting=meeting, actor=city_user)
+    for case in meeting.cases.all():
+        for expert in members:
+            if Assignment.objects.filter(case=case, expert=expert, conflict_declared_at__isnull=True).exists():
+                ballot_cast(case=case, expert=expert, choice=Ballot.Choice.YES)
+    vote_close(meeting=meeting, actor=city_user)
+    assert set(meeting.cases.values_list("result", flat=True)) == {Case.Result.PASSED}
 
     # The walk's last steps work that day: city files the cleared lines, anyone objects to a running one.
     filing = filing_create(batch=batch, actor=User.objects.get(username="city"))
