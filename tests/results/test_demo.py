@@ -1,7 +1,6 @@
 """The demo lets the whole walk happen on the day it is seeded, whatever the weekday: a publicity notice
 runs over the demo day (objections accepted), an ended one is cleared for filing, the drawn panel can
-vote its cases through, every login the walk
-needs has the demo password, and the people have plain names."""
+vote its cases through, and the people have plain names."""
 
 import datetime
 import io
