@@ -4,8 +4,9 @@ and one meeting of 机械设计 whose panel is drawn, with accepted demo applica
 The experts work at demo enterprises (with their credit codes, so recusal has something to catch) and
 at a few universities without one. The demo ``expert`` account (王建国, 枣庄学院) is one of them and sits
 on the meeting's panel, so it finds scoring tasks; every expert drawn logs in with the demo password
-(printed by ``make run``), so the walk's vote reaches its quorum without work in admin. The committee has 85 members: 86 would be an even
-number, which 人社部令第40号 forbids, so the expert whose term has ended stays in the pool only.
+(printed by ``make run``), so the walk's vote reaches its quorum without work in admin. The committee
+has 85 members: 86 would be an even number, which 人社部令第40号 forbids, so the expert whose term has
+ended stays in the pool only.
 One member is inactive and one has a term that ended, so the meeting's page lists who was left out.
 
 The draw runs through the real service; only its seed is chosen here, deterministically, among seeds
