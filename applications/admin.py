@@ -23,7 +23,9 @@ from applications.models import (
     Transition,
 )
 from applications.selectors import status_counts
+from applications.workflow import ACTION_LABELS, SYSTEM
 from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.models import Role
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -70,9 +72,63 @@ class EvidenceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class TransitionInline(ReadOnlyInline):
+def action_label(value):
+    """The label of a move of the workflow (``forward`` → 转报区县), the key itself for an unknown one."""
+    return ACTION_LABELS.get(value, value)
+
+
+def actor_role_label(value):
+    """The label of the role a move was made in (``chairman`` → 董事长; the system's own moves)."""
+    if value == SYSTEM:
+        return _("System (automatic)")
+    return Role(value).label if value in Role.values else value
+
+
+class TransitionLabels:
+    """The log's action and role as the pages name them, not their stored keys."""
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, transition):
+        return action_label(transition.action)
+
+    @admin.display(description=_("in the role of"), ordering="actor_role")
+    def actor_role_name(self, transition):
+        return actor_role_label(transition.actor_role)
+
+
+class KeyLabelFilter(admin.SimpleListFilter):
+    """A filter on a stored key offered under its label (the field has no choices of its own)."""
+
+    def labels(self):
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return list(self.labels().items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class ActionFilter(KeyLabelFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def labels(self):
+        return ACTION_LABELS
+
+
+class ActorRoleFilter(KeyLabelFilter):
+    title = _("in the role of")
+    parameter_name = "actor_role"
+
+    def labels(self):
+        return {value: actor_role_label(value) for value in [*Role.values, SYSTEM]}
+
+
+class TransitionInline(TransitionLabels, ReadOnlyInline):
     model = Transition
-    fields = ["at", "action", "from_status", "to_status", "actor", "actor_role", "reason", "ip"]
+    fields = ["at", "action_name", "from_status", "to_status", "actor", "actor_role_name", "reason", "ip"]
     readonly_fields = fields
 
 
@@ -194,9 +250,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdmin):
-    list_display = ["at", "application", "action", "from_status", "to_status", "actor", "actor_role", "ip"]
-    list_filter = ["action", "to_status", "actor_role"]
+class TransitionAdmin(TransitionLabels, ReadOnlyAdmin):
+    list_display = ["at", "application", "action_name", "from_status", "to_status", "actor", "actor_role_name", "ip"]
+    fields = [*list_display[:-1], "reason", "ip"]
+    readonly_fields = fields
+    list_filter = [ActionFilter, "to_status", ActorRoleFilter]
     search_fields = ["application__number", "actor__username", "actor__real_name"]
     list_select_related = ["application__applicant", "actor"]
     date_hierarchy = "at"

@@ -131,15 +131,16 @@ FORWARDED = SIGNED - {"nominated"}
 PASSED_DISTRICT = {"city", "returned_city", "rejected_city", "accepted"}
 
 #: Days before the seeding at which each step happened (moved to the previous working day).
+#: The city's acceptances lie far enough back for the results demo to hold a publicity that already ended.
 DAYS_AGO = {
-    "created": 27,
-    "submitted": 23,
-    "notice": 20,
-    "signed": 12,
-    "forwarded": 11,
-    "returned_enterprise": 11,
-    "district": 8,
-    "city": 4,
+    "created": 40,
+    "submitted": 36,
+    "notice": 33,
+    "signed": 25,
+    "forwarded": 24,
+    "returned_enterprise": 24,
+    "district": 21,
+    "city": 17,
     "withdrawn": 3,
     "resubmitted": 2,
     "resigned": 1,
@@ -374,7 +375,7 @@ def _district_staff(people):
             staff[division.pk] = people.account(
                 username=f"district_{division.code.lower()}",
                 role=Role.DISTRICT_STAFF,
-                real_name=f"{people.name()}({division.name}人社局)",
+                real_name=people.name(),
                 division=division,
             )
     return staff
@@ -721,7 +722,7 @@ def _demo_applicant_draft(*, batch, demo_enterprise, rng, today, used_patents, f
 
 def _first_batch():
     """The first batch, created when missing; its call stays open around the day it is seeded."""
-    now = timezone.now()
+    today = timezone.localdate()
     batch, _created = Batch.objects.get_or_create(
         name=FIRST_BATCH_NAME,
         defaults={
@@ -731,8 +732,14 @@ def _first_batch():
             "channel": Channel.DEDICATED,
             "status": Batch.Status.OPEN,
             # The demo keeps the call open around the day it is seeded, so every journey can be tried.
-            "opens_at": now - datetime.timedelta(days=30),
-            "closes_at": now + datetime.timedelta(days=90),
+            # Whole days: the call opens in the morning and closes at the end of a day, not at the minute
+            # the demo happened to be seeded.
+            "opens_at": timezone.make_aware(
+                datetime.datetime.combine(today - datetime.timedelta(days=30), datetime.time(8, 30))
+            ),
+            "closes_at": timezone.make_aware(
+                datetime.datetime.combine(today + datetime.timedelta(days=90), datetime.time(23, 59))
+            ),
         },
     )
     return batch

@@ -122,7 +122,7 @@ def _commissioners(divisions, stdout):
         username = f"commissioner_{code or 'city'}_{n}"
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, real_name=f"{SURNAMES[index % len(SURNAMES)]}专员{index + 1:02d}")
+            user = User(username=username, real_name=SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)])
             user.set_unusable_password()
             user.save()
             RoleAssignment.objects.create(user=user, role=Role.COMMISSIONER)

@@ -3,8 +3,10 @@ and one meeting of 机械设计 whose panel is drawn, with accepted demo applica
 
 The experts work at demo enterprises (with their credit codes, so recusal has something to catch) and
 at a few universities without one. The demo ``expert`` account (王建国, 枣庄学院) is one of them and sits
-on the meeting's panel, so it finds scoring tasks. The committee has 85 members: 86 would be an even
-number, which 人社部令第40号 forbids, so the expert whose term has ended stays in the pool only.
+on the meeting's panel, so it finds scoring tasks; every expert drawn logs in with the demo password
+(printed by ``make run``), so the walk's vote reaches its quorum without work in admin. The committee
+has 85 members: 86 would be an even number, which 人社部令第40号 forbids, so the expert whose term has
+ended stays in the pool only.
 One member is inactive and one has a term that ended, so the meeting's page lists who was left out.
 
 The draw runs through the real service; only its seed is chosen here, deterministically, among seeds
@@ -25,6 +27,7 @@ from enterprises.models import Enterprise
 from reviews.models import Committee, Criterion, Expert, Meeting, ReviewSettings
 from reviews.services.draw import cases_add, draw_sample, eligibility, meeting_create, panel_draw, seed_sha256
 from reviews.services.pool import expert_create, specialties_get_or_create
+from zaozhuang_titles.demo import DEMO_PASSWORD
 from zaozhuang_titles.models import User
 
 #: The article: 86 experts in the pool.
@@ -169,12 +172,25 @@ def seed(*, stdout=None):
     meeting = Meeting.objects.filter(batch=batch, name=MEETING_NAME).first()
     if meeting is None:
         meeting = _meeting(batch=batch, city=city, today=today)
+    panel_logins = _panel_logins(meeting)
     if stdout is not None:
         stdout.write(
             f"Reviews: {Expert.objects.count()} experts, committee of {committee.members.count()}, "
             f"“{meeting.name}” with {meeting.panel.count()} drawn and {meeting.cases.count()} cases "
             f"in {(timezone.now() - started).total_seconds():.1f} s."
         )
+        stdout.write(f"  Panel of the meeting (password {DEMO_PASSWORD}): {', '.join(panel_logins)}")
+
+
+def _panel_logins(meeting):
+    """Every expert drawn for the demo meeting logs in with the demo password, so a vote can reach its
+    quorum in the walk without admin work. Returns their usernames, members first in the order drawn."""
+    users = [member.expert.user for member in meeting.panel.select_related("expert__user").order_by("kind", "order")]
+    for user in users:
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    return [user.username for user in users]
 
 
 def _meeting(*, batch, city, today):

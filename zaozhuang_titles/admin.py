@@ -26,6 +26,7 @@ from zaozhuang_titles.models import (
     User,
 )
 from zaozhuang_titles.notices import notice_email_retry
+from zaozhuang_titles.otp import sms_purpose_label
 from zaozhuang_titles.services import role_assignment_change, role_grant, role_grant_allowed
 
 
@@ -235,14 +236,33 @@ class AuditEventAdmin(PortalModelAdmin):
         return False
 
 
+class SmsPurposeFilter(admin.SimpleListFilter):
+    title = _("purpose")
+    parameter_name = "purpose"
+
+    def lookups(self, request, model_admin):
+        purposes = model_admin.get_queryset(request).order_by("purpose").values_list("purpose", flat=True).distinct()
+        return [(purpose, sms_purpose_label(purpose)) for purpose in purposes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
 @admin.register(SmsMessage)
 class SmsMessageAdmin(PortalModelAdmin):
-    """Text messages kept by the development SMS backend (a real gateway keeps none here)."""
+    """Text messages kept by the development SMS backend (a real gateway keeps none here). The purpose is
+    shown by its label, and the backend (a Python path) is left out: staff read what was sent and why."""
 
-    list_display = ["created_at", "mobile", "purpose", "text", "status", "backend"]
-    list_filter = ["status", "purpose"]
+    list_display = ["created_at", "mobile", "purpose_name", "text", "status"]
+    fields = list_display
+    readonly_fields = list_display
+    list_filter = ["status", SmsPurposeFilter]
     search_fields = ["mobile", "purpose"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("purpose"), ordering="purpose")
+    def purpose_name(self, message):
+        return sms_purpose_label(message.purpose)
 
     def has_add_permission(self, request):
         return False

@@ -6,8 +6,9 @@ at a district office's computer must not get it back. A page that shows personal
 visitors says so with ``personal_data_page`` (the publicity notice lists names). The other public pages
 keep their caching: the about page, the list of publicity notices (titles and dates only), an
 enterprise's 码上看 page and QR code (its commissioner's work telephone is published on purpose), the
-registration and password-reset forms (empty on GET; a POST's answer is not stored by caches); the login page, ``/healthz``, the certificate check and every file
-download mark themselves uncacheable on their own.
+registration and password-reset forms (empty on GET; a POST's answer is not stored by caches); the
+login page, ``/healthz``, the certificate check and every file download mark themselves uncacheable on
+their own.
 """
 
 from django.conf import settings

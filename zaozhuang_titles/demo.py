@@ -60,30 +60,30 @@ def demo_id_number(region, birth, serial):
 
 #: username, real name, mobile, role, division code (district staff only), ID number.
 ACCOUNTS = [
-    ("admin", "系统管理员", "13906320000", Role.ADMINISTRATOR, None, None),
-    ("city", "张明(市人社局)", "13906320001", Role.CITY_STAFF, None, None),
-    ("district", "李华(滕州市人社局)", "13906320002", Role.DISTRICT_STAFF, "370481", None),
+    ("admin", "刘洋", "13906320000", Role.ADMINISTRATOR, None, None),
+    ("city", "张明", "13906320001", Role.CITY_STAFF, None, None),
+    ("district", "李华", "13906320002", Role.DISTRICT_STAFF, "370481", None),
     (
         "expert",
-        "王建国(评审专家)",
+        "王建国",
         "13906320003",
         Role.EXPERT,
         None,
         demo_id_number("370402", datetime.date(1968, 3, 12), 135),
     ),
-    ("commissioner", "赵敏(服务专员)", "13906320004", Role.COMMISSIONER, None, None),
+    ("commissioner", "赵敏", "13906320004", Role.COMMISSIONER, None, None),
     (
         "chairman",
-        "孙立强(董事长)",
+        "孙立强",
         "13906320005",
         Role.CHAIRMAN,
         None,
         demo_id_number("370481", datetime.date(1966, 8, 1), 57),
     ),
-    ("contact", "周丽(企业经办人)", "13906320006", Role.ENTERPRISE_CONTACT, None, None),
+    ("contact", "周丽", "13906320006", Role.ENTERPRISE_CONTACT, None, None),
     (
         "applicant",
-        "陈工(申报人)",
+        "陈志远",
         "13906320007",
         Role.APPLICANT,
         None,

@@ -46,7 +46,19 @@ MESSAGES = {
         "【枣庄职称】Your code to sign the nomination is %(code)s, valid for %(minutes)d minutes. Do not share it."
     ),
 }
+#: What a text message of each purpose is for, as staff read it in admin (``otp:<purpose>``).
+PURPOSE_LABELS = {
+    Purpose.SIGN_NOMINATION: _("Code to sign a nomination (署名举荐)"),
+}
 GENERIC_MESSAGE = _("【枣庄职称】Your verification code is %(code)s, valid for %(minutes)d minutes. Do not share it.")
+
+
+def sms_purpose_label(value):
+    """The label of an SMS ``purpose`` as ``otp_issue`` writes it (``otp:sign_nomination``)."""
+    kind, _sep, purpose = value.partition(":")
+    if kind == "otp":
+        return PURPOSE_LABELS.get(purpose, _("Verification code"))
+    return value
 
 
 def ttl_seconds():

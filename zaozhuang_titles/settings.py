@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "zaozhuang_titles.axes_config.LoginSecurityConfig",
     "csp",
     "simple_history",
 ]

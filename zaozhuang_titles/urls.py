@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
     path("applications/", include("results.urls")),

@@ -11,8 +11,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -126,6 +127,13 @@ def _worker_state():
         logger.exception("health check: worker")
         return f"error: {type(error).__name__}"
     return f"{len(replies)} answering" if replies else "none answering"
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page that names no icon (admin's error pages, files): the
+    portal's SVG icon answers, through a redirect to its static file."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache

@@ -102,3 +102,22 @@ def test_district_staff_do_not_reach_the_admin(world):
     )
 
     assert client.get(URL).status_code == 302
+
+
+def test_transition_log_names_moves_and_roles_by_their_labels(world):
+    world.at_district()
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.city, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+
+    page = client.get(reverse("admin:applications_transition_changelist")).content.decode()
+    filtered = client.get(reverse("admin:applications_transition_changelist"), {"action": "forward"})
+
+    assert "报送区(市)" in page
+    assert "董事长" in page
+    for key in (">forward<", ">nominate<", ">chairman<", ">enterprise_contact<"):
+        assert key not in page
+    assert {t.action for t in filtered.context["cl"].result_list} == {"forward"}
+    forward = filtered.context["cl"].result_list[0]
+    detail = client.get(reverse("admin:applications_transition_change", args=[forward.pk])).content.decode()
+    assert "报送区(市)" in detail
+    assert ">forward<" not in detail

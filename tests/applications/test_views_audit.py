@@ -1,6 +1,7 @@
 """The audit pages: queues, the application's page, actions, return for correction, changes."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -9,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications import services
-from applications.models import Application, CorrectionItem, CorrectionRequest, Status, Transition
+from applications.models import (
+    AchievementKind,
+    AchievementLevel,
+    Application,
+    CorrectionItem,
+    CorrectionRequest,
+    Status,
+    Transition,
+)
 from tests.applications.factories import AchievementFactory, World, evidence_for, valid_patent
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
@@ -710,3 +719,27 @@ def test_queue_flags_a_patent_also_claimed_outside_the_queue(world, other_divisi
 
     flags = {row.number: row.duplicate_patents for row in response.context["rows"]}
     assert flags == {mine.number: [patent]}
+
+
+def test_detail_standard_achievement_lists_its_facts_without_a_leading_dot(world):
+    """标准制定 has no patent number: its facts begin with the level, not with a stray "·"."""
+    application = world.at_district()
+    AchievementFactory(
+        application=application,
+        kind=AchievementKind.STANDARD,
+        title="数控机床主轴技术条件",
+        patent_number="",
+        patent_type="",
+        inventor_rank=None,
+        level=AchievementLevel.INDUSTRY,
+        role="主要起草人",
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.district, backend="zaozhuang_titles.backends.UsernameOrMobileBackend")
+
+    page = client.get(detail_url(application)).content.decode()
+
+    facts = re.findall(r'data-testid="achievement-facts">(.*?)</div>', page, re.S)
+    standard = next(f for f in facts if "主要起草人" in f)
+    assert "·" not in standard
+    assert re.sub(r"<[^>]+>|\s+", " ", standard).split() == ["行业", "主要起草人"]

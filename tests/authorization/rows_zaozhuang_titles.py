@@ -23,6 +23,7 @@ ROWS = [
     Row("about", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
     Row("notices", get=any_logged_in, post={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}),
     Row("healthz", anonymous_cache=PRIVATE, get=same_for_all(200), post=same_for_all(405)),
+    Row("favicon", anonymous_cache=PUBLIC, get=same_for_all(301), post=same_for_all(405)),
     Row("login", anonymous_cache=PRIVATE, get=only_anonymous_page, post=only_anonymous_page),
     Row("register", anonymous_cache=PUBLIC, get=only_anonymous_page, post=only_anonymous_page),
     Row("logout", get=same_for_all(405), post=same_for_all(LOGIN)),

@@ -199,6 +199,10 @@ def test_registration_page_registers_and_duplicate_shows_existing(client_for, ma
     assert enterprise.status == Enterprise.Status.PENDING
     home = client_for(contact).get(reverse("enterprises:contact_home")).content.decode()
     assert enterprise.name in home
+    # The QR code says what it opens.
+    assert 'data-testid="public-qr"' in home
+    assert "<figcaption" in home
+    assert reverse("enterprises:public", args=[enterprise.public_token]) in home
 
     other = make_user(Role.ENTERPRISE_CONTACT)
     response = client_for(other).post(reverse("enterprises:register"), data)

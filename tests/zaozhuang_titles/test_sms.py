@@ -104,3 +104,16 @@ def test_city_staff_read_messages_in_admin_but_cannot_add_or_change(make_user, c
     message.refresh_from_db()
     assert message.mobile == "13900000005"
     assert client.get(reverse("admin:zaozhuang_titles_smsmessage_add")).status_code == 403
+
+
+def test_sms_admin_list_names_the_purpose_and_hides_the_backend_path(make_user, client):
+    sms.send_sms(mobile="13900000006", text="【枣庄职称】验证码 246810", purpose="otp:sign_nomination")
+    sms.send_sms(mobile="13900000007", text="【枣庄职称】验证码 135790", purpose="otp:other")
+    client.force_login(make_user(Role.CITY_STAFF))
+
+    page = client.get(reverse("admin:zaozhuang_titles_smsmessage_changelist")).content.decode()
+
+    assert "署名举荐验证码" in page
+    assert "验证码" in page
+    assert "otp:sign_nomination" not in page
+    assert sms.DEVELOPMENT_BACKEND not in page
