@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from enterprises.models import Enterprise, RecognitionKind, RecognitionLevel, ServiceTier
 from enterprises.validators import credit_code_warnings, normalize_credit_code, validate_credit_code
-from zaozhuang_titles.excel import read_rows
+from zaozhuang_titles.excel import canonical_columns, read_rows
 from zaozhuang_titles.models import Division, Town, mobile_validator
 
 #: (key, header). The header is what the industry department's lists call the column.
@@ -93,6 +93,10 @@ YES = {"是", "y", "yes", "1", "true", "重点"}
 NO = {"否", "n", "no", "0", "false", ""}
 
 
+#: Columns holding codes, read in their canonical form (full-width digits become 0-9).
+CODE_COLUMNS = ("credit_code", "contact_mobile", "certificate_number")
+
+
 def parse_workbook(upload):
     """Raw rows ``[(row_number, {key: text})]`` of the first sheet. Raises ValidationError when the
     file is not a workbook or lacks a required column."""
@@ -116,6 +120,7 @@ def _parse_date(text):
 def validate_rows(raw_rows):
     """Check every row. Returns ``(rows, problems, warnings)``: cleaned rows ready for the service,
     and ``(row_number, message)`` pairs. Nothing may be written unless ``problems`` is empty."""
+    raw_rows = canonical_columns(raw_rows, CODE_COLUMNS)
     divisions = {}
     for division in Division.objects.all():
         divisions[division.name] = division

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from zaozhuang_titles.identifiers import canonical_code
+
 
 def cell_text(value):
     """A cell as text: dates in ISO form, whole numbers without ".0", surrounding spaces removed."""
@@ -53,3 +55,13 @@ def read_rows(upload, *, columns, required, max_rows, too_many):
         return result
     finally:
         workbook.close()
+
+
+def canonical_columns(raw_rows, keys):
+    """``raw_rows`` with the code columns ``keys`` (credit codes, mobiles, certificate numbers) in their
+    canonical form (``canonical_code``), so that a workbook typed with full-width digits is read, checked
+    and compared as the ASCII codes it means."""
+    return [
+        (number, {key: canonical_code(text) if key in keys else text for key, text in raw.items()})
+        for number, raw in raw_rows
+    ]
