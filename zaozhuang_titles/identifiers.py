@@ -173,4 +173,9 @@ class CodeCharField(models.CharField):
             self._canonical_validator(value)
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": CodeField, "upper": self.upper, **kwargs})
+        form_class = kwargs.pop("form_class", None) or CodeField
+        if issubclass(form_class, CodeField):
+            kwargs["upper"] = self.upper
+        # Another field class (the admin's UsernameField) still saves the canonical value: full_clean
+        # runs ``to_python`` above.
+        return super().formfield(form_class=form_class, **kwargs)
