@@ -10,19 +10,13 @@ from zaozhuang_titles.identifiers import canonical_code
 def find_login_user(identifier):
     """The active-or-not user whose username or mobile number is ``identifier``, or None.
 
-    "１３８…" typed with full-width digits finds the account of "138…" (``canonical_code``); the name as
-    typed is tried too, for an account an older release stored with such digits (listed in admin as an
-    identifier issue until staff correct it). A canonical match wins over one as typed."""
-    typed = (identifier or "").strip()
-    canonical = canonical_code(typed, upper=False)
-    if not canonical:
+    "１３８…" typed with full-width (or any script's) digits finds the account of "138…": both columns
+    hold canonical values and their lookups compare the canonical form (``CodeCharField``)."""
+    name = canonical_code(identifier, upper=False)
+    if not name:
         return None
     User = get_user_model()
-    for name in dict.fromkeys([canonical, typed]):
-        user = User.objects.filter(Q(username=name) | Q(mobile=name)).order_by("pk").first()
-        if user is not None:
-            return user
-    return None
+    return User.objects.filter(Q(username=name) | Q(mobile=name)).order_by("pk").first()
 
 
 class UsernameOrMobileBackend(ModelBackend):

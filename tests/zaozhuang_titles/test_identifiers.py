@@ -190,11 +190,12 @@ def test_user_clean_refuses_a_mobile_that_is_another_accounts_username():
     UserFactory(username="13700000001", mobile="13700000002")
     user = UserFactory(mobile="13600000000")
     user.mobile = "13700000001"
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        user.full_clean(exclude=["password"])
-    assert error.value.message_dict["mobile"] == [
-        "This mobile number is the login name of another account; use your own number."
-    ]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            user.full_clean(exclude=["password"])
+        assert error.value.message_dict["mobile"] == [
+            "This mobile number is the login name of another account; use your own number."
+        ]
 
 
 def test_user_clean_refuses_a_username_that_is_another_accounts_mobile():
