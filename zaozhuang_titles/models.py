@@ -16,6 +16,8 @@
 - ``FailedTask``: a Celery task that failed after its last retry, shown to city staff who may retry it.
 """
 
+import string
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -25,16 +27,24 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zaozhuang_titles.identifiers import CodeCharField, canonical_code
+from zaozhuang_titles.identifiers import CodeCharField, canonical_code, foreign_character_error
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.validators import validate_id_number
 
 #: ASCII digits only: ``\d`` would take any Unicode digit, and "１３８…" would be a second account.
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
-mobile_validator = RegexValidator(
+_mobile_shape = RegexValidator(
     MOBILE_PATTERN,
     _("Enter an 11-digit mainland mobile number starting with 1, for example 13800000000."),
 )
+
+
+def mobile_validator(value):
+    """An 11-digit mainland mobile number in ASCII digits; a character that is no digit is named."""
+    error = foreign_character_error(value or "", string.digits, what=_("a mobile number"), code="mobile_characters")
+    if error is not None:
+        raise error
+    _mobile_shape(value)
 
 
 class Role(models.TextChoices):

@@ -248,3 +248,9 @@ def test_database_keeps_canonical_mobiles_unique():
     UserFactory(mobile=MOBILE)
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="other", mobile=canonical_code(FULL_WIDTH_MOBILE), real_name="x")
+
+
+def test_register_names_a_character_of_the_mobile_that_is_no_digit():
+    response = english_client().post(reverse("register"), registration_data(mobile="138〇1234567"))
+    assert "Character 4, 〇（U+3007）, cannot be used in a mobile number" in response.content.decode()
+    assert not User.objects.exists()
