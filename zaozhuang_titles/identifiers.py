@@ -4,8 +4,11 @@ certificate numbers. One person, one identity: "１３８０００００００�
 
 ``canonical_code(value)``: NFKC (full-width letters and punctuation fold to ASCII), every Unicode decimal
 digit mapped to its ASCII digit, spaces and invisible format characters (zero-width space, BOM…) dropped,
-upper-cased. ``CodeField`` is the form field that hands validators and views the canonical value, and
-``validate_canonical`` the model-level check that refuses anything else, naming the character.
+upper-cased. ``CodeField`` is the form field that hands validators and views the canonical value;
+``CodeCharField`` the model field that stores and looks up only canonical values (``full_clean`` and every
+ORM write or exact lookup fold the value), with ``validate_canonical`` as its model-level check. What
+cannot be folded into the code's alphabet is refused by the code's own validator, naming the character
+(``foreign_character_error``).
 """
 
 import unicodedata
@@ -21,17 +24,24 @@ def _ascii_digit(char):
     return char if digit is None else str(digit)
 
 
+def _fold(text, upper):
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(_ascii_digit(char) for char in text if not (char.isspace() or unicodedata.category(char) == "Cf"))
+    return text.upper() if upper else text
+
+
 def canonical_code(value, *, upper=True):
-    """The canonical form of a typed code (see the module docstring); "" for None."""
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    kept = []
-    for char in text:
-        if char.isspace() or unicodedata.category(char) == "Cf":
-            continue
-        kept.append(_ascii_digit(char))
-    text = "".join(kept)
-    # NFKC again: an upper-cased character may have a compatibility form of its own.
-    return unicodedata.normalize("NFKC", text.upper()) if upper else text
+    """The canonical form of a typed code (see the module docstring); "" for None.
+
+    Folded until nothing changes (an upper-cased letter may have a compatibility form of its own), so
+    ``canonical_code(canonical_code(x)) == canonical_code(x)`` always."""
+    text = str(value or "")
+    for _round in range(5):
+        folded = _fold(text, upper)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def character_name(char):

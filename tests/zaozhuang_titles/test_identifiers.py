@@ -3,6 +3,8 @@ validated, compared or stored. Registration, login, the applicant's profile, the
 database are tried with digits of every script, full-width forms, controls, format characters and
 spaces (``tests/strategies.py``)."""
 
+import sys
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -254,3 +256,13 @@ def test_register_names_a_character_of_the_mobile_that_is_no_digit():
     response = english_client().post(reverse("register"), registration_data(mobile="138〇1234567"))
     assert "Character 4, 〇（U+3007）, cannot be used in a mobile number" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_canonical_code_of_every_single_character_is_stable_and_has_only_ascii_digits():
+    """The whole of Unicode, one character at a time (surrogates cannot be typed)."""
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        canonical = canonical_code(chr(point))
+        assert canonical_code(canonical) == canonical, hex(point)
+        assert is_canonical(canonical), hex(point)
