@@ -177,7 +177,7 @@ def validate_rows(raw_rows):
                     % {"town": raw["town"], "division": division.name}
                 )
         staff = raw.get("professional_staff_count") or "0"
-        if not staff.isdigit():
+        if not staff.isdecimal():  # "²" is a digit, but int() refuses it
             problem(_("The number of professional staff must be a whole number, not %(value)s.") % {"value": staff})
         is_key = raw.get("is_key", "").lower()
         if is_key not in YES | NO:
@@ -246,7 +246,7 @@ def _validate_recognition(raw, problem):
             % {"value": raw.get("recognition_level")}
         )
     year_text = raw.get("year_granted", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
     if year is None:
         problem(_("The year granted must be a year such as 2022, not %(value)s.") % {"value": year_text})
     expires = None

@@ -102,3 +102,15 @@ def test_certificate_numbers_from_the_whole_of_unicode_are_stored_canonical(clie
 
     run()
     assert stored & {"鲁职-2019-00123", "ZC2019-0042"}
+
+
+def test_objection_form_with_a_superscript_digit_for_the_application_is_not_a_500(client_for):
+    """ "²" is a digit to str.isdigit() but not to int(): the preselected application is simply ignored."""
+    world = World()
+    application = world.submitted()
+    notice = world.notice_ended(application)
+    client = client_of(client_for, world.contact)
+    url = reverse("applications:internal_objection_record", args=[notice.pk])
+    response = client.get(url, {"application": "²"})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("application") is None

@@ -145,3 +145,13 @@ def test_enterprise_import_reads_full_width_codes_as_the_ascii_ones(division):
     assert rows[0]["enterprise"]["credit_code"] == code
     assert rows[0]["recognition"]["certificate_number"] == "ZC-1"
     assert rows[0]["contact"]["mobile"] == "13712345678"
+
+
+def test_enterprise_import_with_a_superscript_digit_for_a_number_names_the_row(division):
+    """ "²" is a digit to str.isdigit() but not to int(): a problem of the row, not a server error."""
+    values = excel_row(make_credit_code("370481"), "ZC-1", "13712345678")
+    raw = {key: str(value) for (key, _title), value in zip(COLUMNS, values, strict=True)}
+    raw["professional_staff_count"] = "²"
+    rows, problems, _warnings = validate_rows([(2, raw)])
+    assert rows == []
+    assert [row for row, _message in problems] == [2]
