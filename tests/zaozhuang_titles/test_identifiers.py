@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from applications.models import Application
 from tests.applications.factories import World
 from tests.factories import PASSWORD, UserFactory, make_id_number
+from tests.helpers import assert_constant_queries
 from tests.strategies import code_input, disguised, hostile_code, is_canonical
 from tests.zaozhuang_titles.test_accounts import registration_data
 from zaozhuang_titles.identifiers import canonical_code, validate_canonical
-from zaozhuang_titles.models import Role, User
+from zaozhuang_titles.models import IdentifierIssue, Role, User
 from zaozhuang_titles.services import user_register
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +267,31 @@ def test_canonical_code_of_every_single_character_is_stable_and_has_only_ascii_d
         canonical = canonical_code(chr(point))
         assert canonical_code(canonical) == canonical, hex(point)
         assert is_canonical(canonical), hex(point)
+
+
+# --- admin: the identifiers the data migration found ------------------------------------------------
+
+
+def test_identifier_issue_list_links_each_record_in_constant_queries(client_for, django_assert_num_queries):
+    staff = UserFactory(roles=[Role.CITY_STAFF])
+    client = client_for(staff)
+    users = []
+
+    def add_issue():
+        user = UserFactory()
+        users.append(user)
+        IdentifierIssue.objects.create(
+            model="zaozhuang_titles.user",
+            object_id=str(user.pk),
+            field="mobile",
+            stored_value=FULL_WIDTH_MOBILE,
+            canonical_value=MOBILE,
+            action=IdentifierIssue.Action.SET_ASIDE,
+        )
+
+    url = reverse("admin:zaozhuang_titles_identifierissue_changelist")
+    assert_constant_queries(django_assert_num_queries, render=lambda: client.get(url), add_item=add_issue, expected=13)
+    page = client.get(url).content.decode()
+    for user in users:
+        assert reverse("admin:zaozhuang_titles_user_change", args=[user.pk]) in page
+    assert client.post(reverse("admin:zaozhuang_titles_identifierissue_add")).status_code == 403

@@ -60,7 +60,7 @@ def report(apps, schema_editor):
     for app_label, model_name, field, upper in IDENTIFIER_COLUMNS:
         model = apps.get_model(app_label, model_name)
         rows = model.objects.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
-        for pk, value in rows.values_list("pk", field).order_by("pk").iterator():
+        for pk, value in list(rows.values_list("pk", field).order_by("pk")):
             canonical = canonical_code(value, upper=upper)
             is_user_mobile = (model_name, field) == ("User", "mobile")
             if canonical == value and not (is_user_mobile and not MOBILE.fullmatch(value)):
