@@ -160,6 +160,22 @@ def test_login_with_the_mobile_in_other_digits_reaches_the_one_account(typed):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_login_with_hostile_names_never_500s_and_finds_only_the_canonical_account():
+    user = UserFactory(mobile=MOBILE, username="chen")
+
+    @FUZZ
+    @given(name=code_input(MOBILE, max_size=20))
+    def run(name):
+        client = Client(raise_request_exception=False)
+        response = client.post(reverse("login"), {"username": name, "password": PASSWORD})
+        assert response.status_code < 500, name
+        logged_in = client.session.get("_auth_user_id")
+        assert logged_in in (None, str(user.pk))
+        assert (logged_in is not None) == (canonical_code(name, upper=False) == MOBILE), name
+
+    run()
+
+
 # --- accounts: no takeover of another account's login name ------------------------------------
 
 
