@@ -16,6 +16,8 @@ from applications.models import (
     WorkRecord,
 )
 from zaozhuang_titles.forms import CleanTextMixin
+from zaozhuang_titles.identifiers import CodeField
+from zaozhuang_titles.models import mobile_validator
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: What a browser offers in its file picker; the inspector decides by content, not by this.
@@ -52,10 +54,11 @@ class ProfileForm(CleanTextMixin, LockableMixin, forms.Form):
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     specialty = forms.CharField(label=_("Specialty"), max_length=100, required=False)
-    mobile = forms.CharField(
+    mobile = CodeField(
         label=_("Mobile number"),
         max_length=11,
         required=False,
+        validators=[mobile_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -27,6 +27,7 @@ from applications.eligibility import Degree, RuleSet, SkillLevel, TitleLevel
 from applications.rules import APPLICATION_PERMISSIONS
 from applications.statuses import Status, status_badge
 from applications.validators import normalize_patent_number, patent_type, validate_patent_number
+from zaozhuang_titles.identifiers import CodeCharField
 
 
 class Series(models.TextChoices):
@@ -215,7 +216,7 @@ class TitleRecord(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=TitleLevel.choices)
     name = models.CharField(_("title"), max_length=50, help_text=_("For example 工程师 or 助理工程师."))
     granted_on = models.DateField(_("date granted"))
-    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    certificate_number = CodeCharField(_("certificate number"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("title held")
@@ -237,7 +238,7 @@ class SkillRecord(models.Model):
     level = models.CharField(_("skill level"), max_length=32, choices=SkillLevel.choices)
     occupation = models.CharField(_("occupation"), max_length=100)
     granted_on = models.DateField(_("date granted"))
-    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    certificate_number = CodeCharField(_("certificate number"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("vocational skill level")
@@ -428,7 +429,7 @@ class Achievement(models.Model):
     description = models.TextField(_("description"), max_length=3000, blank=True)
     role = models.CharField(_("your role"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=AchievementLevel.choices, blank=True)
-    patent_number = models.CharField(_("patent number"), max_length=20, blank=True, db_index=True)
+    patent_number = CodeCharField(_("patent number"), max_length=20, blank=True, db_index=True)
     patent_type = models.CharField(_("patent type"), max_length=16, choices=PatentType.choices, blank=True)
     inventor_rank = models.PositiveSmallIntegerField(
         _("rank among the inventors"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]

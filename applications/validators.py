@@ -9,11 +9,11 @@ would be right; when only the check character is wrong, the message names the ex
 
 import datetime
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from zaozhuang_titles.identifiers import canonical_code, foreign_character_error
 from zaozhuang_titles.validators import (  # noqa: F401 - re-exported; migrations name validate_id_number here
     id_number_birth_date,
     id_number_check_char,
@@ -37,7 +37,7 @@ _PATENT_TYPES = {
     "8": "invention",
     "9": "utility_model",
 }
-_PATENT_SHAPE = re.compile(r"^ZL(?P<digits>\d{12}|\d{8})\.(?P<check>[\dX])$")
+_PATENT_SHAPE = re.compile(r"^ZL(?P<digits>[0-9]{12}|[0-9]{8})\.(?P<check>[0-9X])$")
 # Dots people type in Chinese input modes; NFKC already folds the full-width "．" into ".".
 _PATENT_DOTS = str.maketrans({"。": ".", "·": ".", "・": "."})
 _PATENT_FIRST_YEAR = 1985
@@ -53,13 +53,12 @@ def patent_check_char(digits):
 def normalize_patent_number(value):
     """The canonical form ``ZL201510958772.0`` of what a person typed.
 
-    Folds full-width characters (NFKC), drops all spaces, upper-cases, adds the "ZL" prefix when it is
-    missing and the dot before the check character when it is missing. Anything else is left alone for
-    the validator to explain.
+    ``canonical_code`` (full-width and other Unicode digits become 0-9, spaces go, upper-case), Chinese
+    dots become ".", then the "ZL" prefix is added when it is missing and the dot before the check
+    character when it is missing. Anything else is left alone for the validator to explain.
     """
-    value = unicodedata.normalize("NFKC", value or "").translate(_PATENT_DOTS)
-    value = "".join(value.split()).upper()
-    if value and value[0].isdigit():
+    value = canonical_code(str(value or "").translate(_PATENT_DOTS))
+    if value and value[0] in "0123456789":
         value = "ZL" + value
     if value.startswith("ZL") and "." not in value and len(value) in (2 + 12 + 1, 2 + 8 + 1):
         value = value[:-1] + "." + value[-1]
@@ -106,6 +105,13 @@ def validate_patent_number(value):
             % {"example": PATENT_EXAMPLE},
             code="patent_cn_prefix",
         )
+    # A character no keyboard layout explains (a control, a letter of another script) is named; a wrong
+    # ASCII letter gets the message on the shape below.
+    error = foreign_character_error(
+        value, lambda char: char.isascii() and char.isprintable(), what=_("a patent number"), code="patent_characters"
+    )
+    if error is not None:
+        raise error
     match = _PATENT_SHAPE.match(value)
     if not match:
         raise ValidationError(

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from enterprises.models import Enterprise, RecognitionKind, RecognitionLevel, ServiceTier
 from enterprises.validators import credit_code_warnings, normalize_credit_code, validate_credit_code
-from zaozhuang_titles.excel import read_rows, write_row
+from zaozhuang_titles.excel import canonical_columns, read_rows, write_row
 from zaozhuang_titles.models import Division, Town, mobile_validator
 
 #: (key, header). The header is what the industry department's lists call the column.
@@ -93,6 +93,10 @@ YES = {"是", "y", "yes", "1", "true", "重点"}
 NO = {"否", "n", "no", "0", "false", ""}
 
 
+#: Columns holding codes, read in their canonical form (full-width digits become 0-9).
+CODE_COLUMNS = ("credit_code", "contact_mobile", "certificate_number")
+
+
 def parse_workbook(upload):
     """Raw rows ``[(row_number, {key: text})]`` of the first sheet. Raises ValidationError when the
     file is not a workbook or lacks a required column."""
@@ -116,6 +120,7 @@ def _parse_date(text):
 def validate_rows(raw_rows):
     """Check every row. Returns ``(rows, problems, warnings)``: cleaned rows ready for the service,
     and ``(row_number, message)`` pairs. Nothing may be written unless ``problems`` is empty."""
+    raw_rows = canonical_columns(raw_rows, CODE_COLUMNS)
     divisions = {}
     for division in Division.objects.all():
         divisions[division.name] = division
@@ -172,7 +177,7 @@ def validate_rows(raw_rows):
                     % {"town": raw["town"], "division": division.name}
                 )
         staff = raw.get("professional_staff_count") or "0"
-        if not staff.isdigit():
+        if not staff.isdecimal():  # "²" is a digit, but int() refuses it
             problem(_("The number of professional staff must be a whole number, not %(value)s.") % {"value": staff})
         is_key = raw.get("is_key", "").lower()
         if is_key not in YES | NO:
@@ -241,7 +246,7 @@ def _validate_recognition(raw, problem):
             % {"value": raw.get("recognition_level")}
         )
     year_text = raw.get("year_granted", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    year = int(year_text) if year_text.isdecimal() and 2000 <= int(year_text) <= 2100 else None
     if year is None:
         problem(_("The year granted must be a year such as 2022, not %(value)s.") % {"value": year_text})
     expires = None

@@ -15,6 +15,7 @@ from enterprises.models import (
 )
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from zaozhuang_titles.forms import CleanTextMixin
+from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import Division, Town
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -59,7 +60,7 @@ class EnterpriseRegistrationForm(CleanTextMixin, forms.ModelForm):
     recognition_kind = forms.ChoiceField(label=_("Recognition held"), choices=RecognitionKind.choices)
     recognition_level = forms.ChoiceField(label=_("Level of the recognition"), choices=RecognitionLevel.choices)
     recognition_year = forms.IntegerField(label=_("Year granted"), min_value=2000, max_value=2100)
-    recognition_number = forms.CharField(label=_("Certificate or list number"), max_length=100, required=False)
+    recognition_number = CodeField(label=_("Certificate or list number"), max_length=100, required=False)
     recognition_expires_on = forms.DateField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

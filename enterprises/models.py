@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.rules import ENTERPRISE_PERMISSIONS
 from enterprises.validators import normalize_credit_code, validate_credit_code
+from zaozhuang_titles.identifiers import CodeCharField
 from zaozhuang_titles.models import mobile_validator
 
 
@@ -111,7 +112,7 @@ class Enterprise(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         CLOSED = "closed", _("Closed (已注销)")
 
     name = models.CharField(_("name"), max_length=200)
-    credit_code = models.CharField(
+    credit_code = CodeCharField(
         _("unified social credit code (统一社会信用代码)"),
         max_length=18,
         unique=True,
@@ -256,7 +257,7 @@ class Recognition(models.Model):
     year_granted = models.PositiveSmallIntegerField(
         _("year granted"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    certificate_number = models.CharField(_("certificate or list number"), max_length=100, blank=True)
+    certificate_number = CodeCharField(_("certificate or list number"), max_length=100, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, help_text=_("Empty: does not expire."))
     policy_version = models.CharField(
         _("policy version"),
@@ -312,7 +313,7 @@ class EnterpriseContact(models.Model):
         verbose_name=_("portal account"),
     )
     name = models.CharField(_("name"), max_length=50)
-    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
+    mobile = CodeCharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()

@@ -16,6 +16,8 @@ A region code outside Zaozhuang is not an error but a warning (``credit_code_war
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from zaozhuang_titles.identifiers import canonical_code, character_name
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CHAR_VALUE = {char: value for value, char in enumerate(CREDIT_CODE_CHARS)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -24,8 +26,9 @@ ZAOZHUANG_REGION_PREFIX = "3704"
 
 
 def normalize_credit_code(value):
-    """Strip surrounding spaces and upper-case; the code itself is never otherwise rewritten."""
-    return (value or "").strip().upper()
+    """The canonical form (``canonical_code``): full-width or other Unicode digits and letters folded to
+    ASCII, spaces dropped, upper-cased."""
+    return canonical_code(value)
 
 
 def credit_code_check_char(first17):
@@ -41,7 +44,7 @@ def credit_code_region(value):
 
 
 def validate_credit_code(value):
-    """Raise ``ValidationError`` unless ``value`` is a valid 统一社会信用代码."""
+    """Raise ``ValidationError`` unless ``value`` (normalised first) is a valid 统一社会信用代码."""
     value = normalize_credit_code(value)
     if len(value) != 18:
         raise ValidationError(
@@ -56,7 +59,7 @@ def validate_credit_code(value):
                 "A unified social credit code uses only digits and the capital letters "
                 "ABCDEFGHJKLMNPQRTUWXY (never I, O, S, V or Z); %(wrong)s is not allowed."
             )
-            % {"wrong": "、".join(wrong)},
+            % {"wrong": "、".join(character_name(char) if not char.isprintable() else char for char in wrong)},
             code="credit_code_characters",
         )
     if not value[2:8].isdigit():

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms_audit import DateInput
 from zaozhuang_titles.forms import CleanTextMixin
+from zaozhuang_titles.identifiers import CodeField
 
 
 class FilingNumberForm(CleanTextMixin, forms.Form):
-    number = forms.CharField(
+    number = CodeField(
         label=_("Filing number"),
         max_length=100,
         help_text=_("The number the provincial HR department gave this filing."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.forms_enterprise import DateInput
 from results.models import Objection
 from zaozhuang_titles.forms import CleanTextMixin
+from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import mobile_validator
 
 
@@ -55,7 +56,7 @@ class ObjectionForm(CleanTextMixin, forms.Form):
         max_length=50,
         error_messages={"required": _("Give your real name: anonymous objections are not accepted.")},
     )
-    mobile = forms.CharField(
+    mobile = CodeField(
         label=_("Your mobile number"),
         max_length=11,
         min_length=11,

@@ -22,6 +22,8 @@ from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from applications.models import Application, Batch, Level, Series
 from results.rules import CERTIFICATE_PERMISSIONS
+from zaozhuang_titles.identifiers import CodeCharField
+from zaozhuang_titles.models import mobile_validator
 
 
 def new_public_token():
@@ -152,7 +154,7 @@ class Objection(models.Model):
         PublicityEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("objected to")
     )
     name = models.CharField(_("name"), max_length=50)
-    mobile = models.CharField(_("mobile number"), max_length=11)
+    mobile = CodeCharField(_("mobile number"), max_length=11, validators=[mobile_validator])
     relation = models.CharField(_("relation to the applicant"), max_length=100)
     facts = models.TextField(_("facts and grounds"), max_length=5000)
     evidence = models.CharField(_("evidence file (stored as)"), max_length=200, blank=True, editable=False)
@@ -198,7 +200,7 @@ class Filing(models.Model):
     备案表 and a summary PDF, archived, with the filing number and date staff enter."""
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="filings", verbose_name=_("batch"))
-    number = models.CharField(_("filing number"), max_length=100, blank=True)
+    number = CodeCharField(_("filing number"), max_length=100, blank=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     excel = models.CharField(_("Excel (stored as)"), max_length=200, blank=True, editable=False)
     excel_sha256 = models.CharField(_("SHA-256 of the Excel"), max_length=64, blank=True, editable=False)
@@ -242,7 +244,7 @@ class Certificate(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("application")
     )
-    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    number = CodeCharField(_("certificate number"), max_length=40, unique=True)
     token = models.CharField(
         _("verification token"), max_length=32, unique=True, default=new_public_token, editable=False
     )

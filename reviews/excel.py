@@ -21,7 +21,7 @@ from applications.models import Level
 from enterprises.models import Enterprise
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from reviews.models import MAX_TERM_YEARS, Expert, term_limit
-from zaozhuang_titles.excel import read_rows, write_row
+from zaozhuang_titles.excel import canonical_columns, read_rows, write_row
 from zaozhuang_titles.models import User, mobile_validator
 
 #: (key, header) of the columns.
@@ -54,6 +54,10 @@ def _parse_date(text):
     return datetime.date(*(int(part) for part in match.groups()))
 
 
+#: Columns holding codes, read in their canonical form (full-width digits become 0-9).
+CODE_COLUMNS = ("mobile", "employer_credit_code")
+
+
 def parse_workbook(upload):
     """Raw rows ``[(row_number, {key: text})]`` of the first sheet. Raises ValidationError when the
     file is not a workbook or lacks a required column."""
@@ -70,6 +74,7 @@ def parse_workbook(upload):
 def validate_rows(raw_rows):
     """Check every row. Returns ``(rows, problems)``: cleaned rows ready for the service and
     ``(row_number, message)`` pairs. Nothing may be written unless ``problems`` is empty."""
+    raw_rows = canonical_columns(raw_rows, CODE_COLUMNS)
     mobiles = [raw.get("mobile", "") for _number, raw in raw_rows]
     users = {user.mobile: user for user in User.objects.filter(mobile__in=mobiles)}
     experts = set(Expert.objects.filter(user__mobile__in=mobiles).values_list("user__mobile", flat=True))

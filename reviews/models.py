@@ -31,6 +31,7 @@ from simple_history.models import HistoricalRecords
 from applications.models import Level, Series
 from reviews.rules import ASSIGNMENT_PERMISSIONS, MEETING_PERMISSIONS
 from reviews.validators import validate_scoring_deadline
+from zaozhuang_titles.identifiers import CodeCharField
 
 #: A term of service lasts at most three years (人社部令第40号).
 MAX_TERM_YEARS = 3
@@ -80,7 +81,7 @@ class Expert(models.Model):
         verbose_name=_("employer on the registry"),
         help_text=_("When the employer is a registered enterprise."),
     )
-    employer_credit_code = models.CharField(
+    employer_credit_code = CodeCharField(
         _("employer's credit code"),
         max_length=18,
         blank=True,

@@ -5,8 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
@@ -19,6 +21,7 @@ from zaozhuang_titles.models import (
     CalendarDay,
     Division,
     FailedTask,
+    IdentifierIssue,
     Notice,
     RoleAssignment,
     SmsMessage,
@@ -388,3 +391,40 @@ class FailedTaskAdmin(PortalModelAdmin):
                 queued += 1
         if queued:
             messages.success(request, gettext("%(count)d tasks queued again.") % {"count": queued})
+
+
+@admin.register(IdentifierIssue)
+class IdentifierIssueAdmin(PortalModelAdmin):
+    """Identifiers an older release stored in a non-canonical form (full-width or Arabic-Indic digits,
+    spaces, lower case), as the data migration found them: staff open each record and correct it, or
+    decide which of two accounts of one person stays. Read-only: nothing here changes a record."""
+
+    list_display = ["model", "object_link", "field", "stored_value", "canonical_value", "same_as", "action"]
+    list_filter = ["model", "field", "action"]
+    search_fields = ["stored_value", "canonical_value", "object_id", "same_as"]
+    readonly_fields = [
+        "found_at",
+        "model",
+        "object_id",
+        "field",
+        "stored_value",
+        "canonical_value",
+        "same_as",
+        "action",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("record"), ordering="object_id")
+    def object_link(self, issue):
+        app_label, _dot, model_name = issue.model.partition(".")
+        try:
+            url = reverse(f"admin:{app_label}_{model_name}_change", args=[issue.object_id])
+        except NoReverseMatch:
+            return issue.object_id
+        return format_html('<a href="{}">#{}</a>', url, issue.object_id)

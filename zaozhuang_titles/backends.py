@@ -4,14 +4,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from zaozhuang_titles.identifiers import canonical_code
+
 
 def find_login_user(identifier):
-    """The active-or-not user whose username or mobile number is ``identifier``, or None."""
-    identifier = (identifier or "").strip()
-    if not identifier:
+    """The active-or-not user whose username or mobile number is ``identifier``, or None.
+
+    "１３８…" typed with full-width (or any script's) digits finds the account of "138…": both columns
+    hold canonical values and their lookups compare the canonical form (``CodeCharField``)."""
+    name = canonical_code(identifier, upper=False)
+    if not name:
         return None
     User = get_user_model()
-    return User.objects.filter(Q(username=identifier) | Q(mobile=identifier)).order_by("pk").first()
+    return User.objects.filter(Q(username=name) | Q(mobile=name)).order_by("pk").first()
 
 
 class UsernameOrMobileBackend(ModelBackend):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 
+from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.text import describe, forbidden_characters, sanitize
 
 #: Text beginning with one of these would be read by a spreadsheet as a formula (OWASP).
@@ -135,3 +136,13 @@ def _rows(workbook, columns, required, max_rows, too_many, multiline):
             ]
         )
     return result
+
+
+def canonical_columns(raw_rows, keys):
+    """``raw_rows`` with the code columns ``keys`` (credit codes, mobiles, certificate numbers) in their
+    canonical form (``canonical_code``), so that a workbook typed with full-width digits is read, checked
+    and compared as the ASCII codes it means."""
+    return [
+        (number, {key: canonical_code(text) if key in keys else text for key, text in raw.items()})
+        for number, raw in raw_rows
+    ]

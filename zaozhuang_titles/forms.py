@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import SELF_REGISTERED_ROLES, Role, User, mobile_validator
 from zaozhuang_titles.text import CleanTextValidator
 from zaozhuang_titles.validators import normalize_id_number, validate_id_number
@@ -60,14 +62,14 @@ class RegistrationForm(CleanTextMixin, forms.Form):
         initial=Role.APPLICANT,
     )
     real_name = forms.CharField(label=_("Real name"), max_length=50)
-    mobile = forms.CharField(
+    mobile = CodeField(
         label=_("Mobile number"),
         max_length=11,
         validators=[mobile_validator],
         help_text=_("Used to log in and for one-time codes."),
     )
     email = forms.EmailField(label=_("Email"), help_text=_("Used to reset a forgotten password and for notices."))
-    id_number = forms.CharField(
+    id_number = CodeField(
         label=_("ID number"),
         max_length=18,
         required=False,
@@ -89,8 +91,8 @@ class RegistrationForm(CleanTextMixin, forms.Form):
         return self.cleaned_data["real_name"].strip()
 
     def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"].strip()
-        if User.objects.filter(mobile=mobile).exists() or User.objects.filter(username=mobile).exists():
+        mobile = self.cleaned_data["mobile"]
+        if User.objects.filter(Q(mobile=mobile) | Q(username=mobile)).exists():
             raise forms.ValidationError(
                 _("This mobile number is already registered. Log in with it, or reset the password if you forgot it.")
             )

@@ -16,6 +16,8 @@
 - ``FailedTask``: a Celery task that failed after its last retry, shown to city staff who may retry it.
 """
 
+import string
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -25,13 +27,24 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zaozhuang_titles.identifiers import CodeCharField, canonical_code, foreign_character_error
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.validators import validate_id_number
 
-mobile_validator = RegexValidator(
-    r"^1[3-9]\d{9}$",
+#: ASCII digits only: ``\d`` would take any Unicode digit, and "１３８…" would be a second account.
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+_mobile_shape = RegexValidator(
+    MOBILE_PATTERN,
     _("Enter an 11-digit mainland mobile number starting with 1, for example 13800000000."),
 )
+
+
+def mobile_validator(value):
+    """An 11-digit mainland mobile number in ASCII digits; a character that is no digit is named."""
+    error = foreign_character_error(value or "", string.digits, what=_("a mobile number"), code="mobile_characters")
+    if error is not None:
+        raise error
+    _mobile_shape(value)
 
 
 class Role(models.TextChoices):
@@ -103,11 +116,22 @@ class PortalUserManager(UserManager):
 class User(AbstractUser):
     """A person who logs in. ``real_name`` is the legal name shown everywhere (姓名)."""
 
+    # Username, mobile and ID number are stored canonical (``zaozhuang_titles.identifiers``): the login
+    # names are unique as typed and as canonical, and no account's mobile is another account's username.
+    username = CodeCharField(
+        _("username"),
+        upper=False,
+        max_length=150,
+        unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+        validators=[AbstractUser.username_validator],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     real_name = models.CharField(_("real name"), max_length=50)
-    mobile = models.CharField(
+    mobile = CodeCharField(
         _("mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[mobile_validator]
     )
-    id_number = models.CharField(
+    id_number = CodeCharField(
         _("ID number"),
         max_length=18,
         unique=True,
@@ -123,12 +147,36 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            # The database refuses a mobile that is not 11 ASCII digits (a full-width or Arabic-Indic one).
+            models.CheckConstraint(
+                condition=models.Q(mobile__isnull=True) | models.Q(mobile__regex=MOBILE_PATTERN),
+                name="user_mobile_canonical",
+                violation_error_message=_("Enter an 11-digit mainland mobile number starting with 1."),
+            ),
+        ]
 
     def __str__(self):
         return self.real_name or self.username
 
     def get_full_name(self):
         return self.real_name or self.username
+
+    def clean(self):
+        super().clean()
+        # One login name, one account: this account's mobile may not be another's username or mobile,
+        # nor its username another's mobile (else logging in with it would reach the wrong account).
+        others = User.objects.exclude(pk=self.pk) if self.pk else User.objects.all()
+        mobile, username = canonical_code(self.mobile), canonical_code(self.username, upper=False)
+        if mobile and others.filter(models.Q(username=mobile) | models.Q(mobile=mobile)).exists():
+            raise ValidationError(
+                {"mobile": _("This mobile number is the login name of another account; use your own number.")},
+                code="mobile_taken",
+            )
+        if username and others.filter(mobile=username).exists():
+            raise ValidationError(
+                {"username": _("This username is the mobile number of another account.")}, code="username_taken"
+            )
 
     @property
     def masked_id_number(self):
@@ -456,3 +504,40 @@ class FailedTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.failed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdentifierIssue(models.Model):
+    """标识号问题 — a stored identifier that was not in its canonical form when the portal began to
+    normalise them (``zaozhuang_titles.identifiers``), as the data migration found it.
+
+    Nothing was merged or deleted: an account's mobile number was rewritten to its canonical ASCII form
+    when that form was free, and set aside (kept here, the column emptied) when another account already
+    had it; every other column was left as it was for staff to correct. Read-only; written by the
+    migration only."""
+
+    class Action(models.TextChoices):
+        REPORTED = "reported", _("Reported, left unchanged")
+        REWRITTEN = "rewritten", _("Rewritten to the canonical form")
+        SET_ASIDE = "set_aside", _("Set aside: another record has the canonical form")
+
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.CharField(_("object ID"), max_length=64)
+    field = models.CharField(_("field"), max_length=64)
+    stored_value = models.CharField(_("value as stored"), max_length=200)
+    canonical_value = models.CharField(_("canonical form"), max_length=200, blank=True)
+    same_as = models.CharField(
+        _("same canonical value as"),
+        max_length=64,
+        blank=True,
+        help_text=_("The ID of the other record of the same model with this canonical value: maybe one person twice."),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+
+    class Meta:
+        verbose_name = _("identifier not in canonical form (标识号问题)")
+        verbose_name_plural = _("identifiers not in canonical form (标识号问题)")
+        ordering = ["model", "field", "object_id"]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id} {self.field}: {self.stored_value}"

@@ -71,3 +71,5 @@ rules.add_perm("axes.view_accessattemptexpiration", is_city_admin)
 # Background tasks that failed for good: city staff see them and queue them again ("change").
 rules.add_perm("zaozhuang_titles.view_failedtask", is_city_admin)
 rules.add_perm("zaozhuang_titles.change_failedtask", is_city_admin)
+# Identifiers found not canonical by the data migration: city staff read them and correct the records.
+rules.add_perm("zaozhuang_titles.view_identifierissue", is_city_admin)

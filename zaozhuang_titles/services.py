@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.models import ADMIN_SITE_ROLES, SELF_REGISTERED_ROLES, AuditEvent, Role, RoleAssignment, User
 from zaozhuang_titles.validators import normalize_id_number
 
@@ -16,6 +17,7 @@ def user_register(*, real_name, mobile, email, password, role, id_number=None, r
         raise ValidationError(_("Only applicants and enterprise contacts register online."))
     if role == Role.APPLICANT and not id_number:
         raise ValidationError({"id_number": _("Applicants must give their ID number.")})
+    mobile = canonical_code(mobile)
     user = User(
         username=mobile,
         real_name=real_name.strip(),

@@ -13,10 +13,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from zaozhuang_titles.identifiers import canonical_code, foreign_character_error
+
 # GB 11643-1999: weight of position i (1-based from the left) is 2^(18-i) mod 11.
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID_CHARS = "0123456789X"
 
 
 def id_number_check_char(first17):
@@ -26,7 +29,8 @@ def id_number_check_char(first17):
 
 
 def normalize_id_number(value):
-    return (value or "").strip().upper()
+    """The canonical form (``canonical_code``): full-width or Arabic-Indic digits become 0-9, x becomes X."""
+    return canonical_code(value)
 
 
 def id_number_birth_date(value):
@@ -38,8 +42,15 @@ def id_number_birth_date(value):
 
 
 def validate_id_number(value):
-    """Validate an 18-character 居民身份证号码 (GB 11643-1999)."""
-    value = normalize_id_number(value)
+    """Validate an 18-character 居民身份证号码 (GB 11643-1999) in its canonical form.
+
+    Forms and services pass ``normalize_id_number(typed)``; a value still holding another character
+    (a full-width digit stored by an older release, a lower-case x) is refused with that character named.
+    """
+    value = value or ""
+    error = foreign_character_error(value, _ID_CHARS, what=_("an ID number"), code="id_characters")
+    if error is not None:
+        raise error
     if len(value) != 18:
         raise ValidationError(
             _("An ID number has 18 characters; this one has %(length)d.") % {"length": len(value)},

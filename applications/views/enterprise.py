@@ -343,7 +343,7 @@ class InternalObjectionRecordView(NoticeMixin, FormView):
     def get_initial(self):
         initial = super().get_initial()
         application = self.request.GET.get("application")
-        if application and application.isdigit():
+        if application and application.isascii() and application.isdigit():
             initial["application"] = int(application)
         return initial
 

@@ -16,7 +16,7 @@ from tests.factories import TownFactory
 from tests.helpers import database_snapshot
 from tests.results.filing_factories import FilingWorld, number_filing
 from tests.reviews.factories import ExpertFactory, ReviewWorld
-from zaozhuang_titles.models import AuditEvent, CalendarDay, FailedTask, Notice, Role, SmsMessage
+from zaozhuang_titles.models import AuditEvent, CalendarDay, FailedTask, IdentifierIssue, Notice, Role, SmsMessage
 
 ADMIN_ROLES = {Role.CITY_STAFF.value, Role.ADMINISTRATOR.value}
 
@@ -30,6 +30,7 @@ NO_ADD_MODELS = {
     "zaozhuang_titles.smsmessage",
     "zaozhuang_titles.notice",
     "zaozhuang_titles.failedtask",
+    "zaozhuang_titles.identifierissue",
     "axes.accessattempt",
     # Records of the applications' work: made by the portal's pages and the transition function only.
     "applications.application",
@@ -156,6 +157,9 @@ def admin_world(role_users):
     SmsMessage.objects.create(mobile="13900000000", text="验证码", purpose="otp", backend="matrix")
     Notice.objects.create(recipient=role_users[Role.APPLICANT.value], key="matrix", subject="矩阵", body="矩阵")
     FailedTask.objects.create(task_name="matrix.task")
+    IdentifierIssue.objects.create(
+        model="zaozhuang_titles.user", object_id="1", field="mobile", stored_value="１３９", action="reported"
+    )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
 
 

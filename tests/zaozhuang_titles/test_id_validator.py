@@ -6,7 +6,13 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zaozhuang_titles.validators import id_number_birth_date, id_number_check_char, id_number_sex, validate_id_number
+from zaozhuang_titles.validators import (
+    id_number_birth_date,
+    id_number_check_char,
+    id_number_sex,
+    normalize_id_number,
+    validate_id_number,
+)
 
 # The GB 11643-1999 specimen, and numbers of Zaozhuang (3704xx) whose check digits were computed by hand.
 VALID = ["11010519491231002X", "370402198506182134", "370481196608010575", "440524198001010013"]
@@ -17,8 +23,23 @@ def test_validate_id_number_accepts_valid_numbers(value):
     validate_id_number(value)
 
 
-def test_validate_id_number_accepts_lower_case_x_and_spaces():
-    validate_id_number(" 11010519491231002x ")
+def test_normalize_id_number_folds_lower_case_x_spaces_and_unicode_digits():
+    assert normalize_id_number(" 11010519491231002x ") == "11010519491231002X"
+    assert normalize_id_number("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
+    assert normalize_id_number("١١٠١٠٥١٩٤٩١٢٣١٠٠٢x") == "11010519491231002X"
+    validate_id_number(normalize_id_number(" 11010519491231002x "))
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [("11010519491231002x", "x（U+0078）"), ("１1010519491231002X", "１（U+FF11）"), (" 11010519491231002X", "U+0020")],
+)
+def test_validate_id_number_refuses_a_value_not_canonical_naming_the_character(value, named):
+    """The model-level check: what reaches the database is already canonical; anything else is named."""
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        validate_id_number(value)
+    assert named in error.value.messages[0]
+    assert error.value.code == "id_characters"
 
 
 def test_id_number_check_char_matches_the_standard_example():
