@@ -25,7 +25,7 @@ from results.services.filing import filing_build_files, filing_create
 from reviews import excel as expert_excel
 from reviews.selectors.pool import experts_for_export
 from tests.enterprises.factories import ContactFactory, EnterpriseFactory
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from tests.reviews.factories import ExpertFactory
 from tests.strategies_text import stored_text
 from zaozhuang_titles.text import forbidden_characters, sanitize
@@ -73,6 +73,7 @@ def test_hostile_applicant_goes_through_filing_and_certificates(django_capture_o
     with caplog.at_level(logging.WARNING, logger="zaozhuang_titles.text"):
         with django_capture_on_commit_callbacks(execute=True):
             filing = filing_create(batch=world.batch, actor=world.city)
+        number_filing(filing, world.city)
         filing.refresh_from_db()
         issued = certificates_issue_for_batch(batch_id=world.batch.pk)
 
@@ -163,6 +164,6 @@ def test_certificate_pdf_is_built_from_any_stored_text(text, certificate):
 def certificate(django_capture_on_commit_callbacks):
     world = FilingWorld(count=1)
     with django_capture_on_commit_callbacks(execute=True):
-        filing_create(batch=world.batch, actor=world.city)
+        number_filing(filing_create(batch=world.batch, actor=world.city), world.city)
     certificates_issue_for_batch(batch_id=world.batch.pk)
     return Certificate.objects.get()

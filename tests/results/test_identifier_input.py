@@ -13,7 +13,7 @@ from results.models import Objection
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
 from tests.applications.factories import World
-from tests.results.filing_factories import FilingWorld
+from tests.results.filing_factories import FilingWorld, number_filing
 from tests.results.test_publicity import publish
 from tests.strategies import code_input, hostile_code, is_canonical
 
@@ -69,7 +69,7 @@ def test_certificate_verification_lookup_with_anything_typed_is_a_plain_not_foun
 ):
     world = FilingWorld(count=1)
     with django_capture_on_commit_callbacks(execute=True):
-        filing_create(batch=world.batch, actor=world.city)
+        number_filing(filing_create(batch=world.batch, actor=world.city), world.city)
     certificate = certificate_issue(application=world.applications[0], actor=world.city)
     prefix = reverse("results:certificate_verify", args=["x" * 16]).removesuffix("x" * 16 + "/")
 
