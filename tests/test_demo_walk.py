@@ -21,7 +21,7 @@ from django.utils import timezone
 from applications.demo import FIRST_BATCH_NAME
 from applications.models import Application, Batch, InternalNotice, Status
 from reviews.demo import MEETING_NAME
-from results.models import Objection, Publicity
+from results.models import Certificate, Filing, Objection, Publicity
 from reviews.models import Assignment, Ballot, Case, Meeting
 from tests.walk_pages import Browser
 from zaozhuang_titles.demo import DEMO_PASSWORD
@@ -81,7 +81,8 @@ def application(number):
 
 
 @pytest.mark.parametrize("demo_day", list(DAYS), indirect=True)
-def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path):
+def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path, django_capture_on_commit_callbacks):
+    capture_on_commit = django_capture_on_commit_callbacks
     settings.MEDIA_ROOT = str(tmp_path)
     call_command("seed_demo", stdout=io.StringIO())
     batch = Batch.objects.get(name=FIRST_BATCH_NAME)
@@ -271,3 +272,39 @@ def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path)
     objection.refresh_from_db()
     assert not objection.is_open and objection.decided_by.username == "city"
     assert "异议不成立" in page.text
+
+    # -- 8. `city` files 林超 and 谢晓东, records the filing number, issues their certificates; anyone
+    #    verifies one by its verification URL (the certificate's QR code). -------------------------------
+    page = city.open(city.open("/").link(text="备案与发证"))
+    page = city.open(page.link(text=batch.name, href=f"/filing/batches/{batch.pk}/"))
+    for name in ("林超", "谢晓东"):
+        assert name in page.text
+    # The files and the certificates are built by tasks after the commit; they run inline here.
+    with capture_on_commit(execute=True):
+        page = city.submit(page, page.form(action=f"/filing/batches/{batch.pk}/"))
+    filing = Filing.objects.get(batch=batch)
+    filed = sorted(filing.entries.values_list("application__applicant__real_name", flat=True))
+    assert filed == sorted(["林超", "谢晓东"])
+    assert page.url.endswith(f"/filing/{filing.pk}/"), page.url
+    page = city.submit(page, page.form(field="filed_on"), number="鲁人社职备〔2026〕18号", filed_on=demo_day.isoformat())
+    filing.refresh_from_db()
+    assert filing.number == "鲁人社职备〔2026〕18号" and filing.filed_on == demo_day
+    assert "鲁人社职备〔2026〕18号" in page.text
+    page = city.open(page.link(href=f"/filing/batches/{batch.pk}/certificates/"))
+    assert "颁发2份证书" in page.text
+    issue = next(form for form in page.forms if "action" not in form.attrs)  # the page's own form: issue
+    with capture_on_commit(execute=True):
+        page = city.submit(page, issue)
+    assert "正在颁发2份证书" in page.text
+    page = city.open(page.url)
+    certificates = Certificate.objects.filter(application__filing_entry__filing=filing)
+    assert sorted(certificates.values_list("holder_name", flat=True)) == filed
+    assert set(Application.objects.filter(filing_entry__filing=filing).values_list("status", flat=True)) == {
+        Status.CERTIFIED
+    }
+    certificate = certificates.get(holder_name="林超")
+    page = city.open(page.link(text=certificate.number))
+    verify_url = page.link(href=f"/verify/{certificate.token}/")
+    verified = browser().open(verify_url)
+    assert "林超" in verified.text and certificate.number in verified.text
+    assert "证书有效" in verified.text or "有效" in verified.text
