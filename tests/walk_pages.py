@@ -48,7 +48,7 @@ class Page(HTMLParser):
         elif tag == "form":
             self._form = Form(attrs)
             self.forms.append(self._form)
-        elif self._form is None or "name" not in attrs and tag != "option":
+        elif self._form is None or ("name" not in attrs and tag != "option"):
             return
         elif tag == "input":
             self._form.names.add(attrs["name"])
