@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -56,12 +57,33 @@ def readme_panel():
 
 @pytest.fixture
 def demo_day(request, monkeypatch):
-    """Django's clock on the demo day at 10:00 in Zaozhuang, running on from there."""
+    """Django's clock on the demo day at 10:00 in Zaozhuang, running on from there.
+
+    As in ``tests/results/test_demo.py``, ``timezone.now`` is replaced; so are the model fields whose
+    default is ``timezone.now`` (they hold the function itself, so the replacement would not reach them):
+    a filing made "today" must not be dated the real day, which may come after the demo day."""
     day = DAYS[request.param]
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     started = datetime.datetime.now(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment + (datetime.datetime.now(datetime.UTC) - started))
-    return day
+    real_now = timezone.now
+
+    def now():
+        return moment + (datetime.datetime.now(datetime.UTC) - started)
+
+    monkeypatch.setattr(timezone, "now", now)
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if getattr(field, "default", None) is real_now
+    ]
+    for field in fields:
+        field.default = now
+        field.__dict__.pop("_get_default", None)  # Django caches the default's callable per field
+    yield day
+    for field in fields:
+        field.default = real_now
+        field.__dict__.pop("_get_default", None)
 
 
 def browser():
