@@ -163,8 +163,9 @@ def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path,
 
     # -- 3. `chairman` ranks and signs 20220000005 (何国栋) and 20220000006 (高志强). -------------------
     chairman, home = login("chairman")
-    for number in ("20220000005", "20220000006"):
+    for number in ("20220000005", "20220000006"):  # their internal notice was served
         assert application(number).status == Status.ENTERPRISE_REVIEW and number in home.text
+        assert InternalNotice.objects.filter(applications__number=number, ends_on__lt=demo_day).exists()
     page = chairman.open(home.link(href=f"/applications/nominations/batches/{batch.pk}/"))
     form = page.form(testid="nomination-form")
     # Every nominee needs a recommendation; those signed before keep theirs, prefilled; the ranks are
@@ -274,13 +275,17 @@ def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path,
         page = expert.open(expert.open(expert.open("/").link(text="我的评审会议")).link(text=MEETING_NAME))
         for _case in range(Assignment.objects.filter(case__meeting=meeting, expert__user__username=username).count()):
             ballot = page.form(testid="ballot-form")
-            confirm = expert.submit(page, ballot, button=("choice", Ballot.Choice.YES))  # asks to confirm
+            confirm = expert.submit(page, ballot, button=("choice", Ballot.Choice.YES))  # asks to confirm first
+            assert "同意" in confirm.text and not any(
+                form.attrs.get("data-testid") == "ballot-form" for form in confirm.forms
+            )
             ballots = Ballot.objects.filter(case__meeting=meeting).count()
             page = expert.submit(confirm, confirm.form(action="/ballot/", field="choice"), button=("confirmed", "on"))
             assert Ballot.objects.filter(case__meeting=meeting).count() == ballots + 1
             assert "的无记名投票已记录" in page.text
         assert not any(form.attrs.get("data-testid") == "ballot-form" for form in page.forms), page.text
-    page = city.open(f"/reviews/voting/meetings/{meeting.pk}/")
+    page = city.open(city.open(city.open("/").link(text="出席与表决")).link(href=f"/voting/meetings/{meeting.pk}/"))
+    assert ("我确认在会议日期前结束表决" in page.text) == early
     page = city.submit(page, page.form(action="/close/"), **({"confirm_early": "on"} if early else {}))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED, page.text
