@@ -149,9 +149,16 @@ def test_demo_walk_works_on_the_day_of_the_seeding(demo_day, settings, tmp_path,
     assert draft.status == Status.ENTERPRISE_REVIEW
     assert "申报已提交至所在单位" in page.text
 
-    # -- 2. `contact` starts the internal notice for it. ---------------------------------------------
+    # -- 2. `contact` starts the internal notice for it (20220000003 and 20220000004 are in a notice
+    #    already running: on a day off too, it began on the last working day). ----------------------------
     contact, landing = login("contact")
     applications_page = contact.open(landing.link(text="职工申报"))
+    running = InternalNotice.objects.get(applications__number="20220000003")
+    assert set(running.applications.values_list("number", flat=True)) == {"20220000003", "20220000004"}
+    assert running.starts_on <= demo_day <= running.ends_on and is_working_day(running.starts_on)
+    assert f"单位内部公示至{running.ends_on.year}年{running.ends_on.month}月{running.ends_on.day}日结束" in (
+        applications_page.text
+    )
     page = contact.open(applications_page.link(text="发起单位内部公示"))
     form = page.form(testid="notice-form")
     assert form.options["applications"] == [str(draft.pk)] and "陈志远 · 数控技术 · 20220000001" in page.text
