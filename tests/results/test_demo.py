@@ -84,7 +84,7 @@ def test_demo_seeded_on_a_saturday_lets_the_walk_happen_that_day(on_a_saturday, 
     members = [member.expert for member in active_panel(meeting)]
     assert all(expert.user.has_usable_password() for expert in members)
     attendance_record(meeting=meeting, actor=city_user, present_expert_ids=[expert.pk for expert in members])
-    vote_open(meeting=meeting, actor=city_user, confirm_early=True)  # the meeting is held after the demo day
+    vote_open(meeting=meeting, actor=city_user, confirm_early=True)
     for case in meeting.cases.all():
         for expert in members:
             if Assignment.objects.filter(case=case, expert=expert, conflict_declared_at__isnull=True).exists():
