@@ -63,7 +63,7 @@ from enterprises.models import Enterprise, EnterpriseContact
 from zaozhuang_titles import pdf
 from zaozhuang_titles.models import Division, Notice, Role, RoleAssignment, User
 from zaozhuang_titles.services import role_grant
-from zaozhuang_titles.workdays import add_working_days, period_end
+from zaozhuang_titles.workdays import add_working_days, is_working_day, period_end
 
 FIRST_BATCH_NAME = "2022年度专精特新企业工程技术副高级专项评审"
 
@@ -593,6 +593,20 @@ def _sign(*, enterprise, batch, chairman, applications, calendar, days_ago, lett
     return nomination
 
 
+def _run_over_today(notice, *, today):
+    """A notice started on a day off begins on the next working day: the demo's running notice is dated
+    from the last working day instead, so that it runs over the day of the seeding, whatever the day."""
+    first = today
+    while not is_working_day(first):
+        first -= datetime.timedelta(days=1)
+    if first < notice.starts_on:
+        result = period_end(first, notice.working_days)
+        created_at = timezone.make_aware(datetime.datetime.combine(first, datetime.time(17, 30)))
+        InternalNotice.objects.filter(pk=notice.pk).update(
+            starts_on=result.first_day, ends_on=result.end, provisional=result.provisional, created_at=created_at
+        )
+
+
 def _ended_notice(*, enterprise, batch, contact, calendar):
     start = calendar.day(DAYS_AGO["notice"])
     result = period_end(start, batch.notice_working_days)
@@ -871,7 +885,7 @@ def _seed_applications(*, batch, demo_enterprise, calendar, used_patents, files)
             Application.objects.filter(pk__in=[a.pk for a in ended]).update(internal_notice=notice)
         running = [a for s, a in rows if s == "notice_running"]
         if running:
-            services.internal_notice_start(
+            notice = services.internal_notice_start(
                 enterprise=enterprise,
                 batch=batch,
                 applications=running,
@@ -879,6 +893,7 @@ def _seed_applications(*, batch, demo_enterprise, calendar, used_patents, files)
                 starts_on=today,
                 location="公司办公楼一楼公示栏",
             )
+            _run_over_today(notice, today=today)
         signed = [a for s, a in rows if s in SIGNED]
         if signed:
             _sign(
