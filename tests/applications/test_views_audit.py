@@ -271,6 +271,20 @@ def test_queue_keyset_pages_keep_the_filters(world):
     assert queue_numbers(after_all) == []
 
 
+def test_queue_cursor_opens_nothing_outside_the_readers_scope(world, other_division):
+    # A cursor only says where to start reading: staff of another division following it see their own
+    # (empty) queue, never the rows after it.
+    application = world.at_district()
+    _copies(application, 55, at=lambda index: timezone.now() + datetime.timedelta(minutes=index + 1))
+    cursor = client_for(world.district).get(reverse("applications:district_queue")).context["page"].next_cursor
+    outsider = UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=other_division)
+
+    response = client_for(outsider).get(reverse("applications:district_queue"), {"after": cursor})
+
+    assert queue_numbers(response) == []
+    assert response.context["total"] == 0
+
+
 def test_queue_bad_cursor_says_so_and_shows_the_first_page(world):
     application = world.at_district()
     client = client_for(world.district)
