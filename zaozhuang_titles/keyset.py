@@ -46,7 +46,7 @@ def encode_cursor(row, fields):
 
 def decode_cursor(model, fields, text):
     """The values the cursor ``text`` names, one per field of the order, or ``InvalidCursor``."""
-    parts = (text or "").split(SEPARATOR)
+    parts = (text or "").rsplit(SEPARATOR, len(fields) - 1)  # only the first field may hold a "~" (a name)
     if len(parts) != len(fields):
         raise InvalidCursor(text)
     values = []
