@@ -38,11 +38,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def worlds(division):
-    """Two enterprises in two divisions and two batches, two applications each, past their notice."""
+    """Two enterprises in two divisions and two batches, three applications each, past their notice."""
     first = World(division=division, channel="regular")
     second = World(division=DivisionFactory(code="370402", name="市中区"), channel="regular")
     for world in (first, second):
-        world.apps = [world.draft(), world.draft()]
+        world.apps = [world.draft(), world.draft(), world.draft()]
         world.notice_ended(*world.apps)
     return first, second
 
@@ -65,7 +65,11 @@ LIFE = [
     (0, "submit", 0), (0, "forward", 0), (0, "pass", 0), (0, "return", 0), (0, "resubmit", 0),
     (0, "reject", 0), (2, "submit", 0), (2, "forward", 0), (2, "pass", 0), (2, "pass", 0),
     (2, "start_review", 0), (2, "review_pass", 0), (2, "publish", 0), (2, "file", 0), (2, "certify", 0),
-    (1, "withdraw", 0),
+    (1, "submit", 0), (1, "withdraw", 0),
+    (3, "submit", 0), (3, "forward", 0), (3, "pass", 0), (3, "pass", 0), (3, "start_review", 0),
+    (3, "review_pass", 0), (3, "publish", 0), (3, "reopen", 0), (3, "review_pass", 0), (3, "publish", 0),
+    (3, "revoke", 0), (4, "submit", 0), (4, "forward", 0), (4, "pass", 0), (4, "pass", 0),
+    (4, "start_review", 0), (4, "review_fail", 0),
 ]  # fmt: skip
 
 
@@ -117,8 +121,8 @@ def test_created_applications_are_counted_as_drafts(worlds):
     first, second = worlds
 
     assert status_counts_kept() == {
-        (first.batch.pk, first.division.pk, Status.DRAFT): 2,
-        (second.batch.pk, second.division.pk, Status.DRAFT): 2,
+        (first.batch.pk, first.division.pk, Status.DRAFT): 3,
+        (second.batch.pk, second.division.pk, Status.DRAFT): 3,
     }
 
 
@@ -129,8 +133,8 @@ def test_an_enterprise_changing_division_takes_its_counts_along(worlds):
     first.enterprise.save()
 
     assert status_counts_kept() == {
-        (first.batch.pk, second.division.pk, Status.DRAFT): 2,
-        (second.batch.pk, second.division.pk, Status.DRAFT): 2,
+        (first.batch.pk, second.division.pk, Status.DRAFT): 3,
+        (second.batch.pk, second.division.pk, Status.DRAFT): 3,
     }
     assert status_counts_differences() == []
 
@@ -148,7 +152,7 @@ def test_check_command_reports_a_drift_and_fix_repairs_it(worlds):
     again = io.StringIO()
     call_command("check_status_counters", stdout=again)
 
-    assert f"batch {first.batch.pk} division {first.division.pk} draft: kept 5, counted 1 (fixed)" in out.getvalue()
+    assert f"batch {first.batch.pk} division {first.division.pk} draft: kept 5, counted 2 (fixed)" in out.getvalue()
     assert "city_audit: kept 0, counted 1 (fixed)" in out.getvalue()
     assert status_counts_kept() == status_counts_recount()
     assert "match a recount" in again.getvalue()
