@@ -10,3 +10,28 @@ class ApplicationsConfig(AppConfig):
         from applications.evidence import configure_pdf_parser
 
         configure_pdf_parser()
+
+        from django.db.models.signals import post_init, post_save
+
+        from enterprises.models import Enterprise
+
+        post_init.connect(_remember_division, sender=Enterprise, dispatch_uid="applications_remember_division")
+        post_save.connect(_carry_counts, sender=Enterprise, dispatch_uid="applications_carry_counts")
+
+
+# An enterprise moving to another division takes its applications' queue counts along
+# (``applications.counters``). The enterprises app cannot call this app (it sits below it), so the
+# move is seen here, on the enterprise's save, whichever page or import made it.
+
+
+def _remember_division(sender, instance, **kwargs):
+    instance._counted_division_id = instance.__dict__.get("division_id")
+
+
+def _carry_counts(sender, instance, created, **kwargs):
+    old, new = getattr(instance, "_counted_division_id", None), instance.__dict__.get("division_id")
+    if not created and old is not None and new is not None and old != new:
+        from applications.counters import enterprise_division_moved
+
+        enterprise_division_moved(enterprise_id=instance.pk, old_division_id=old, new_division_id=new)
+    instance._counted_division_id = new

@@ -365,6 +365,11 @@ class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         indexes = [
             models.Index(fields=["batch", "status"], name="application_batch_status_idx"),
             models.Index(fields=["enterprise", "status"], name="application_ent_status_idx"),
+            # The staff queues: one status (a tab), oldest first, paged by (status_changed_at, id).
+            models.Index(fields=["status", "status_changed_at", "id"], name="application_queue_idx"),
+            models.Index(fields=["batch", "status", "status_changed_at", "id"], name="application_batch_queue_idx"),
+            # The "all in my scope" tab: every status of the scope, in the same order.
+            models.Index(fields=["status_changed_at", "id"], name="application_changed_idx"),
         ]
         # Who may open, audit, keep and forward it: django-rules, from the scopes of ``applications.rules``.
         rules_permissions = APPLICATION_PERMISSIONS
@@ -384,6 +389,32 @@ class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     @property
     def status_badge(self):
         return status_badge(self.status)
+
+
+class StatusCount(models.Model):
+    """How many applications of one batch and one division (the enterprise's) are in one status.
+
+    The staff queues' tab counts and totals read these rows instead of counting the applications.
+    ``applications.counters`` keeps them: the transition function moves one in the same transaction,
+    creating an application adds one, an enterprise moving to another division carries its applications'
+    along; ``manage.py check_status_counters`` recounts them and reports (``--fix`` repairs) a drift."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="+", verbose_name=_("batch"))
+    division = models.ForeignKey(
+        "zaozhuang_titles.Division", on_delete=models.CASCADE, related_name="+", verbose_name=_("division")
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+    total = models.IntegerField(_("applications"), default=0)
+
+    class Meta:
+        verbose_name = _("status count")
+        verbose_name_plural = _("status counts")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "division", "status"], name="status_count_one_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}/{self.division_id}/{self.status}: {self.total}"
 
 
 class AchievementKind(models.TextChoices):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from applications.counters import counted
 from applications.eligibility import Education, Facts, SkillHeld, TitleHeld, TrainingYear, evaluate
 from applications.models import (
     Achievement,
@@ -26,7 +27,7 @@ from applications.models import (
     Status,
     Submission,
 )
-from applications.rules import APPLICATION_SCOPES
+from applications.rules import APPLICATION_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.snapshots import applications_sha256, snapshot_diff, snapshot_evidence_ids
 from zaozhuang_titles.scopes import visible
 
@@ -46,11 +47,18 @@ def _valid_entry_prefetch():
 
 
 def with_list_data(queryset):
-    """What every list of applications shows, in a fixed number of queries."""
+    """What every list of applications shows, in a fixed number of queries.
+
+    Only what a row shows, computed per row: no aggregate here, which would group the whole filtered
+    set before the page is cut from it (``with_achievement_count`` for the lists that show it)."""
     return queryset.select_related("applicant", "enterprise__division", "batch", "internal_notice").annotate(
-        achievement_count=Count("achievements", distinct=True),
         open_correction=Exists(CorrectionRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)),
     )
+
+
+def with_achievement_count(queryset):
+    """``achievement_count`` on each application (the applicant's and the chairman's short lists)."""
+    return queryset.annotate(achievement_count=Count("achievements", distinct=True))
 
 
 def applications_for_user(user):
@@ -78,7 +86,7 @@ def application_detail(user, pk):
 
 
 def applications_of_applicant(user):
-    return with_list_data(Application.objects.filter(applicant=user)).order_by("-created_at")
+    return with_achievement_count(with_list_data(Application.objects.filter(applicant=user))).order_by("-created_at")
 
 
 def application_timeline(application):
@@ -254,21 +262,55 @@ def application_eligibility(application, *, on=None):
     return evaluate(facts=eligibility_facts(application), ruleset=application.batch.ruleset(), on=on)
 
 
-# --- Queues --------------------------------------------------------------------------------------
+# --- Queues ---------------------------------------------------------------------------------------
 
 #: The queue of each auditing step: the status that waits for it.
 QUEUE_STATUS = {"district": Status.DISTRICT_AUDIT, "city": Status.CITY_AUDIT}
+#: What each queue lists: its scope (``applications.rules``) and the statuses of its tabs.
+QUEUE_SCOPES = {"district": DISTRICT_SCOPE, "city": CITY_SCOPE}
+QUEUE_STATUSES = {"district": Status.DISTRICT_VISIBLE, "city": Status.SUBMITTED}
+#: The order of every queue, oldest move first; ``id`` breaks ties (keyset pagination needs it unique).
+QUEUE_ORDER = ("status_changed_at", "id")
+
+
+def queue_scope(user, stage):
+    """The applications the queue of ``stage`` may list for ``user``: its scope, nothing else."""
+    return visible(Application.objects.all(), user, (QUEUE_SCOPES[stage],))
+
+
+def queue_rows(user, stage, *, status=None, batch=None, division=None, query=""):
+    """The rows of one tab of a queue (``status``; None for all in scope), filtered, with what a row
+    shows, in ``QUEUE_ORDER`` (page them with ``zaozhuang_titles.keyset``)."""
+    queryset = filter_applications(queue_scope(user, stage), status=status, batch=batch, division=division, query=query)
+    return with_list_data(queryset).order_by(*QUEUE_ORDER)
 
 
 def queue_for(user, stage):
     """The applications waiting for ``user`` at ``stage`` (district or city audit)."""
-    return with_list_data(applications_for_user(user).filter(status=QUEUE_STATUS[stage])).order_by(
-        "status_changed_at", "id"
+    return queue_rows(user, stage, status=QUEUE_STATUS[stage])
+
+
+def queue_counts(user, stage, *, batch=None, division=None):
+    """{status: n} of the queue's scope, from the kept counts (``applications.counters``): one query
+    over (batch × division × status) rows, whatever the number of applications.
+
+    The same numbers as counting ``queue_scope`` with those filters (a test compares them over a
+    generated world): district staff count their own division, city staff every division."""
+    if QUEUE_SCOPES[stage].q(user) is None:
+        return {}
+    division_id = division.pk if division is not None else None
+    if stage == "district":
+        own = user.district.pk if user.district is not None else None
+        if own is None or (division_id is not None and division_id != own):
+            return {}
+        division_id = own
+    return counted(
+        statuses=QUEUE_STATUSES[stage], batch_id=batch.pk if batch is not None else None, division_id=division_id
     )
 
 
 def status_counts(queryset):
-    """{status: count} of a scoped queryset, in one query."""
+    """{status: n} of a scoped queryset, counting its rows (one query; ``queue_counts`` for queues)."""
     return dict(queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
@@ -292,17 +334,23 @@ def filter_applications(queryset, *, batch=None, division=None, enterprise=None,
     return queryset
 
 
-def duplicate_patents(queryset):
-    """{patent number: [application numbers]} for each patent claimed by an application of
-    ``queryset`` and by at least one other submitted application anywhere (one query)."""
+def duplicate_patents(applications):
+    """{patent number: [application numbers]} for each patent claimed by one of ``applications`` (the
+    rows of a page) and by at least one other submitted application anywhere.
 
-    claimed_here = (
-        Achievement.objects.filter(application__in=queryset.values("pk"))
+    Two indexed lookups, whatever the number of applications: the shown rows' patents (by
+    ``application_id``), then every claim of those numbers (by ``patent_number``); none when the page
+    claims no patent."""
+    pks = [application.pk for application in applications]
+    numbers = set(
+        Achievement.objects.filter(application_id__in=pks)
         .exclude(patent_number="")
-        .values("patent_number")
+        .values_list("patent_number", flat=True)
     )
+    if not numbers:
+        return {}
     rows = (
-        Achievement.objects.filter(patent_number__in=claimed_here)
+        Achievement.objects.filter(patent_number__in=sorted(numbers))
         .filter(application__status__in=Status.CLAIMING)
         .values_list("patent_number", "application__number")
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications import guards
+from applications.counters import status_count_move
 from applications.models import Application, Status, Transition
 from applications.notices import transition_notices
 from applications.rules import (
@@ -263,6 +264,7 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
     staff acting at once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new
     state. Under the lock, checks that the move is in the table for this actor and runs the move's
     guards (``Move.guards``: a refusal is a ``ValidationError`` with the reason), then writes the log,
+    moves the queues' count (``applications.counters``),
     stores a snapshot on submission, and writes the notices (an outbox: their emails are queued on
     commit, ``notice_note`` is added to them). ``target`` picks among moves of the same action from the
     same state (a resubmission goes back to the step that returned it).
@@ -303,6 +305,13 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
         changed = Application.objects.filter(pk=locked.pk, status=locked.status).update(**updates)
         if changed != 1:  # pragma: no cover - the row lock makes this impossible; kept as a tripwire
             raise TransitionConflict(_("The application changed meanwhile; nothing was changed."), code="conflict")
+        # The queues' counts move with the application, in this transaction (``applications.counters``).
+        status_count_move(
+            batch_id=locked.batch_id,
+            division_id=locked.enterprise.division_id,
+            source=log.from_status,
+            target=move.target,
+        )
         for field, value in updates.items():
             setattr(locked, field, value)
             setattr(application, field, value)

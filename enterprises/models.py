@@ -201,7 +201,12 @@ class Enterprise(RulesModelMixin, models.Model, metaclass=RulesModelBase):
                 name="enterprise_active_is_verified",
             ),
         ]
-        indexes = [models.Index(fields=["division", "status"], name="enterprise_division_status_idx")]
+        indexes = [
+            models.Index(fields=["division", "status"], name="enterprise_division_status_idx"),
+            # The registry's order (keyset pages), for the city and for one division.
+            models.Index(fields=["name", "id"], name="enterprise_list_idx"),
+            models.Index(fields=["division", "name", "id"], name="enterprise_division_list_idx"),
+        ]
         # Who may see, verify and keep it: django-rules, from the scopes of ``enterprises.rules``.
         rules_permissions = ENTERPRISE_PERMISSIONS
 

@@ -7,7 +7,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,11 +56,14 @@ from enterprises.services import (
 from enterprises.validators import credit_code_warnings
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import add_errors
+from zaozhuang_titles.keyset import InvalidCursor, keyset_page
 from zaozhuang_titles.models import AuditEvent, Division
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_hr_staff
 
 PAGE_SIZE = 50
+#: The registry's order; ``id`` breaks ties between equal names (keyset pages need it unique).
+LIST_ORDER = ("name", "id")
 IMPORT_SESSION_KEY = "enterprises_import_rows"
 
 
@@ -149,7 +151,7 @@ class StaffListMixin:
         queryset = enterprises_for_staff(self.request.user)
         if form.is_bound and form.is_valid():
             queryset = filter_enterprises(queryset, filters=form.cleaned_data)
-        return with_list_data(queryset).order_by("name", "id")
+        return with_list_data(queryset).order_by(*LIST_ORDER)
 
 
 class EnterpriseListView(PermissionRequiredMixin, StaffListMixin, TemplateView):
@@ -160,13 +162,30 @@ class EnterpriseListView(PermissionRequiredMixin, StaffListMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = self.get_filter_form()
-        page = Paginator(self.get_filtered(form), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        filtered = self.get_filtered(form)
+        try:
+            page = keyset_page(
+                filtered,
+                fields=LIST_ORDER,
+                after=self.request.GET.get("after"),
+                before=self.request.GET.get("before"),
+                size=PAGE_SIZE,
+            )
+        except InvalidCursor:
+            messages.error(
+                self.request,
+                _("The page link is not valid (it names no place in the list); showing the first page instead."),
+            )
+            page = keyset_page(filtered, fields=LIST_ORDER, size=PAGE_SIZE)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        for cursor in ("after", "before", "page"):
+            query.pop(cursor, None)
         return super().get_context_data(
             form=form,
             page=page,
-            enterprises=list(page.object_list),
+            # The registry's size (10,000 at most): counting it is an index-only count, not a page.
+            total=filtered.order_by().values("pk").count(),
+            enterprises=page.rows,
             query=query.urlencode(),
             today=timezone.localdate(),
             **kwargs,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import evidence as evidence_files
+from applications.counters import status_count_add
 from applications.guards import batch_accepting_check
 from applications.models import (
     Achievement,
@@ -62,6 +63,7 @@ def application_create(*, applicant, batch, specialty, summary):
         raise ValidationError(_("You already have an application in this batch."), code="duplicate") from None
     application.number = f"{batch.year}{application.pk:07d}"
     Application.objects.filter(pk=application.pk).update(number=application.number)
+    status_count_add(batch_id=batch.pk, division_id=application.enterprise.division_id, status=application.status)
     return application
 
 

@@ -11,7 +11,6 @@ from itertools import pairwise
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,7 +27,6 @@ from applications.evidence import CONTENT_TYPES, file_response
 from applications.forms_audit import ALL, QueueFilterForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
-    Application,
     EducationRecord,
     SkillRecord,
     Status,
@@ -38,23 +36,22 @@ from applications.models import (
 )
 from applications.rules import takes_part_in_applications
 from applications.selectors import (
+    QUEUE_ORDER,
     QUEUE_STATUS,
+    QUEUE_STATUSES,
     application_detail,
     application_eligibility,
-    applications_for_user,
     batches_accepting,
     corrections_of,
     duplicate_patents,
-    filter_applications,
     last_diff,
     nomination_signatures,
     patent_claimed_elsewhere,
-    queue_for,
-    status_counts,
+    queue_counts,
+    queue_rows,
     submission_evidence,
     submission_files,
     submissions_of,
-    with_list_data,
 )
 from applications.snapshots import snapshot_diff
 from applications.validators import id_number_birth_date, id_number_sex
@@ -62,6 +59,7 @@ from applications.views.common import date_text, eligibility_rows, safe_next
 from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role, why_not
 from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
+from zaozhuang_titles.keyset import InvalidCursor, keyset_page
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -101,15 +99,19 @@ def _observe(request, application):
 
 
 class QueueView(PermissionRequiredMixin, TemplateView):
-    """A queue of one audit step, with the other applications in the reader's scope behind status tabs.
+    """A queue of one audit step, with the other applications of its scope behind status tabs.
 
-    The default tab lists what waits for the reader, oldest first; counts per status follow the
-    filters; the duplicate-patent flag compares the applications of the page."""
+    The default tab lists what waits for the reader, oldest first; the tabs' counts come from the kept
+    counts (``selectors.queue_counts``) and follow the batch and division filters (a search leaves them
+    out: it would mean counting); the pages are keyset pages (``?after=``/``?before=`` a row), so a
+    deep page costs what the first does; the duplicate-patent flag looks up the page's patents."""
 
     stage = ""
-    #: Statuses the reader may list (the selectors decide what it sees).
-    statuses = ()
     with_division = False
+
+    @property
+    def statuses(self):
+        return Status.in_order(QUEUE_STATUSES[self.stage])
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -117,30 +119,29 @@ class QueueView(PermissionRequiredMixin, TemplateView):
         form = QueueFilterForm(self.request.GET or None, statuses=self.statuses, with_division=self.with_division)
         filters = form.filters()
         common = {"batch": filters["batch"], "division": filters["division"], "query": filters["query"]}
-        scope = applications_for_user(user)
-        counts = status_counts(filter_applications(scope, **common))
+        counts = (
+            None
+            if filters["query"]
+            else queue_counts(user, self.stage, batch=common["batch"], division=common["division"])
+        )
         tab = filters["status"] or waiting
-        if tab == waiting:
-            queryset = filter_applications(queue_for(user, self.stage), **common)
-        else:
-            status = None if tab == ALL else tab
-            queryset = with_list_data(filter_applications(scope, status=status, **common)).order_by(
-                "status_changed_at", "id"
-            )
-        page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
+        status = None if tab == ALL else tab
+        page = self.page(queue_rows(user, self.stage, status=status, **common))
+        rows = page.rows
         self.flag_duplicates(rows)
         signatures = nomination_signatures(rows)
         for row in rows:
             row.nomination = signatures[row.pk]
         query = self.request.GET.copy()
-        query.pop("page", None)
+        for cursor in ("after", "before", "page"):
+            query.pop(cursor, None)
         tab_query = query.copy()
         tab_query.pop("status", None)
         return super().get_context_data(
             form=form,
             page=page,
             rows=rows,
+            total=None if counts is None else self.total(counts, tab),
             tabs=self.tabs(counts, waiting, tab),
             tab=tab,
             waiting=waiting,
@@ -150,34 +151,49 @@ class QueueView(PermissionRequiredMixin, TemplateView):
             **kwargs,
         )
 
+    def page(self, queryset):
+        """The keyset page the request names; a cursor that does not parse says so and starts over."""
+        try:
+            return keyset_page(
+                queryset,
+                fields=QUEUE_ORDER,
+                after=self.request.GET.get("after"),
+                before=self.request.GET.get("before"),
+                size=PAGE_SIZE,
+            )
+        except InvalidCursor:
+            messages.error(
+                self.request,
+                _("The page link is not valid (it names no place in the list); showing the first page instead."),
+            )
+            return keyset_page(queryset, fields=QUEUE_ORDER, size=PAGE_SIZE)
+
+    def total(self, counts, tab):
+        if tab == ALL:
+            return sum(counts.get(status, 0) for status in self.statuses)
+        return counts.get(tab, 0)
+
     def tabs(self, counts, waiting, active):
-        tabs = [
-            {"value": "", "label": Status(waiting).label, "count": counts.get(waiting, 0), "active": active == waiting}
-        ]
+        """The status tabs; ``count`` is None when the counts are not known (a search)."""
+        known = counts is not None
+        counts = counts or {}
+
+        def tab(value, label, count, is_active):
+            return {"value": value, "label": label, "count": count if known else None, "active": is_active}
+
+        tabs = [tab("", Status(waiting).label, counts.get(waiting, 0), active == waiting)]
         for status in self.statuses:
-            if status != waiting and (counts.get(status) or active == status):
-                tabs.append(
-                    {
-                        "value": status,
-                        "label": Status(status).label,
-                        "count": counts.get(status, 0),
-                        "active": active == status,
-                    }
-                )
+            if status != waiting and (counts.get(status) or active == status or not known):
+                tabs.append(tab(status, Status(status).label, counts.get(status, 0), active == status))
         tabs.append(
-            {
-                "value": ALL,
-                "label": gettext_lazy("All in my scope"),
-                "count": sum(counts.get(s, 0) for s in self.statuses),
-                "active": active == ALL,
-            }
+            tab(ALL, gettext_lazy("All in my scope"), sum(counts.get(s, 0) for s in self.statuses), active == ALL)
         )
         return tabs
 
     @staticmethod
     def flag_duplicates(rows):
-        """Mark each row with the patents another submitted application also claims (one query)."""
-        duplicates = duplicate_patents(Application.objects.filter(pk__in=[row.pk for row in rows])) if rows else {}
+        """Mark each row with the patents another submitted application also claims."""
+        duplicates = duplicate_patents(rows) if rows else {}
         by_number = {}
         for patent, numbers in duplicates.items():
             for number in numbers:
@@ -192,7 +208,6 @@ class DistrictQueueView(QueueView):
     permission_required = "applications.view_district_queue"
     template_name = "applications/district_queue.html"
     stage = "district"
-    statuses = Status.in_order(Status.DISTRICT_VISIBLE)
 
 
 class CityQueueView(QueueView):
@@ -201,7 +216,6 @@ class CityQueueView(QueueView):
     permission_required = "applications.view_city_queue"
     template_name = "applications/city_queue.html"
     stage = "city"
-    statuses = Status.in_order(Status.SUBMITTED)
     with_division = True
 
     def get_context_data(self, **kwargs):

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from applications import services
+from applications.counters import status_count_add
 from applications.models import (
     Achievement,
     ApplicantProfile,
@@ -99,6 +100,15 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"2022{n:07d}")
     specialty = "机械设计"
     summary = "主持数控机床主轴系统研发，获发明专利2项，成果转化创造效益800万元。"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Arranged in a status directly (not through the services): counted as the services would.
+        application = super()._create(model_class, *args, **kwargs)
+        status_count_add(
+            batch_id=application.batch_id, division_id=application.enterprise.division_id, status=application.status
+        )
+        return application
 
 
 class AchievementFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from applications import services
-from applications.models import Application, Status, Transition
+from applications.counters import status_counts_differences
+from applications.models import Application, Status, StatusCount, Transition
 from applications.workflow import TransitionConflict
 from tests.applications.factories import World
 from tests.factories import UserFactory
@@ -49,6 +50,7 @@ def test_two_staff_passing_at_once_one_wins_and_one_row_is_logged(world):
     application.refresh_from_db()
     assert application.status == Status.CITY_AUDIT
     assert application.revision == 1
+    assert status_counts_differences() == []  # the loser's count rolled back with its move
 
 
 def test_pass_and_reject_at_once_one_wins(world):
@@ -67,3 +69,23 @@ def test_pass_and_reject_at_once_one_wins(world):
     assert Transition.objects.filter(application=application, action__in=["pass", "reject"]).count() == 1
     application.refresh_from_db()
     assert application.status == winners[0].to_status
+
+
+def test_moves_at_once_in_one_batch_and_division_keep_the_counts_and_never_deadlock(world):
+    # Passes (district → city) and rejections (city → rejected) at once touch the same counter rows in
+    # different directions: the counter updates lock their rows in one order, so all commit.
+    at_district = [world.at_district() for _ in range(3)]
+    at_city = [world.at_city() for _ in range(3)]
+    colleague = UserFactory(roles=[Role.CITY_STAFF])
+
+    outcomes = race(
+        *[lambda a=a: services.application_pass(application=a, actor=world.district) for a in at_district],
+        *[
+            lambda a=a: services.application_reject(application=a, actor=colleague, reason="不符合条件")
+            for a in at_city
+        ],
+    )
+
+    assert all(isinstance(outcome, Transition) for outcome in outcomes), outcomes
+    assert status_counts_differences() == []
+    assert StatusCount.objects.get(batch=world.batch, division=world.division, status=Status.CITY_AUDIT).total == 3

@@ -5,11 +5,14 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications import services
+from applications.counters import status_counts_rebuild
 from applications.models import (
     AchievementKind,
     AchievementLevel,
@@ -19,9 +22,10 @@ from applications.models import (
     Status,
     Transition,
 )
-from tests.applications.factories import AchievementFactory, World, evidence_for, valid_patent
+from tests.applications.factories import AchievementFactory, BatchFactory, World, evidence_for, valid_patent
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
+from zaozhuang_titles.keyset import encode_cursor
 from zaozhuang_titles.models import AuditEvent, Role
 from zaozhuang_titles.workdays import add_working_days
 
@@ -150,15 +154,33 @@ def test_queue_tabs_count_each_status_and_show_all_in_scope(world):
     assert 'data-testid="flag-open-correction"' in returned_row
 
 
-def test_queue_counts_follow_the_filters(world):
+def test_queue_search_lists_the_matches_without_counting(world):
+    # A search would have to count every match; the tabs then show no number, the list says "shown".
     one = world.at_district()
     world.at_district()
     client = client_for(world.district)
 
     response = client.get(reverse("applications:district_queue"), {"q": one.applicant.real_name})
 
-    assert response.context["tabs"][0]["count"] == 1
+    assert [tab["count"] for tab in response.context["tabs"]] == [None] * len(response.context["tabs"])
+    assert response.context["total"] is None
     assert queue_numbers(response) == [one.number]
+    assert 'data-testid="count"' not in response.content.decode()
+
+
+def test_queue_counts_follow_the_batch_filter(world):
+    world.at_district()
+    world.at_district()
+    other = BatchFactory(name="另一批次")
+    client = client_for(world.district)
+
+    everything = client.get(reverse("applications:district_queue"))
+    none_in_other = client.get(reverse("applications:district_queue"), {"batch": other.pk})
+
+    assert everything.context["tabs"][0]["count"] == 2
+    assert everything.context["total"] == 2
+    assert none_in_other.context["tabs"][0]["count"] == 0
+    assert queue_numbers(none_in_other) == []
 
 
 def test_queue_flags_the_same_patent_claimed_twice(world):
@@ -176,24 +198,122 @@ def test_queue_flags_the_same_patent_claimed_twice(world):
     assert response.content.decode().count('data-testid="flag-duplicate-patent"') == 2
 
 
-def test_queue_paginates_by_50(world):
-    application = world.at_district()
-    rows = []
-    for _ in range(50):
+def _copies(application, n, *, at):
+    """``n`` copies of ``application`` in its status, their ``status_changed_at`` taken from ``at(i)``
+    (ties on purpose), counted as the services would."""
+    copies = []
+    for index in range(n):
         copy = Application.objects.get(pk=application.pk)
         copy.pk = None
-        copy.number = f"X{len(rows):09d}"
+        copy.number = f"X{index:09d}"
         copy.applicant = UserFactory(roles=[Role.APPLICANT])
+        copy.status_changed_at = at(index)
         copy.save()
-        rows.append(copy)
+        copies.append(copy)
+    status_counts_rebuild()
+    return copies
+
+
+def _walk(client, url, params, direction, cursor=None):
+    """The pages met following ``direction`` (next/previous) links from ``cursor``: [[numbers]]."""
+    pages = []
+    response = client.get(url, {**params, **({direction[1]: cursor} if cursor else {})})
+    while True:
+        pages.append(queue_numbers(response))
+        cursor = getattr(response.context["page"], f"{direction[0]}_cursor")
+        if cursor is None:
+            return pages, response
+        assert f"{direction[1]}={cursor}".replace("+", "%2B").replace(":", "%3A") in response.content.decode()
+        response = client.get(url, {**params, direction[1]: cursor})
+
+
+def test_queue_keyset_pages_walk_forward_and_back_in_a_stable_order(world):
+    # 120 applications, 40 timestamps shared by three each: the order (status_changed_at, id) must
+    # neither skip nor repeat a row across pages, both ways.
+    application = world.at_district()
+    base = timezone.now() - datetime.timedelta(days=30)
+    _copies(application, 119, at=lambda index: base + datetime.timedelta(hours=index // 3))
+    expected = list(
+        Application.objects.filter(status=Status.DISTRICT_AUDIT)
+        .order_by("status_changed_at", "id")
+        .values_list("number", flat=True)
+    )
+    client = client_for(world.district)
+    url = reverse("applications:district_queue")
+
+    forward, last = _walk(client, url, {}, ("next", "after"))
+    first_cursor = last.context["page"].rows[0]
+    backward, _first = _walk(
+        client, url, {}, ("previous", "before"), cursor=encode_cursor(first_cursor, ("status_changed_at", "id"))
+    )
+
+    assert [len(page) for page in forward] == [50, 50, 20]
+    assert [number for page in forward for number in page] == expected
+    assert [number for page in reversed(backward) for number in page] == expected[:100]
+    assert last.context["total"] == 120
+    assert "120" in last.content.decode()
+
+
+def test_queue_keyset_pages_keep_the_filters(world):
+    application = world.at_district()
+    _copies(application, 60, at=lambda index: timezone.now() - datetime.timedelta(minutes=index))
+    other = World(division=world.division)  # another batch, the same division
+    others = [other.at_district() for _ in range(3)]
+    client = client_for(world.district)
+    url = reverse("applications:district_queue")
+
+    pages, _last = _walk(client, url, {"batch": other.batch.pk}, ("next", "after"))
+    searched = client.get(url, {"q": others[0].applicant.real_name, "after": "2000-01-01T00:00:00+00:00~1"})
+    after_all = client.get(url, {"batch": world.batch.pk, "after": pages and "2999-01-01T00:00:00+00:00~1"})
+
+    assert pages == [[a.number for a in others]]
+    assert queue_numbers(searched) == [others[0].number]
+    assert queue_numbers(after_all) == []
+
+
+def test_queue_cursor_opens_nothing_outside_the_readers_scope(world, other_division):
+    # A cursor only says where to start reading: staff of another division following it see their own
+    # (empty) queue, never the rows after it.
+    application = world.at_district()
+    _copies(application, 55, at=lambda index: timezone.now() + datetime.timedelta(minutes=index + 1))
+    cursor = client_for(world.district).get(reverse("applications:district_queue")).context["page"].next_cursor
+    outsider = UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=other_division)
+
+    response = client_for(outsider).get(reverse("applications:district_queue"), {"after": cursor})
+
+    assert queue_numbers(response) == []
+    assert response.context["total"] == 0
+
+
+def test_queue_bad_cursor_says_so_and_shows_the_first_page(world):
+    application = world.at_district()
     client = client_for(world.district)
 
-    first = client.get(reverse("applications:district_queue"))
-    second = client.get(reverse("applications:district_queue"), {"page": 2})
+    response = client.get(reverse("applications:district_queue"), {"after": "yesterday~x"}, follow=True)
 
-    assert len(first.context["rows"]) == 50
-    assert len(second.context["rows"]) == 1
-    assert first.context["page"].paginator.count == 51
+    assert queue_numbers(response) == [application.number]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The page link is not valid (it names no place in the list); showing the first page instead."
+    ]
+
+
+def test_queue_deep_page_costs_the_queries_of_the_first(world):
+    application = world.at_district()
+    _copies(application, 110, at=lambda index: timezone.now() + datetime.timedelta(minutes=index + 1))
+    client = client_for(world.district)
+    url = reverse("applications:district_queue")
+    second = client.get(url, {"after": client.get(url).context["page"].next_cursor})
+    deep = second.context["page"].next_cursor
+
+    with CaptureQueriesContext(connection) as on_first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as on_deep:
+        third = client.get(url, {"after": deep})
+
+    assert len(queue_numbers(third)) == 11
+    # The first page holds the one application with achievements and a signature; the deep one no more.
+    assert len(on_deep) <= len(on_first)
+    assert not any("OFFSET" in query["sql"].upper() for query in on_deep.captured_queries)
 
 
 @pytest.mark.parametrize(

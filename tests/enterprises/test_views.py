@@ -85,6 +85,35 @@ def test_list_filters(client_for, city_user, division, other_division):
     assert client.get(url, {"q": "即将"}).context["enterprises"] == [expiring]
 
 
+def test_list_keyset_pages_keep_the_filters_and_the_name_order(client_for, city_user, division, other_division):
+    # 60 enterprises of one division, names with ties (several share a name) and a "~" in some: the pages
+    # follow (name, id), forward and back, within the division filter; the total counts them all.
+    made = [EnterpriseFactory(division=division, name=f"同名~企业{index // 4:02d}") for index in range(60)]
+    EnterpriseFactory(division=other_division, name="同名~企业00")
+    expected = [e.pk for e in sorted(made, key=lambda e: (e.name, e.pk))]
+    client = client_for(city_user)
+    url = reverse("enterprises:list")
+
+    first = client.get(url, {"division": division.pk})
+    second = client.get(url, {"division": division.pk, "after": first.context["page"].next_cursor})
+    back = client.get(url, {"division": division.pk, "before": second.context["page"].previous_cursor})
+
+    assert [e.pk for e in first.context["enterprises"]] + [e.pk for e in second.context["enterprises"]] == expected
+    assert second.context["page"].next_cursor is None
+    assert [e.pk for e in back.context["enterprises"]] == expected[:50]
+    assert first.context["total"] == second.context["total"] == 60
+    assert 'data-testid="next"' in first.content.decode()
+
+
+def test_list_bad_cursor_shows_the_first_page_with_a_message(client_for, city_user, division):
+    mine = EnterpriseFactory(division=division)
+
+    response = client_for(city_user).get(reverse("enterprises:list"), {"before": "x~y~z"})
+
+    assert response.context["enterprises"] == [mine]
+    assert "The page link is not valid" in response.content.decode() or "翻页链接无效" in response.content.decode()
+
+
 def test_list_constant_queries(client_for, city_user, division, django_assert_num_queries):
     client = client_for(city_user)
     count = assert_constant_queries(

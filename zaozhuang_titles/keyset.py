@@ -1,0 +1,111 @@
+"""Keyset pagination: a page is "the rows after (or before) this one", never "skip N rows".
+
+``OFFSET 5000`` makes the database read and throw away 5,000 rows; "rows whose (status_changed_at, id)
+is greater than the last shown" is a range of an index, so the thousandth page costs what the first
+does. The order must end with a unique field (``id``) so that rows sharing a timestamp keep one order
+and none is skipped or shown twice.
+
+The cursor names a row by its values of the order's fields, joined by ``~`` (an ISO timestamp, an id):
+readable, and nothing to sign, since it only says where to start reading within what the reader may
+see anyway. A cursor that does not parse raises ``InvalidCursor``; the page says so and starts over.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+SEPARATOR = "~"
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    #: The cursor of the next page ("after" the last row), or None on the last page.
+    next_cursor: str | None = None
+    #: The cursor of the previous page ("before" the first row), or None on the first page.
+    previous_cursor: str | None = None
+    size: int = 50
+
+    @property
+    def has_other_pages(self):
+        return bool(self.next_cursor or self.previous_cursor)
+
+
+def _value_text(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def encode_cursor(row, fields):
+    return SEPARATOR.join(_value_text(getattr(row, name)) for name in fields)
+
+
+def decode_cursor(model, fields, text):
+    """The values the cursor ``text`` names, one per field of the order, or ``InvalidCursor``."""
+    parts = (text or "").rsplit(SEPARATOR, len(fields) - 1)  # only the first field may hold a "~" (a name)
+    if len(parts) != len(fields):
+        raise InvalidCursor(text)
+    values = []
+    for name, part in zip(fields, parts, strict=True):
+        try:
+            value = model._meta.get_field(name).to_python(part)
+        except (ValidationError, ValueError, TypeError):
+            raise InvalidCursor(text) from None
+        if value is None:
+            raise InvalidCursor(text)
+        values.append(value)
+    return values
+
+
+def _beyond(fields, values, lookup):
+    """Rows after (``gt``) or before (``lt``) ``values`` in the order of ``fields``.
+
+    Written as ``first >= v AND (first > v OR (first = v AND second > w))`` so that the first
+    condition is a range of the index both PostgreSQL and SQLite can seek to (a bare OR is not)."""
+    inclusive = f"{lookup}e"
+    condition = Q()
+    for index in range(len(fields) - 1, -1, -1):
+        here = Q(**{f"{fields[index]}__{lookup}": values[index]})
+        if index < len(fields) - 1:
+            here |= Q(**{fields[index]: values[index]}) & condition
+        condition = here
+    return Q(**{f"{fields[0]}__{inclusive}": values[0]}) & condition
+
+
+def keyset_page(queryset, *, fields, after=None, before=None, size=50):
+    """One page of ``queryset`` in the ascending order of ``fields`` (the last one unique).
+
+    ``after``/``before`` are cursors (strings) of a neighbouring page's last/first row; with neither,
+    the first page. Fetches ``size + 1`` rows to know whether there is more: one query."""
+    model = queryset.model
+    ascending = list(fields)
+    descending = [f"-{name}" for name in fields]
+    if before:
+        values = decode_cursor(model, fields, before)
+        rows = list(queryset.filter(_beyond(fields, values, "lt")).order_by(*descending)[: size + 1])
+        more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        if not rows:
+            return keyset_page(queryset, fields=fields, size=size)
+        return KeysetPage(
+            rows=rows,
+            next_cursor=encode_cursor(rows[-1], fields),
+            previous_cursor=encode_cursor(rows[0], fields) if more else None,
+            size=size,
+        )
+    if after:
+        values = decode_cursor(model, fields, after)
+        queryset = queryset.filter(_beyond(fields, values, "gt"))
+    rows = list(queryset.order_by(*ascending)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1], fields) if more and rows else None,
+        previous_cursor=encode_cursor(rows[0], fields) if after and rows else None,
+        size=size,
+    )
