@@ -1,11 +1,12 @@
 """Reads of the expert pool, the committee and the meetings for city staff (the staff pages and the
 draw). Each selector owns its ``select_related``/``prefetch_related``."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Status
 from reviews.models import MAX_TERM_YEARS, Case, Committee, DrawExclusion, Expert, Meeting, PanelMember, term_limit
+from zaozhuang_titles.db import subquery_count
 from zaozhuang_titles.rules import is_city_admin
 
 #: Minimum members of a senior committee (人社部令第40号《职称评审管理暂行规定》): by series 25, by specialty 11.
@@ -72,8 +73,12 @@ def meetings_for_staff(user):
     return (
         Meeting.objects.select_related("batch", "specialty")
         .annotate(
-            case_count=Count("cases", distinct=True),
-            member_count=Count("panel", filter=Q(panel__kind=PanelMember.Kind.MEMBER), distinct=True),
+            # Subqueries, not Count(..., distinct=True) over two joins: those multiply cases by panel
+            # members (285k sorted rows at province scale) before grouping (issue 13).
+            case_count=subquery_count(Case.objects.filter(meeting=OuterRef("pk")), key="meeting"),
+            member_count=subquery_count(
+                PanelMember.objects.filter(meeting=OuterRef("pk"), kind=PanelMember.Kind.MEMBER), key="meeting"
+            ),
         )
         .order_by("-held_on", "-id")
     )
