@@ -17,4 +17,4 @@ def two_places(value):
     if value is None or value == "":
         return ""
     rounded = Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
-    return str(abs(rounded) if not rounded else rounded)
+    return str(rounded if rounded else abs(rounded))
