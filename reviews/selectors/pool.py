@@ -94,7 +94,18 @@ def meeting_for_staff(user, pk):
             Prefetch("exclusions", queryset=DrawExclusion.objects.select_related("expert__user")),
             Prefetch(
                 "cases",
-                queryset=Case.objects.select_related("application__applicant", "application__enterprise").annotate(
+                queryset=Case.objects.select_related("application__applicant", "application__enterprise")
+                # The columns the page shows: a meeting may have a thousand cases (issue 13).
+                .only(
+                    "meeting_id",
+                    "position",
+                    "application__number",
+                    "application__specialty",
+                    "application__applicant__real_name",
+                    "application__applicant__username",
+                    "application__enterprise__name",
+                )
+                .annotate(
                     assignment_count=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=True)),
                     submitted_count=Count(
                         "assignments",
