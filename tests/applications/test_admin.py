@@ -106,6 +106,8 @@ def test_application_list_unfiltered_counts_by_estimate_on_postgresql(world, cit
     assert page.context["cl"].paginator.is_estimate is True
     assert page.context["cl"].result_count == 3
     assert len(page.context["cl"].result_list) == 3
+    assert 'data-testid="estimated-count"' in page.content.decode()
+    assert 'data-testid="estimated-count"' not in filtered.content.decode()
     assert filtered.context["cl"].paginator.is_estimate is False
     assert filtered.context["cl"].result_count == 3
 
