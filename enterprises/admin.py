@@ -147,8 +147,14 @@ class ServiceCommissionerAdmin(PortalHistoryAdmin):
     raw_id_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _enterprise_count=subquery_count(Enterprise.objects.filter(commissioner=OuterRef("pk")), key="commissioner")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _enterprise_count=subquery_count(
+                    Enterprise.objects.filter(commissioner=OuterRef("pk")), key="commissioner"
+                )
+            )
         )
 
     def get_readonly_fields(self, request, obj=None):
