@@ -58,6 +58,7 @@ class BatchAdmin(PortalModelAdmin):
     list_display = ["name", "year", "level", "channel", "status", "opens_at", "closes_at"]
     list_filter = ["status", "channel", "year"]
     search_fields = ["name"]
+    list_select_related = []
 
 
 class AchievementInline(ReadOnlyInline):
@@ -193,6 +194,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "enterprise__division",
         SignatureFilter,
         OpenCorrectionFilter,
+        ("status_changed_at", admin.DateFieldListFilter),
     ]
     search_fields = [
         "number",
@@ -219,7 +221,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
     inlines = [AchievementInline, EvidenceInline, TransitionInline]
-    date_hierarchy = "status_changed_at"
 
     @admin.display(description=_("applicant"), ordering="applicant__real_name")
     def applicant_name(self, obj):
@@ -238,7 +239,9 @@ class ApplicationAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
+        # The whole table's counts by status would read every row again (the count above it is an
+        # estimate then): they are shown once a filter or search narrows the list.
+        if changelist is not None and not getattr(changelist.paginator, "is_estimate", False):
             counts = status_counts(changelist.queryset)
             response.context_data["status_summary"] = [
                 {"status": value, "label": label, "count": counts[value]}
@@ -254,10 +257,9 @@ class TransitionAdmin(TransitionLabels, ReadOnlyAdmin):
     list_display = ["at", "application", "action_name", "from_status", "to_status", "actor", "actor_role_name", "ip"]
     fields = [*list_display[:-1], "reason", "ip"]
     readonly_fields = fields
-    list_filter = [ActionFilter, "to_status", ActorRoleFilter]
+    list_filter = [ActionFilter, "to_status", ActorRoleFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["application__number", "actor__username", "actor__real_name"]
     list_select_related = ["application__applicant", "actor"]
-    date_hierarchy = "at"
 
 
 @admin.register(Submission)

@@ -368,7 +368,8 @@ class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             # The staff queues: one status (a tab), oldest first, paged by (status_changed_at, id).
             models.Index(fields=["status", "status_changed_at", "id"], name="application_queue_idx"),
             models.Index(fields=["batch", "status", "status_changed_at", "id"], name="application_batch_queue_idx"),
-            # The "all in my scope" tab: every status of the scope, in the same order.
+            # The "all in my scope" tab and the admin's unfiltered list (its ``Meta.ordering``, read
+            # backwards): every status, in the same order.
             models.Index(fields=["status_changed_at", "id"], name="application_changed_idx"),
         ]
         # Who may open, audit, keep and forward it: django-rules, from the scopes of ``applications.rules``.

@@ -3,7 +3,7 @@ commissioners and the service log. Scoped like the portal's lists, with history 
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +18,7 @@ from enterprises.services import (
     enterprise_status_reason_validate,
 )
 from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.db import subquery_count
 from zaozhuang_titles.forms import CleanTextMixin
 
 
@@ -86,7 +87,7 @@ class EnterpriseAdmin(PortalHistoryAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.filter(pk__in=enterprises_for_staff(request.user).values("pk")).annotate(
-            _recognition_count=Count("recognitions", distinct=True)
+            _recognition_count=subquery_count(Recognition.objects.filter(enterprise=OuterRef("pk")), key="enterprise")
         )
 
     @admin.display(description=_("recognitions"), ordering="_recognition_count")
@@ -128,11 +129,10 @@ class EnterpriseAdmin(PortalHistoryAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(PortalHistoryAdmin):
     list_display = ["enterprise", "kind", "level", "year_granted", "certificate_number", "expires_on"]
-    list_filter = ["kind", "level", "year_granted"]
+    list_filter = ["kind", "level", "year_granted", ("expires_on", admin.DateFieldListFilter)]
     list_select_related = ["enterprise"]
     search_fields = ["enterprise__name", "enterprise__credit_code", "certificate_number"]
     raw_id_fields = ["enterprise"]
-    date_hierarchy = "expires_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(enterprise__in=enterprises_for_staff(request.user).values("pk"))
@@ -147,7 +147,15 @@ class ServiceCommissionerAdmin(PortalHistoryAdmin):
     raw_id_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_enterprise_count=Count("enterprises", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _enterprise_count=subquery_count(
+                    Enterprise.objects.filter(commissioner=OuterRef("pk")), key="commissioner"
+                )
+            )
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The enterprises served and the service log are the commissioner's account's: fixed once added.
@@ -175,11 +183,10 @@ class ServiceCommissionerAdmin(PortalHistoryAdmin):
 @admin.register(ServiceLog)
 class ServiceLogAdmin(PortalHistoryAdmin):
     list_display = ["occurred_on", "kind", "enterprise", "commissioner", "people_count", "solved_on"]
-    list_filter = ["kind", "enterprise__division", "commissioner"]
+    list_filter = ["kind", "enterprise__division", "commissioner", ("occurred_on", admin.DateFieldListFilter)]
     list_select_related = ["enterprise", "commissioner__user"]
     search_fields = ["enterprise__name", "summary"]
     raw_id_fields = ["enterprise", "commissioner"]
-    date_hierarchy = "occurred_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(enterprise__in=enterprises_for_staff(request.user).values("pk"))

@@ -56,4 +56,5 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["number", "holder_name", "title_name", "granted_on", "issued_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "level"]
     search_fields = ["number", "holder_name"]
+    list_select_related = []
     exclude = ["token"]

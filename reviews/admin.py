@@ -121,6 +121,7 @@ class ExpertAdmin(PortalHistoryAdmin):
 class SpecialtyAdmin(PortalModelAdmin):
     list_display = ["name", "expert_count"]
     search_fields = ["name"]
+    list_select_related = []
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_expert_count=Count("experts", distinct=True))

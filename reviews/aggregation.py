@@ -2,7 +2,10 @@
 
 The inputs are the totals (sum of the criteria's points) of the submitted, non-recused assignments;
 the selector in ``reviews.selectors.scoring`` collects them. Every result is a ``Decimal``; means are
-computed exactly with ``fractions.Fraction`` and converted once at the end.
+computed exactly and converted once at the end: sums of the totals (``Decimal``s) are exact ``Decimal``
+sums (a context with the largest precision, where ``Inexact`` is a trap), made a ``Fraction`` once per
+mean, so a ranking of 1,000 cases does a few thousand additions rather than a few hundred thousand
+``Fraction`` normalisations; other values (``Fraction``s) are summed as ``Fraction``s.
 
 - ``mean`` — the arithmetic mean.
 - ``trimmed_mean`` — the mean once the single highest and the single lowest score are dropped, only
@@ -16,7 +19,7 @@ computed exactly with ``fractions.Fraction`` and converted once at the end.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded, localcontext
 from fractions import Fraction
 
 #: The highest and the lowest score are dropped from the trimmed mean from this many scores on.
@@ -33,11 +36,35 @@ def _decimal(value):
         return Decimal(value.numerator) / Decimal(value.denominator)
 
 
+#: Exact arithmetic on Decimals: any rounding would raise.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
+
+
+def _decimals(values):
+    """``values`` as a list of Decimals when each is an int or a Decimal, else None."""
+    if all(type(v) is Decimal or type(v) is int for v in values):
+        return [Decimal(v) for v in values]
+    return None
+
+
+def _exact_sum(decimals):
+    with localcontext(_EXACT):
+        return sum(decimals, Decimal(0))
+
+
+def _sum_fraction(values):
+    """The exact sum of ``values`` as a Fraction."""
+    decimals = _decimals(values)
+    if decimals is not None:
+        return Fraction(_exact_sum(decimals))
+    return sum((Fraction(v) for v in values), Fraction(0))
+
+
 def _mean_fraction(values):
-    values = [Fraction(v) for v in values]
+    values = list(values)
     if not values:
         return None
-    return sum(values, Fraction(0)) / len(values)
+    return _sum_fraction(values) / len(values)
 
 
 def mean(values):
@@ -49,7 +76,9 @@ def mean(values):
 def trimmed_mean(values):
     """The mean without the single highest and single lowest value when there are at least 5 values;
     the plain mean otherwise (None when there are none)."""
-    values = sorted(Fraction(v) for v in values)
+    values = list(values)
+    decimals = _decimals(values)
+    values = sorted(decimals) if decimals is not None else sorted(Fraction(v) for v in values)
     if len(values) >= TRIM_FROM:
         values = values[1:-1]
     return mean(values)
@@ -57,11 +86,21 @@ def trimmed_mean(values):
 
 def std_dev(values):
     """The population standard deviation of ``values`` (None when there are none, 0 for one)."""
-    values = [Fraction(v) for v in values]
+    values = list(values)
     if not values:
         return None
-    centre = _mean_fraction(values)
-    variance = sum(((v - centre) ** 2 for v in values), Fraction(0)) / len(values)
+    n = len(values)
+    decimals = _decimals(values)
+    if decimals is not None:
+        # Σ(v − Σv/n)² / n = (nΣv² − (Σv)²) / n², the same rational, with exact Decimal sums.
+        with localcontext(_EXACT):
+            total = sum(decimals, Decimal(0))
+            squares = sum((v * v for v in decimals), Decimal(0))
+            variance = Fraction(squares * n - total * total) / (n * n)
+    else:
+        values = [Fraction(v) for v in values]
+        centre = sum(values, Fraction(0)) / n
+        variance = sum(((v - centre) ** 2 for v in values), Fraction(0)) / n
     with localcontext() as ctx:
         ctx.prec = 28
         return _decimal(variance).sqrt()
@@ -95,13 +134,24 @@ def z_scores(totals):
     by_expert = defaultdict(list)
     for (expert, _case), total in totals.items():
         by_expert[expert].append(total)
-    centre = {expert: _mean_fraction(values) for expert, values in by_expert.items()}
     spread = {expert: std_dev(values) for expert, values in by_expert.items()}
+    # total − Σ/n is (n·total − Σ)/n: exact as Decimals, then rounded once like ``_decimal``.
+    exact = {expert: _decimals(values) for expert, values in by_expert.items()}
+    sums = {expert: _exact_sum(values) for expert, values in exact.items() if values is not None}
+    centre = {expert: _mean_fraction(values) for expert, values in by_expert.items() if exact[expert] is None}
     result = {}
     for (expert, case), total in totals.items():
         sd = spread[expert]
         if not sd:
             result[(expert, case)] = Decimal(0)
+            continue
+        if expert in sums:
+            n = len(by_expert[expert])
+            with localcontext(_EXACT):
+                numerator = Decimal(total) * n - sums[expert]
+            with localcontext() as ctx:
+                ctx.prec = 28
+                result[(expert, case)] = numerator / n / sd
             continue
         with localcontext() as ctx:
             ctx.prec = 28
@@ -128,19 +178,26 @@ def expert_stats(totals):
     per_case = defaultdict(list)
     for (_expert, case), total in totals.items():
         per_case[case].append(total)
-    case_mean = {case: _mean_fraction(values) for case, values in per_case.items()}
+    # Each case's mean as (exact sum, count): Σ(total − sum_c / n_c) is Σ totals − Σ over counts k of
+    # (Σ sums of the cases with k scores) / k, a handful of Fractions however many cases.
+    case_sum = {case: _sum_fraction(values) for case, values in per_case.items()}
+    case_n = {case: len(values) for case, values in per_case.items()}
     experts = defaultdict(list)
     for (expert, case), total in totals.items():
         experts[expert].append((case, total))
     result = {}
     for expert, rows in experts.items():
         absolute = [abs(z[(expert, case)]) for case, _total in rows]
+        by_count = defaultdict(list)
+        for case, _total in rows:
+            by_count[case_n[case]].append(case_sum[case])
+        panel = sum((sum(sums, Fraction(0)) / k for k, sums in by_count.items()), Fraction(0))
         result[expert] = ExpertStats(
             n=len(rows),
-            mean=mean(total for _case, total in rows),
+            mean=mean([total for _case, total in rows]),
             mean_abs_z=mean(absolute),
             max_abs_z=max(absolute),
-            mean_offset=mean(Fraction(total) - case_mean[case] for case, total in rows),
+            mean_offset=_decimal((_sum_fraction([total for _case, total in rows]) - panel) / len(rows)),
             far=any(value >= FAR_Z for value in absolute),
         )
     return result

@@ -1,11 +1,12 @@
 """Reads of the expert pool, the committee and the meetings for city staff (the staff pages and the
 draw). Each selector owns its ``select_related``/``prefetch_related``."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Status
 from reviews.models import MAX_TERM_YEARS, Case, Committee, DrawExclusion, Expert, Meeting, PanelMember, term_limit
+from zaozhuang_titles.db import subquery_count
 from zaozhuang_titles.rules import is_city_admin
 
 #: Minimum members of a senior committee (人社部令第40号《职称评审管理暂行规定》): by series 25, by specialty 11.
@@ -72,8 +73,12 @@ def meetings_for_staff(user):
     return (
         Meeting.objects.select_related("batch", "specialty")
         .annotate(
-            case_count=Count("cases", distinct=True),
-            member_count=Count("panel", filter=Q(panel__kind=PanelMember.Kind.MEMBER), distinct=True),
+            # Subqueries, not Count(..., distinct=True) over two joins: those multiply cases by panel
+            # members (285k sorted rows at province scale) before grouping (issue 13).
+            case_count=subquery_count(Case.objects.filter(meeting=OuterRef("pk")), key="meeting"),
+            member_count=subquery_count(
+                PanelMember.objects.filter(meeting=OuterRef("pk"), kind=PanelMember.Kind.MEMBER), key="meeting"
+            ),
         )
         .order_by("-held_on", "-id")
     )
@@ -89,7 +94,18 @@ def meeting_for_staff(user, pk):
             Prefetch("exclusions", queryset=DrawExclusion.objects.select_related("expert__user")),
             Prefetch(
                 "cases",
-                queryset=Case.objects.select_related("application__applicant", "application__enterprise").annotate(
+                queryset=Case.objects.select_related("application__applicant", "application__enterprise")
+                # The columns the page shows: a meeting may have a thousand cases (issue 13).
+                .only(
+                    "meeting_id",
+                    "position",
+                    "application__number",
+                    "application__specialty",
+                    "application__applicant__real_name",
+                    "application__applicant__username",
+                    "application__enterprise__name",
+                )
+                .annotate(
                     assignment_count=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=True)),
                     submitted_count=Count(
                         "assignments",

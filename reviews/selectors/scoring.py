@@ -42,7 +42,27 @@ def expert_tasks(user, *, now=None):
     now = now or timezone.now()
     assignments = (
         assignments_of_expert(user)
-        .select_related("case__meeting__specialty", "case__application__applicant", "case__application__enterprise")
+        .select_related("case__meeting__specialty", "case__application__applicant")
+        # The columns the task list shows: a thousand rows of whole applications (their summaries) and
+        # whole accounts would cost more than the page (issue 13).
+        .only(
+            "case_id",
+            "expert_id",
+            "submitted_at",
+            "conflict_declared_at",
+            "case__meeting_id",
+            "case__application_id",
+            "case__position",
+            "case__meeting__name",
+            "case__meeting__held_on",
+            "case__meeting__status",
+            "case__meeting__scoring_deadline",
+            "case__meeting__specialty__name",
+            "case__application__number",
+            "case__application__specialty",
+            "case__application__applicant_id",
+            "case__application__applicant__real_name",
+        )
         .annotate(
             scored_count=Count("scores", filter=Q(scores__points__isnull=False)),
             criteria_count=_criteria_count(),
@@ -165,6 +185,14 @@ def meeting_ranking(meeting):
     cases = list(
         Case.objects.filter(meeting=meeting)
         .select_related("application__applicant", "application__enterprise")
+        # What the ranking shows, not whole applications and accounts, a thousand times (issue 13).
+        .only(
+            "meeting_id",
+            "position",
+            "application__number",
+            "application__applicant__real_name",
+            "application__enterprise__name",
+        )
         .annotate(
             assigned=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=True)),
             recused=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=False)),
