@@ -114,7 +114,7 @@ def scoring_state(*, assignment_id, criterion_id, user=None, expert=None, lock=F
         rows = rows.filter(expert_id=expert.pk)
     if lock:
         rows = rows.select_for_update(of=("self",))
-    criterion = Criterion.objects.filter(pk=criterion_id, batch_id=OuterRef("case__meeting__batch_id"))
+    criterion = Criterion.objects.filter(pk=criterion_id, batch_id=OuterRef("case__meeting__batch_id")).order_by()
     rows = rows.annotate(
         meeting_status=F("case__meeting__status"),
         meeting_batch_id=F("case__meeting__batch_id"),
