@@ -151,20 +151,20 @@ class _Expert:
         self.latencies.append(elapsed)
         self.last_acknowledged[target] = (points, comment)
 
-    def work(self, start, stop, rng):
-        """Save, pause 1–3 s, save again… until ``stop``; the first save falls within the first 3 s."""
+    def work(self, start, stop, rng, pause):
+        """Save, pause (1–3 s), save again… until ``stop``; the first save falls within the first pause."""
         n = 0
-        next_at = start + rng.uniform(0.0, 3.0)
+        next_at = start + rng.uniform(0.0, pause[1])
         while True:
             time.sleep(max(0.0, min(next_at, stop) - time.monotonic()))
             if next_at >= stop:
                 return
             n += 1
             self.save(self.targets[(n - 1) % len(self.targets)], n)
-            next_at = time.monotonic() + rng.uniform(1.0, 3.0)
+            next_at = time.monotonic() + rng.uniform(*pause)
 
 
-def run(*, base_url, experts, duration=60.0, seed=13, https_proxy=False):
+def run(*, base_url, experts, duration=60.0, seed=13, https_proxy=False, pause=(1.0, 3.0)):
     """Log ``experts`` in at ``base_url`` and let each save every 1–3 s for ``duration`` seconds.
 
     ``experts``: ``[{"username": …, "password": …, "targets": [(assignment_id, criterion_id), …]}]``,
@@ -173,7 +173,8 @@ def run(*, base_url, experts, duration=60.0, seed=13, https_proxy=False):
     ``p95_ms``, ``p99_ms``, ``max_ms``, ``errors`` (count), ``error_samples`` (up to 5),
     ``login_errors``, ``targets``, ``lost_writes`` (acknowledged values not found stored).
     ``https_proxy``: the server runs with production settings (``DJANGO_DEBUG`` off), which expect a
-    TLS proxy in front: requests then carry ``X-Forwarded-Proto: https`` and an https origin."""
+    TLS proxy in front: requests then carry ``X-Forwarded-Proto: https`` and an https origin.
+    ``pause``: the range of seconds between two saves of one expert (the issue's 1–3 s)."""
     criterion_ids = {criterion_id for spec in experts for _, criterion_id in spec["targets"]}
     max_points = dict(Criterion.objects.filter(pk__in=criterion_ids).values_list("pk", "max_points"))
     clients = [_Expert(base_url, spec, max_points, https_proxy=https_proxy) for spec in experts]
@@ -193,7 +194,7 @@ def run(*, base_url, experts, duration=60.0, seed=13, https_proxy=False):
     start = time.monotonic() + 0.5
     stop = start + duration
     threads = [
-        threading.Thread(target=client.work, args=(start, stop, random.Random(rng.random())), daemon=True)  # noqa: S311
+        threading.Thread(target=client.work, args=(start, stop, random.Random(rng.random()), pause), daemon=True)  # noqa: S311
         for client in logged_in
     ]
     for thread in threads:
