@@ -17,7 +17,7 @@ from reviews.services.scoring import assignment_submit, conflict_declare, score_
 from tests.applications.factories import AchievementFactory, evidence_for
 from tests.helpers import assert_constant_queries
 from tests.reviews.factories import ExpertFactory, ReviewWorld
-from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +267,30 @@ def test_autosave_refuses_a_criterion_of_another_batch(review, client):
     assignment = assignment_of(review)
     other = ReviewWorld(cases=1, panel_size=3).criteria[0]
     assert client.post(autosave_url(assignment, other), {"points": "10"}, HTTP_HX_REQUEST="true").status_code == 404
+    assert not Score.objects.exists()
+
+
+def test_autosave_on_another_experts_assignment_is_404_audited_and_saves_nothing(review, client):
+    others = assignment_of(review, expert_index=1)
+    response = client.post(autosave_url(others, review.criteria[0]), {"points": "10"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert not Score.objects.exists()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PERMISSION_DENIED)
+    assert event.detail["status"] == 404
+
+
+def test_autosave_by_an_expert_whose_role_was_withdrawn_is_403_and_saves_nothing(review, expert, client):
+    expert.user.roles.filter(role=Role.EXPERT).delete()
+    assignment = assignment_of(review)
+    response = client.post(autosave_url(assignment, review.criteria[0]), {"points": "10"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    assert not Score.objects.exists()
+
+
+def test_autosave_with_invalid_input_on_another_experts_assignment_is_still_404(review, client):
+    others = assignment_of(review, expert_index=1)
+    response = client.post(autosave_url(others, review.criteria[0]), {"points": "1" * 11}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
     assert not Score.objects.exists()
 
 
