@@ -7,7 +7,8 @@ An expert never reads another expert's scores here: every expert read filters on
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +16,8 @@ from applications.models import Achievement, Evidence
 from reviews import aggregation
 from reviews.models import Assignment, Case, Criterion, Expert, Meeting, Score
 from reviews.rules import OWN_ASSIGNMENT
+from zaozhuang_titles.models import Role, RoleAssignment
+from zaozhuang_titles.rules import is_expert
 from zaozhuang_titles.scopes import visible
 
 
@@ -109,6 +112,59 @@ def assignment_for_expert(user, pk):
         )
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def scoring_state(*, assignment_id, criterion_id, user=None, expert=None, lock=False):
+    """ONE query: the assignment ``assignment_id`` — ``user``'s own and not recused (``OWN_ASSIGNMENT``)
+    or ``expert``'s — with what decides whether its scores may change, or None. ``lock`` takes its
+    row (``FOR UPDATE``, inside the caller's transaction), so that a submission waits for the save or
+    the save sees the submission. Annotated with ``meeting_status``, ``meeting_batch_id``,
+    ``criterion_name`` and ``criterion_max_points`` (None when ``criterion_id`` is not part of the
+    meeting's rubric) and, with ``user``, ``holds_expert_role``: the autosave pays one query for the
+    role, the scope, the lock and the criterion, where the page's mixin pays four."""
+    rows = Assignment.objects.filter(pk=assignment_id)
+    if user is not None:
+        where = OWN_ASSIGNMENT.q_role_unchecked(user)
+        if where is None:
+            return None
+        rows = rows.filter(where).annotate(
+            holds_expert_role=Exists(RoleAssignment.objects.filter(user_id=user.pk, role=Role.EXPERT))
+        )
+    if expert is not None:
+        rows = rows.filter(expert_id=expert.pk)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    criterion = Criterion.objects.filter(pk=criterion_id, batch_id=OuterRef("case__meeting__batch_id")).order_by()
+    rows = rows.annotate(
+        meeting_status=F("case__meeting__status"),
+        meeting_batch_id=F("case__meeting__batch_id"),
+        criterion_name=Subquery(criterion.values("name")[:1]),
+        criterion_max_points=Subquery(criterion.values("max_points")[:1]),
+    ).only("id", "case_id", "expert_id", "conflict_declared_at", "submitted_at")
+    return next(iter(rows.order_by()[:1]), None)
+
+
+def scoring_target(*, user, assignment_id, criterion_id, lock=False):
+    """The assignment ``user`` may score (from ``scoring_state``) and the criterion of its rubric named
+    ``criterion_id``, in one query. Raises ``PermissionDenied`` for a user without the expert role (as
+    the role check of every expert page), ``Assignment.DoesNotExist`` for an assignment not its own or
+    recused (the pages' 404) and ``Criterion.DoesNotExist`` for a criterion outside the rubric."""
+    state = scoring_state(user=user, assignment_id=assignment_id, criterion_id=criterion_id, lock=lock)
+    if state is None:
+        if not is_expert(user):  # a refusal only: one more query to answer it as the other pages do
+            raise PermissionDenied
+        raise Assignment.DoesNotExist
+    if not state.holds_expert_role:
+        raise PermissionDenied
+    if state.criterion_name is None:
+        raise Criterion.DoesNotExist
+    criterion = Criterion(
+        pk=criterion_id,
+        batch_id=state.meeting_batch_id,
+        name=state.criterion_name,
+        max_points=state.criterion_max_points,
+    )
+    return state, criterion
 
 
 def evidence_for_assignment(assignment, evidence_pk):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Criterion, Meeting, ReviewSettings, Score
+from reviews.selectors.scoring import scoring_state, scoring_target
 from zaozhuang_titles.models import Notice
 from zaozhuang_titles.notices import notice_create
 
@@ -96,23 +97,59 @@ def parse_points(raw, criterion):
     return points.quantize(Decimal("0.1"))
 
 
+def _check_scores_open(state):
+    """The refusals of a save on a read (locked) assignment, in the order the expert needs them."""
+    if state is None or state.conflict_declared_at is not None:
+        raise ValidationError(_("This application is not assigned to you."), code="not_assigned")
+    if state.submitted_at is not None:
+        raise ValidationError(
+            _("Your scores of this application are submitted and can no longer change."), code="submitted"
+        )
+    if state.meeting_status != Meeting.Status.SCORING:
+        raise ValidationError(_("Scoring is closed: the meeting is not in its scoring phase."), code="closed")
+
+
+def _score_upsert(*, assignment, criterion, points, comment):
+    """ONE statement: ``INSERT … ON CONFLICT (assignment, criterion) DO UPDATE``. Two saves racing on
+    one criterion cannot both insert, and neither reads the row first."""
+    score = Score(assignment=assignment, criterion=criterion, points=points, comment=(comment or "").strip())
+    # Both relations were just read under the lock (validating them would query again); the unique
+    # constraint is the upsert's conflict target and parse_points has kept points >= 0.
+    score.full_clean(exclude=["assignment", "criterion"], validate_unique=False, validate_constraints=False)
+    Score.objects.bulk_create(
+        [score],
+        update_conflicts=True,
+        unique_fields=["assignment", "criterion"],
+        update_fields=["points", "comment", "updated_at"],
+    )
+    return score
+
+
 def score_save(*, assignment, expert, criterion, points, comment=""):
     """Save the expert's points and comment on one criterion of ``assignment`` (autosave). ``points``
     may be blank (None) to keep only the comment. Refused after submission, on a recused assignment,
     outside the scoring phase, or with points out of 0..maximum; nothing is written then."""
     points = parse_points(points, criterion)
     with transaction.atomic():
-        locked = _locked_assignment(assignment, expert)
-        if criterion.batch_id != locked.case.meeting.batch_id:
+        state = scoring_state(assignment_id=assignment.pk, criterion_id=criterion.pk, expert=expert, lock=True)
+        _check_scores_open(state)
+        if criterion.batch_id != state.meeting_batch_id:
             raise ValidationError(_("This criterion is not part of the rubric of this meeting."))
-        score = Score.objects.filter(assignment=locked, criterion=criterion).first() or Score(
-            assignment=locked, criterion=criterion
-        )
-        score.points = points
-        score.comment = (comment or "").strip()
-        score.full_clean()
-        score.save()
+        score = _score_upsert(assignment=state, criterion=criterion, points=points, comment=comment)
+    score.assignment = assignment
     return score
+
+
+def score_autosave(*, user, assignment_id, criterion_id, points, comment=""):
+    """``score_save`` for the scoring page's autosave, by IDs from the URL: one query reads the user's
+    role, its assignment under a row lock, its meeting's state and the criterion; one upsert writes.
+    Raises what ``scoring_target`` raises when the user may not score there (the page answers 403 or
+    404), else ValidationError as ``score_save``, the same messages in the same order."""
+    with transaction.atomic():
+        state, criterion = scoring_target(user=user, assignment_id=assignment_id, criterion_id=criterion_id, lock=True)
+        points = parse_points(points, criterion)
+        _check_scores_open(state)
+        return _score_upsert(assignment=state, criterion=criterion, points=points, comment=comment)
 
 
 def assignment_submit(*, assignment, expert, comment=None):

@@ -7,7 +7,9 @@ assignment of another expert, or one the expert recused itself from, answers 404
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +21,17 @@ from applications.evidence import file_response
 from applications.selectors import application_eligibility
 from applications.views.common import eligibility_rows
 from reviews.forms_scoring import ConflictForm, ScoreForm, SubmitForm
-from reviews.models import Criterion, Meeting
+from reviews.models import Assignment, Criterion, Meeting
 from reviews.selectors.scoring import (
     application_materials,
     assignment_for_expert,
     evidence_for_assignment,
     expert_tasks,
     scoring_sheet,
+    scoring_target,
 )
-from reviews.services.scoring import assignment_submit, conflict_declare, conflict_open, score_save
-from zaozhuang_titles.audit import audit_record
+from reviews.services.scoring import assignment_submit, conflict_declare, conflict_open, score_autosave
+from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_expert
@@ -100,41 +103,56 @@ class ScoringView(AssignmentMixin, TemplateView):
         )
 
 
-class ScoreAutosaveView(AssignmentMixin, View):
-    """POST one criterion's points and comment. To htmx: a small status partial ("已保存 HH:MM:SS" or
-    the error); without JavaScript: back to the scoring page with a message."""
+class ScoreAutosaveView(ObjectPermissionMixin, View):
+    """POST one criterion's points and comment. To htmx (autosave.js): the status partial alone
+    ("已保存 HH:MM:SS" or the error); without JavaScript: back to the scoring page with a message.
 
+    The hot path of a scoring meeting (every expert, every edit): besides the session and the user it
+    costs one query that reads the role, the scope, the lock and the criterion (``score_autosave``) and
+    one upsert; refusals may cost more. Answers as the other expert pages do: 403 without the expert
+    role, 404 (audited) on an assignment not the expert's own or recused, or a criterion outside its
+    rubric, 405 on GET."""
+
+    role_required = is_expert
     http_method_names = ["post"]
 
+    def has_permission(self):
+        if self.request.method == "POST" and self.request.user.is_authenticated:
+            return True  # the role and the scope are read with the lock, in the service's one query
+        return super().has_permission()
+
     def post(self, request, pk, criterion_pk):
-        criterion = get_object_or_404(Criterion, pk=criterion_pk, batch_id=self.assignment.case.meeting.batch_id)
         form = ScoreForm(request.POST)
         errors, saved_at = [], None
-        if form.is_valid():
-            try:
-                score = score_save(
-                    assignment=self.assignment,
-                    expert=self.assignment.expert,
-                    criterion=criterion,
+        try:
+            if form.is_valid():
+                score = score_autosave(
+                    user=request.user,
+                    assignment_id=pk,
+                    criterion_id=criterion_pk,
                     points=form.cleaned_data["points"],
                     comment=form.cleaned_data["comment"],
                 )
                 saved_at = timezone.localtime(score.updated_at)
-            except ValidationError as error:
-                errors = _messages_of(error)
-        else:
-            errors = [message for field_errors in form.errors.values() for message in field_errors]
+            else:
+                scoring_target(user=request.user, assignment_id=pk, criterion_id=criterion_pk)  # 403/404 first
+                errors = [message for field_errors in form.errors.values() for message in field_errors]
+        except ValidationError as error:
+            errors = _messages_of(error)
+        except Assignment.DoesNotExist:
+            audit_denial(request, status=404)
+            raise Http404 from None
+        except Criterion.DoesNotExist:
+            raise Http404 from None
         if request.htmx:
-            return render(
-                request,
-                "reviews/expert/includes/save_status.html",
-                {"criterion": criterion, "errors": errors, "saved_at": saved_at},
+            return HttpResponse(
+                render_to_string("reviews/expert/includes/save_status.html", {"errors": errors, "saved_at": saved_at})
             )
         for message in errors:
             messages.error(request, message)
         if saved_at:
             messages.success(request, _("Saved %(time)s.") % {"time": saved_at.strftime("%H:%M:%S")})
-        return redirect(f"{self.scoring_url}#criterion-{criterion.pk}")
+        return redirect(reverse("reviews:scoring", kwargs={"pk": pk}) + f"#criterion-{criterion_pk}")
 
 
 class AssignmentSubmitView(AssignmentMixin, View):

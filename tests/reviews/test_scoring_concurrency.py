@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from reviews.models import Assignment, Score
-from reviews.services.scoring import assignment_submit, score_save
+from reviews.services.scoring import assignment_submit, score_autosave, score_save
 from tests.helpers import race
 from tests.reviews.factories import ReviewWorld
 
@@ -40,3 +40,29 @@ def test_autosave_racing_submit_never_changes_a_submitted_score(attempt):
     else:
         assert isinstance(save, ValidationError) and save.error_list[0].code == "submitted", save
         assert score.points == Decimal(10)
+
+
+def test_concurrent_autosaves_of_one_criterion_keep_the_last_value():
+    """Two tabs of one expert save the same criterion at once, 15 times each, through the autosave's
+    path (one locked read, one upsert): one row, holding the value of the save that ran last."""
+    review = ReviewWorld(cases=1, panel_size=3)
+    assignment = Assignment.objects.get(case=review.cases[0], expert=review.experts[0])
+    criterion = review.criteria[0]
+    user = assignment.expert.user
+
+    def tab(values):
+        return [
+            score_autosave(
+                user=user, assignment_id=assignment.pk, criterion_id=criterion.pk, points=value, comment=value
+            )
+            for value in values
+        ]
+
+    first, second = race(lambda: tab([f"{n}.5" for n in range(15)]), lambda: tab([str(n) for n in range(15, 30)]))
+
+    assert isinstance(first, list) and isinstance(second, list), (first, second)
+    # The row lock orders the saves: each takes its timestamp after the previous one committed.
+    last = max(first + second, key=lambda score: score.updated_at)
+    stored = Score.objects.get(assignment=assignment, criterion=criterion)
+    assert (stored.points, stored.comment, stored.updated_at) == (Decimal(last.comment), last.comment, last.updated_at)
+    assert len({score.updated_at for score in first + second}) == 30

@@ -5,7 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -15,7 +17,7 @@ from reviews.services.scoring import assignment_submit, conflict_declare, score_
 from tests.applications.factories import AchievementFactory, evidence_for
 from tests.helpers import assert_constant_queries
 from tests.reviews.factories import ExpertFactory, ReviewWorld
-from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +210,38 @@ def test_autosave_saves_one_score_and_a_reload_shows_it(review, expert, client):
     assert 'data-testid="total">27.5<' in page
 
 
+#: What one autosave costs through the view, measured on SQLite and PostgreSQL alike: the session, the
+#: user, the one read of role, scope, lock and criterion, the upsert, and the session's refresh
+#: (SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding while an expert types). Issue 13: at most 5.
+AUTOSAVE_QUERIES = 5
+#: Transaction control is not a query of the save: the harness adds savepoints (the test transaction)
+#: and SQLite logs its BEGIN/COMMIT, where PostgreSQL's driver sends them without a statement of ours.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["first save", "later save"])
+def test_autosave_costs_at_most_five_queries_and_answers_the_status_alone(review, client, existing):
+    assignment = assignment_of(review)
+    criterion = review.criteria[0]
+    client.post(autosave_url(assignment, review.criteria[1]), {"points": "1"}, HTTP_HX_REQUEST="true")  # warm
+    if existing:
+        score_save(assignment=assignment, expert=assignment.expert, criterion=criterion, points="3")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            autosave_url(assignment, criterion), {"points": "12.5", "comment": "扎实"}, HTTP_HX_REQUEST="true"
+        )
+
+    statements = [query["sql"] for query in captured if not query["sql"].startswith(TRANSACTION_CONTROL)]
+    assert len(statements) == AUTOSAVE_QUERIES <= 5, "\n".join(statements)
+    assert sum(sql.startswith("INSERT") for sql in statements) == 1  # the upsert, never a read first
+    score = Score.objects.get(assignment=assignment, criterion=criterion)
+    assert (score.points, score.comment) == (Decimal("12.5"), "扎实")
+    body = response.content.decode()
+    assert body.startswith('<span class="text-success small" data-testid="saved">')
+    assert body.count("<span") == 1 and f"Saved {timezone.localtime(score.updated_at):%H:%M:%S}" in body
+
+
 def test_autosave_answers_the_error_and_saves_nothing(review, client):
     assignment = assignment_of(review)
     criterion = review.criteria[1]  # 专利与知识产权, at most 20
@@ -233,6 +267,30 @@ def test_autosave_refuses_a_criterion_of_another_batch(review, client):
     assignment = assignment_of(review)
     other = ReviewWorld(cases=1, panel_size=3).criteria[0]
     assert client.post(autosave_url(assignment, other), {"points": "10"}, HTTP_HX_REQUEST="true").status_code == 404
+    assert not Score.objects.exists()
+
+
+def test_autosave_on_another_experts_assignment_is_404_audited_and_saves_nothing(review, client):
+    others = assignment_of(review, expert_index=1)
+    response = client.post(autosave_url(others, review.criteria[0]), {"points": "10"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert not Score.objects.exists()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PERMISSION_DENIED)
+    assert event.detail["status"] == 404
+
+
+def test_autosave_by_an_expert_whose_role_was_withdrawn_is_403_and_saves_nothing(review, expert, client):
+    expert.user.roles.filter(role=Role.EXPERT).delete()
+    assignment = assignment_of(review)
+    response = client.post(autosave_url(assignment, review.criteria[0]), {"points": "10"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    assert not Score.objects.exists()
+
+
+def test_autosave_with_invalid_input_on_another_experts_assignment_is_still_404(review, client):
+    others = assignment_of(review, expert_index=1)
+    response = client.post(autosave_url(others, review.criteria[0]), {"points": "1" * 11}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
     assert not Score.objects.exists()
 
 
