@@ -149,7 +149,8 @@ def insert(model, objects):
     """Write ``objects`` (instances with their primary key set) in chunks; return how many."""
     fields = model._meta.concrete_fields
     written = 0
-    for chunk in iter(lambda it=iter(objects): list(itertools.islice(it, CHUNK)), []):
+    rows = iter(objects)
+    for chunk in iter(lambda: list(itertools.islice(rows, CHUNK)), []):
         written += len(chunk)
         if connection.vendor != "postgresql":
             model.objects.bulk_create(chunk, batch_size=500)
@@ -166,7 +167,8 @@ def insert(model, objects):
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN", buffer)
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
     return written
 
 
@@ -220,15 +222,14 @@ def generate(scale):
     ]
 
     def staff(username, real_name, mobile, role, **extra):
-        user = User.objects.create(
-            username=username, real_name=real_name, mobile=mobile, password=password, **extra
-        )
-        RoleAssignment.objects.create(user=user, role=role, division=divisions[0] if role == Role.DISTRICT_STAFF else None)
+        user = User.objects.create(username=username, real_name=real_name, mobile=mobile, password=password, **extra)
+        division = divisions[0] if role == Role.DISTRICT_STAFF else None
+        RoleAssignment.objects.create(user=user, role=role, division=division)
         return user
 
-    admin = staff("bench_admin", "管理员", "13900000000", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
-    city = staff("bench_city_staff", "市局经办", "13900000001", Role.CITY_STAFF, is_staff=True)
-    staff("bench_district", "滕州经办", "13900000002", Role.DISTRICT_STAFF)
+    admin = staff("bench_admin", "管理员", "13700000000", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    city = staff("bench_city_staff", "市局经办", "13700000001", Role.CITY_STAFF, is_staff=True)
+    staff("bench_district", "滕州经办", "13700000002", Role.DISTRICT_STAFF)
 
     batch = Batch.objects.create(
         name="2026年度专精特新企业工程技术副高级专项评审(基准)",
@@ -367,7 +368,8 @@ def generate(scale):
             fields |= {"level": "provincial", "role": "负责人", "amount": 120}
         else:
             fields |= {"level": "municipal"}
-        return Achievement(id=i * per + k + 1, application_id=i + 1, kind=kind, description="解决主轴热变形问题", **fields)
+        description = "解决主轴热变形问题"
+        return Achievement(id=i * per + k + 1, application_id=i + 1, kind=kind, description=description, **fields)
 
     counts["achievements"] = insert(Achievement, (achievement(i, k) for i in range(n_apps) for k in range(per)))
 
@@ -412,6 +414,7 @@ def generate(scale):
         for m in range(scale.meetings)
     )
     counts["meetings"] = len(meetings)
+    size = scale.panel_size
     panel_of = {
         meeting.id: [(m * scale.panel_size + j) % n_exp + 1 for j in range(scale.panel_size)]
         for m, meeting in enumerate(meetings)
@@ -419,7 +422,7 @@ def generate(scale):
     insert(
         PanelMember,
         (
-            PanelMember(id=m * scale.panel_size + j + 1, meeting_id=meeting.id, expert_id=expert, kind="member", order=j)
+            PanelMember(id=m * size + j + 1, meeting_id=meeting.id, expert_id=expert, kind="member", order=j)
             for m, meeting in enumerate(meetings)
             for j, expert in enumerate(panel_of[meeting.id])
         ),
@@ -432,7 +435,6 @@ def generate(scale):
             for c, application in enumerate(in_review)
         ),
     )
-    size = scale.panel_size
     counts["assignments"] = insert(
         Assignment,
         (
@@ -503,10 +505,8 @@ def generate(scale):
             for c, i in enumerate(certified)
         ),
     )
-    reset_sequences(
-        [Enterprise, User, RoleAssignment, Expert, through, Application, Achievement, Transition]
-        + [PanelMember, Case, Assignment, Score, PublicityEntry, Certificate]
-    )
+    generated = [Enterprise, User, RoleAssignment, Expert, through, Application, Achievement, Transition]
+    reset_sequences([*generated, PanelMember, Case, Assignment, Score, PublicityEntry, Certificate])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

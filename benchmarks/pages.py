@@ -171,7 +171,11 @@ PAGES = [
         _publicity_floor,
         paged=True,
     ),
-    Page("certificate check", "", lambda w: reverse("results:certificate_verify", kwargs={"token": w.certificate_token})),
+    Page(
+        "certificate check",
+        "",
+        lambda w: reverse("results:certificate_verify", kwargs={"token": w.certificate_token}),
+    ),
 ]
 
 
@@ -254,7 +258,9 @@ def query_count(client, url):
     return len(captured.captured_queries)
 
 
-FLOOR_TEMPLATE = "<table>{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>"
+FLOOR_TEMPLATE = (
+    "<table>{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>"
+)
 
 
 def floor(page, world, offset, runs):
@@ -294,12 +300,12 @@ def measure(world, *, runs, pages=PAGES, log=print):
     for page in pages:
         client = client_for(world, page)
         url = page.url(world)
-        figures = {"url": url, "queries": query_count(client, url), **timed(lambda: _get(client, url), runs)}
+        figures = {"url": url, "queries": query_count(client, url), **timed(lambda c=client, u=url: _get(c, u), runs)}
         if page.paged:
             deep = deep_url(client, url)
             figures["deep_url"] = deep
             figures["deep_queries"] = query_count(client, deep)
-            deep_times = timed(lambda: _get(client, deep), runs)
+            deep_times = timed(lambda c=client, u=deep: _get(c, u), runs)
             figures["deep_p50"], figures["deep_p95"] = deep_times["p50"], deep_times["p95"]
         if page.floor:
             floor_times = floor(page, world, 0, runs)
