@@ -27,6 +27,9 @@ PAGE_SIZE = 50
 _HREF = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)
 _ATTR = re.compile(r'href="([^"]*)"')
 _LAST_WORDS = ("末页", "最后一页", "last")
+_NEXT_WORDS = ("下一页", "next")
+#: How many "next" links a deep page of a keyset-paginated list follows.
+KEYSET_HOPS = 20
 
 
 @dataclass(frozen=True)
@@ -200,25 +203,57 @@ def _with_query(url, **params):
     return f"{parts.path}?{urlencode(query)}"
 
 
-def deep_url(client, url):
-    """The URL of the page's last page, as the page itself offers it: a link marked ``rel="last"`` or
-    named 末页/Last (keyset pagination), else its largest ``page``/``p`` number (Django admin); a page
-    that shows only previous/next gets ``?page=<huge>``, which ``Paginator.get_page`` turns into the
-    last page, or ``?page=last`` for a ``ListView``."""
-    html = _get(client, url).content.decode()
-    best = None
+def _links(html):
+    """``(attributes, label, href)`` of every link of ``html``."""
     for attributes, text in _HREF.findall(html):
         href = _ATTR.search(attributes)
-        if not href:
-            continue
-        href = unescape(href.group(1))
-        label = re.sub(r"<[^>]+>", "", text).strip().lower()
+        if href:
+            yield attributes, re.sub(r"<[^>]+>", "", text).strip().lower(), unescape(href.group(1))
+
+
+def _is_keyset(href):
+    return any(key not in ("page", "p", "status", "batch", "division", "q", "query") for key in _query(href))
+
+
+def _query(href):
+    return dict(parse_qsl(urlsplit(href).query))
+
+
+def deep_url(client, url, *, hops=KEYSET_HOPS):
+    """The URL of a deep page, as the page itself offers it: a link marked ``rel="last"`` or named
+    末页/Last; else its largest ``page``/``p`` number (Django admin); else, for keyset pagination (a
+    "next" link carrying a cursor rather than a page number), the page reached by following "next"
+    ``hops`` times (a keyset page costs the same at any depth); else ``?page=<huge>``, which
+    ``Paginator.get_page`` turns into the last page, or ``?page=last`` for a ``ListView``."""
+    html = _get(client, url).content.decode()
+    best = None
+    next_href = None
+    for attributes, label, href in _links(html):
         if 'rel="last"' in attributes or any(word in label for word in _LAST_WORDS):
             return _absolute(url, href)
-        query = dict(parse_qsl(urlsplit(href).query))
+        if 'rel="next"' in attributes or any(word in label for word in _NEXT_WORDS):
+            next_href = next_href or href
+        # Numbered links only (Django admin's "1 2 … 40"); a "next" link's page number is not deep.
+        query = _query(href)
         for key in ("page", "p"):
-            if query.get(key, "").isdigit() and (best is None or int(query[key]) > best[0]):
-                best = (int(query[key]), href)
+            number = query.get(key, "")
+            if label.isdigit() and number.isdigit() and (best is None or int(number) > best[0]):
+                best = (int(number), href)
+    if next_href is not None and _is_keyset(next_href):
+        current = url
+        for _ in range(hops):
+            current = _absolute(current, next_href)
+            next_href = next(
+                (
+                    href
+                    for attributes, label, href in _links(_get(client, current).content.decode())
+                    if 'rel="next"' in attributes or any(word in label for word in _NEXT_WORDS)
+                ),
+                None,
+            )
+            if next_href is None:
+                break
+        return current
     if best is not None:
         return _absolute(url, best[1])
     huge = _with_query(url, page="999999999")

@@ -33,7 +33,9 @@ AUTOSAVE = {"small": {"experts": 20, "duration": 10}, "province": {"experts": 86
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zaozhuang_titles.test_settings")
+    # The test settings (DEBUG off): the fast password hasher lets 105,000 generated accounts share one
+    # hash, and tasks run in process; the heavy tasks and gunicorn inherit them.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zaozhuang_titles.test_settings"
     os.environ["DJANGO_DEBUG"] = "0"
     import django
 

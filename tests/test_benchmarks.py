@@ -57,16 +57,11 @@ def test_gate_fails_a_page_whose_query_count_grows_with_its_rows():
     assert pages.gate(at_one, {"district queue": 12, "ranking": 219}) == [("ranking", 11, 219)]
 
 
-def test_deep_url_follows_the_pages_own_last_link():
-    class Client:
-        def get(self, url):
-            class Response:
-                status_code = 200
-                content = b'<a class="page-link" href="?p=2">2</a> <a href="?p=40">40</a> <a href="?p=3">3</a>'
+def test_deep_url_takes_the_largest_numbered_page_link():
+    html = '<a class="page-link" href="?p=2">2</a> <a href="?p=40">40</a> <a href="?p=3">3</a>'
+    client = FakeClient({"/admin/applications/application/": html})
 
-            return Response()
-
-    assert pages.deep_url(Client(), "/admin/applications/application/") == "/admin/applications/application/?p=40"
+    assert pages.deep_url(client, "/admin/applications/application/") == "/admin/applications/application/?p=40"
 
 
 @pytest.mark.parametrize("url", ["", "sqlite:///db.sqlite3"])
@@ -81,3 +76,30 @@ def test_settings_of_accepts_a_postgresql_url():
     config = database.settings_of("postgres://postgres@127.0.0.1:5432/bench")
 
     assert config["NAME"] == "bench"
+
+
+class FakeClient:
+    """Answers every URL with the HTML of ``pages`` (by path and query), or a 404."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def get(self, url):
+        class Response:
+            status_code = 200 if url in self.pages else 404
+            content = self.pages.get(url, "").encode()
+
+        return Response()
+
+
+def test_deep_url_of_a_list_with_only_previous_and_next_is_its_last_page_not_page_2():
+    client = FakeClient({"/q/": '<a href="?status=x&amp;page=2">下一页</a>', "/q/?page=999999999": "last"})
+
+    assert pages.deep_url(client, "/q/") == "/q/?page=999999999"
+
+
+def test_deep_url_follows_next_links_of_a_keyset_list():
+    client = FakeClient({f"/q/?after={n}": f'<a rel="next" href="?after={n + 1}">Next</a>' for n in range(30)})
+    client.pages["/q/"] = '<a rel="next" href="?after=0">Next</a>'
+
+    assert pages.deep_url(client, "/q/", hops=5) == "/q/?after=4"
