@@ -91,16 +91,8 @@ def autosave_load(world, scale, log=print):
     except ImportError:
         log("autosave load: not available")
         return {"status": "not available"}
-    from benchmarks.generate import PASSWORD
-    from reviews.models import PanelMember
-
     wanted = AUTOSAVE[scale]
-    usernames = list(
-        PanelMember.objects.filter(meeting__status="scoring")
-        .order_by("meeting_id", "order")
-        .values_list("expert__user__username", flat=True)
-        .distinct()[: wanted["experts"]]
-    )
+    experts = autosave_experts(wanted["experts"])
     port = 8765
     env = os.environ.copy() | {
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -119,7 +111,7 @@ def autosave_load(world, scale, log=print):
         _wait_for(f"http://127.0.0.1:{port}/healthz")
         result = autosave_load.run(
             base_url=f"http://127.0.0.1:{port}",
-            experts=[(name, PASSWORD) for name in usernames],
+            experts=experts,
             duration=wanted["duration"],
         )
     finally:
@@ -127,6 +119,37 @@ def autosave_load(world, scale, log=print):
         server.wait(timeout=30)
     log(f"autosave load: {result}")
     return result
+
+
+def autosave_experts(count, *, per_expert=10):
+    """The ``experts`` argument of ``autosave_load.run``: up to ``count`` panel members of meetings in
+    scoring, each with (assignment, criterion) targets of its own open assignments."""
+    from benchmarks.generate import PASSWORD
+    from reviews.models import Assignment, Criterion, PanelMember
+
+    usernames = []
+    for username in (
+        PanelMember.objects.filter(meeting__status="scoring")
+        .order_by("meeting_id", "order")
+        .values_list("expert__user__username", flat=True)
+    ):
+        if username not in usernames:
+            usernames.append(username)
+        if len(usernames) == count:
+            break
+    criteria = {}
+    experts = []
+    for username in usernames:
+        targets = []
+        assignments = Assignment.objects.filter(
+            expert__user__username=username, submitted_at__isnull=True, conflict_declared_at__isnull=True
+        ).values_list("id", "case__meeting__batch_id")[:per_expert]
+        for assignment_id, batch_id in assignments:
+            if batch_id not in criteria:
+                criteria[batch_id] = list(Criterion.objects.filter(batch_id=batch_id).values_list("id", flat=True))
+            targets += [(assignment_id, criterion_id) for criterion_id in criteria[batch_id]]
+        experts.append({"username": username, "password": PASSWORD, "targets": targets})
+    return experts
 
 
 def _wait_for(url, seconds=30):
