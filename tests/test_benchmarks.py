@@ -7,7 +7,7 @@ from applications.models import Achievement, Application, Status
 from applications.validators import validate_patent_number
 from benchmarks import database, pages
 from benchmarks.generate import SCALES, generate, statuses_for
-from benchmarks.run import main
+from benchmarks.run import autosave_experts, main
 from enterprises.models import Enterprise
 from enterprises.validators import validate_credit_code
 from reviews.models import Assignment, Score
@@ -103,3 +103,20 @@ def test_deep_url_follows_next_links_of_a_keyset_list():
     client.pages["/q/"] = '<a rel="next" href="?after=0">Next</a>'
 
     assert pages.deep_url(client, "/q/", hops=5) == "/q/?after=4"
+
+
+@pytest.mark.django_db
+def test_autosave_experts_get_targets_on_their_own_assignments():
+    generate("tiny")
+
+    experts = autosave_experts(3)
+
+    assert [expert["username"] for expert in experts] == ["expert0", "expert1", "expert2"]
+    for expert in experts:
+        owners = set(
+            Assignment.objects.filter(pk__in=[a for a, _c in expert["targets"]]).values_list(
+                "expert__user__username", flat=True
+            )
+        )
+        assert owners == {expert["username"]}
+        assert len(expert["targets"]) == 4
