@@ -120,3 +120,33 @@ def test_autosave_experts_get_targets_on_their_own_assignments():
         )
         assert owners == {expert["username"]}
         assert len(expert["targets"]) == 4
+
+
+@pytest.mark.django_db
+def test_claim_refuses_a_database_holding_accounts_it_did_not_write():
+    from django.db import connection
+
+    from tests.factories import UserFactory
+    from zaozhuang_titles.models import User
+
+    UserFactory()
+
+    with pytest.raises(database.BenchmarkDatabaseError, match="not a benchmark database"):
+        database.claim(connection, User._meta.db_table)
+    assert database.MARKER not in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
+def test_import_workbook_of_the_heavy_task_passes_the_enterprise_import_checks():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from benchmarks.heavy import import_workbook
+    from enterprises.excel import parse_workbook, validate_rows
+
+    generate("tiny")
+    upload = SimpleUploadedFile("enterprises.xlsx", import_workbook(3).getvalue())
+
+    rows, problems, _warnings = validate_rows(parse_workbook(upload))
+
+    assert problems == []
+    assert [row["enterprise"]["name"] for row in rows] == [f"枣庄导入测试机械有限公司{i:05d}" for i in range(3)]
