@@ -15,7 +15,7 @@ PORT ?= 8000
 DEVELOPMENT_TARGETS := run migrate seed serve worker beat messages
 $(DEVELOPMENT_TARGETS): export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-e2e lint setup translations pdf-font messages migrate seed serve worker beat clean check-deploy
+.PHONY: run test test-e2e lint setup translations pdf-font messages migrate seed serve worker beat clean check-deploy bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -105,6 +105,20 @@ test: setup lint
 
 test-e2e: setup
 	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest -m e2e
+
+# The benchmark (benchmarks/run.py, README "Benchmark"): generates SCALE=small|province data in the
+# PostgreSQL database of DATABASE_URL (a database of its own: created when missing, emptied on every
+# run, refused when it holds other data), measures the pages and heavy tasks, prints one table and
+# writes benchmarks/results.json (small: results-small.json). Fails when a page's query count at scale
+# differs from its count at one row. BENCH_ARGS passes more options (--compare, --skip-load, --runs N).
+SCALE ?= province
+bench: setup
+	@if [ -z "$$DATABASE_URL" ]; then \
+		echo "make bench needs DATABASE_URL pointing at a PostgreSQL database of its own, e.g." >&2; \
+		echo "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench SCALE=small" >&2; \
+		exit 2; \
+	fi
+	$(PY) -m benchmarks run --scale $(SCALE) $(BENCH_ARGS)
 
 check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

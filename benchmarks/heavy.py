@@ -1,0 +1,164 @@
+"""Heavy tasks, each run in a subprocess of its own so that its peak memory is its own
+(``VmHWM`` on Linux, else ``ru_maxrss``; the interpreter with Django loaded is reported as
+``base_mb``):
+
+    python -m benchmarks.heavy filing|publicity_close|export|import ROWS
+
+Each arranges its data and runs the project's own code inside one transaction that is rolled back,
+so the benchmark database keeps the generated data; what ``transaction.on_commit`` would queue (the
+notices) is run inside it too. Prints one JSON line: seconds (the task alone, not the arranging),
+rows, peak and base memory in MB, a note.
+"""
+
+import io
+import json
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zaozhuang_titles.test_settings")
+
+TASKS = ("filing", "publicity_close", "export", "import")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _maxrss_mb():
+    """Peak resident memory of this process. Linux: ``VmHWM``, which starts afresh at ``exec`` (the
+    ``ru_maxrss`` of a child keeps the parent's size at fork, hiding a task smaller than the runner)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _filing(rows):
+    from benchmarks.filing import arrange
+    from results.services.filing import filing_build_files
+
+    filing = arrange(rows)
+    started = time.perf_counter()
+    built = filing_build_files(filing_id=filing.pk)
+    return time.perf_counter() - started, f"Excel 备案表 and summary PDF of {built.row_count} filed applications"
+
+
+def _publicity_close(rows):
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.models import Application, Status
+    from benchmarks.filing import arrange
+    from results.models import Publicity, PublicityEntry
+    from results.services.publicity import publicity_close
+
+    filing = arrange(rows)
+    Application.objects.filter(batch=filing.batch).update(status=Status.PUBLICITY)
+    publicity = Publicity.objects.get(batch=filing.batch)
+    PublicityEntry.objects.filter(publicity=publicity).update(cleared_at=None)
+    now = timezone.now() + datetime.timedelta(days=1)
+    started = time.perf_counter()
+    result = publicity_close(publicity=publicity, actor=None, now=now)
+    return time.perf_counter() - started, f"{len(result.cleared)} lines cleared, their notices queued"
+
+
+def _export(rows):
+    from benchmarks.filing import fake_rows
+    from results.documents.filing_excel import FilingWorkbookWriter
+
+    started = time.perf_counter()
+    writer = FilingWorkbookWriter(committee="枣庄市工程技术高级职称评审委员会", default_title="高级工程师")
+    written = writer.write(fake_rows(rows))
+    buffer = io.BytesIO()
+    writer.save(buffer)
+    return (
+        time.perf_counter() - started,
+        f"no applications export exists: the filing workbook writer over {written} rows "
+        f"({len(buffer.getvalue()) // 1024} KiB)",
+    )
+
+
+def import_workbook(rows, *, start=5_000_000):
+    """An Excel list of ``rows`` new enterprises in the import's own columns."""
+    from openpyxl import Workbook
+
+    from benchmarks.generate import credit_code
+    from enterprises.excel import COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([label for _key, label in COLUMNS])
+    for i in range(rows):
+        values = {
+            "name": f"枣庄导入测试机械有限公司{i:05d}",
+            "credit_code": credit_code(start + i, "370481"),
+            "legal_representative": "王五",
+            "chairman_name": "赵六",
+            "division": "滕州市",
+            "industry": "装备制造",
+            "professional_staff_count": "30",
+        }
+        sheet.append([values.get(key, "") for key, _label in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def _import(rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.excel import parse_workbook
+    from enterprises.services import enterprises_import
+    from zaozhuang_titles.models import Role, User
+
+    content = import_workbook(rows).getvalue()
+    actor = User.objects.filter(roles__role=Role.CITY_STAFF).first()
+    started = time.perf_counter()
+    raw_rows = parse_workbook(SimpleUploadedFile("enterprises.xlsx", content))
+    created = enterprises_import(raw_rows=raw_rows, actor=actor)
+    count = len(created) if hasattr(created, "__len__") else rows
+    return time.perf_counter() - started, f"{count} enterprises read from a workbook and created"
+
+
+def run(task, rows):
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.test import TestCase
+
+    base = _maxrss_mb()
+    outcome = {}
+    try:
+        with transaction.atomic():
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                seconds, note = {"filing": _filing, "publicity_close": _publicity_close, "export": _export}.get(
+                    task, _import
+                )(rows)
+            outcome = {"seconds": round(seconds, 2), "rows": rows, "note": note}
+            raise _Rollback
+    except _Rollback:
+        pass
+    outcome |= {"peak_mb": round(_maxrss_mb(), 1), "base_mb": round(base, 1)}
+    return outcome
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] not in TASKS or not argv[1].isdigit():
+        print(f"usage: python -m benchmarks.heavy {'|'.join(TASKS)} ROWS", file=sys.stderr)
+        return 2
+    print(json.dumps(run(argv[0], int(argv[1])), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
