@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 from reviews.models import Assignment, Criterion, Expert, Meeting, Score, Specialty  # noqa: E402
 from zaozhuang_titles.models import Role, RoleAssignment, User  # noqa: E402
 
-DEFAULT_PASSWORD = "Bench-autosave-2026"  # noqa: S105 - the bench accounts of a throwaway database
+DEFAULT_PASSWORD = "Bench-autosave-2026"
 TIMEOUT = 30
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -103,7 +103,7 @@ class _Expert:
         }
         if data is not None:
             headers.update(Origin=self.origin, Referer=f"{self.origin}{path}")
-        request = urllib.request.Request(  # noqa: S310 - base_url is the operator's http server
+        request = urllib.request.Request(
             f"{self.base_url}{path}",
             data=None if data is None else urllib.parse.urlencode(data).encode(),
             headers=headers,
