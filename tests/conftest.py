@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from celery.result import _set_task_join_will_block
 from django.test import Client
 
 from tests.factories import PASSWORD, DivisionFactory, UserFactory
@@ -41,6 +42,15 @@ def pytest_report_header(config):
             version = f"unreachable: {error}"
     broker = settings.REDIS_URL or "none (tasks in process)"
     return [f"database: {vendor} {version}", f"broker: {broker}"]
+
+
+@pytest.fixture(autouse=True)
+def celery_joins_allowed():
+    """Tests wait for eager tasks with ``task.delay().get()``. Celery refuses that while its process-wide
+    "this thread is a worker's" flag is set, and a worker or live server run by an earlier test in this
+    process can leave it set (seen once in CI: "Never call result.get() within a task!"). Each test
+    starts with it cleared, as a test process that runs no worker has it."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
