@@ -56,7 +56,7 @@ from enterprises.services import (
 from enterprises.validators import credit_code_warnings
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import add_errors
-from zaozhuang_titles.keyset import InvalidCursor, keyset_page
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent, Division
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_hr_staff
@@ -163,20 +163,7 @@ class EnterpriseListView(PermissionRequiredMixin, StaffListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = self.get_filter_form()
         filtered = self.get_filtered(form)
-        try:
-            page = keyset_page(
-                filtered,
-                fields=LIST_ORDER,
-                after=self.request.GET.get("after"),
-                before=self.request.GET.get("before"),
-                size=PAGE_SIZE,
-            )
-        except InvalidCursor:
-            messages.error(
-                self.request,
-                _("The page link is not valid (it names no place in the list); showing the first page instead."),
-            )
-            page = keyset_page(filtered, fields=LIST_ORDER, size=PAGE_SIZE)
+        page = keyset_page_for_request(self.request, filtered, fields=LIST_ORDER, size=PAGE_SIZE)
         query = self.request.GET.copy()
         for cursor in ("after", "before", "page"):
             query.pop(cursor, None)

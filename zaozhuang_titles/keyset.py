@@ -12,8 +12,10 @@ see anyway. A cursor that does not parse raises ``InvalidCursor``; the page says
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 SEPARATOR = "~"
 
@@ -109,3 +111,22 @@ def keyset_page(queryset, *, fields, after=None, before=None, size=50):
         previous_cursor=encode_cursor(rows[0], fields) if after and rows else None,
         size=size,
     )
+
+
+def keyset_page_for_request(request, queryset, *, fields, size=50):
+    """The keyset page ``request`` names by its ``after`` or ``before`` cursor; a cursor that does not
+    parse is said to the reader (``messages``) and the first page is shown instead."""
+    try:
+        return keyset_page(
+            queryset,
+            fields=fields,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            size=size,
+        )
+    except InvalidCursor:
+        messages.error(
+            request,
+            _("The page link is not valid (it names no place in the list); showing the first page instead."),
+        )
+        return keyset_page(queryset, fields=fields, size=size)

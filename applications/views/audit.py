@@ -59,7 +59,7 @@ from applications.views.common import date_text, eligibility_rows, safe_next
 from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role, why_not
 from applications.workflow import available_actions as workflow_actions
 from zaozhuang_titles.audit import audit_record, client_ip
-from zaozhuang_titles.keyset import InvalidCursor, keyset_page
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
@@ -153,20 +153,7 @@ class QueueView(PermissionRequiredMixin, TemplateView):
 
     def page(self, queryset):
         """The keyset page the request names; a cursor that does not parse says so and starts over."""
-        try:
-            return keyset_page(
-                queryset,
-                fields=QUEUE_ORDER,
-                after=self.request.GET.get("after"),
-                before=self.request.GET.get("before"),
-                size=PAGE_SIZE,
-            )
-        except InvalidCursor:
-            messages.error(
-                self.request,
-                _("The page link is not valid (it names no place in the list); showing the first page instead."),
-            )
-            return keyset_page(queryset, fields=QUEUE_ORDER, size=PAGE_SIZE)
+        return keyset_page_for_request(self.request, queryset, fields=QUEUE_ORDER, size=PAGE_SIZE)
 
     def total(self, counts, tab):
         if tab == ALL:
