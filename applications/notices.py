@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Status
 from enterprises.models import EnterpriseContact
-from zaozhuang_titles.notices import notice_create
+from zaozhuang_titles.notices import NoticeSpec, notice_create, notices_create
 
 #: Moves the enterprise's contact must act on or know about.
 _CONTACT_ACTIONS = {"submit", "resubmit", "withdraw", "nominate"}
@@ -81,7 +81,11 @@ PUBLICITY_CONTACT_ACTIONS = {"publish", "file", "certify", "reopen", "revoke"}
 
 
 def _active_contacts(enterprise_id):
-
+    """The active contacts (with their users) of one enterprise, or of a list of enterprises."""
+    if isinstance(enterprise_id, list):
+        return EnterpriseContact.objects.filter(
+            enterprise_id__in=enterprise_id, is_active=True, user__isnull=False
+        ).select_related("user")
     return EnterpriseContact.objects.filter(
         enterprise_id=enterprise_id, is_active=True, user__isnull=False
     ).select_related("user")
@@ -107,46 +111,53 @@ def publicity_end_notices(*, entry, cleared):
     """Tell the applicant and the enterprise's contacts that the publicity period of ``entry`` ended:
     cleared for filing (公示期满，无异议，进入备案), or held by an objection still being settled.
     Idempotent: one notice per entry, outcome and recipient."""
-    application = entry.application
+    publicity_end_notices_many(entries=[entry], cleared=cleared)
+
+
+def publicity_end_notices_many(*, entries, cleared):
+    """``publicity_end_notices`` for many lines of one notice at once (closing it): the contacts of all
+    their enterprises read in one query, the notices written by ``notices_create`` (a fixed number of
+    queries, not a few per line)."""
     outcome = "cleared" if cleared else "held"
+    contacts = {}
+    enterprise_ids = {entry.application.enterprise_id for entry in entries}
+    for start in range(0, len(enterprise_ids), 900):
+        chunk = sorted(enterprise_ids)[start : start + 900]
+        for contact in _active_contacts(chunk):
+            contacts.setdefault(contact.enterprise_id, []).append(contact)
+    specs = []
     with translation.override("zh-hans"):
-        values = {
-            "number": application.number,
-            "name": entry.name,
-            "title": entry.publicity.title,
-            "end": entry.publicity.ends_on.isoformat(),
-        }
-        if cleared:
-            subject = _("Application %(number)s: publicity ended, on to filing") % values
-            body = (
-                _(
-                    "The publicity “%(title)s” has ended (last day %(end)s) without an objection standing against the "
-                    "application %(number)s of %(name)s; it goes on to filing (备案)."
+        for entry in entries:
+            application = entry.application
+            values = {
+                "number": application.number,
+                "name": entry.name,
+                "title": entry.publicity.title,
+                "end": entry.publicity.ends_on.isoformat(),
+            }
+            if cleared:
+                subject = _("Application %(number)s: publicity ended, on to filing") % values
+                body = (
+                    _(
+                        "The publicity “%(title)s” has ended (last day %(end)s) without an objection standing against "
+                        "the application %(number)s of %(name)s; it goes on to filing (备案)."
+                    )
+                    % values
                 )
-                % values
-            )
-        else:
-            subject = _("Application %(number)s: publicity ended, an objection is being settled") % values
-            body = (
-                _(
-                    "The publicity “%(title)s” has ended (last day %(end)s); the application %(number)s of %(name)s "
-                    "waits until city staff settle the objection raised against it."
+            else:
+                subject = _("Application %(number)s: publicity ended, an objection is being settled") % values
+                body = (
+                    _(
+                        "The publicity “%(title)s” has ended (last day %(end)s); the application %(number)s of "
+                        "%(name)s waits until city staff settle the objection raised against it."
+                    )
+                    % values
                 )
-                % values
-            )
-        url = reverse("applications:timeline", args=[application.pk])
-        notice_create(
-            recipient=application.applicant,
-            key=f"publicity-entry:{entry.pk}:{outcome}:applicant",
-            subject=subject,
-            body=body,
-            url=url,
-        )
-        for contact in _active_contacts(application.enterprise_id):
-            notice_create(
-                recipient=contact.user,
-                key=f"publicity-entry:{entry.pk}:{outcome}:contact:{contact.user_id}",
-                subject=subject,
-                body=body,
-                url=url,
-            )
+            url = reverse("applications:timeline", args=[application.pk])
+            key = f"publicity-entry:{entry.pk}:{outcome}"
+            specs.append(NoticeSpec(application.applicant, f"{key}:applicant", subject, body, url))
+            specs += [
+                NoticeSpec(contact.user, f"{key}:contact:{contact.user_id}", subject, body, url)
+                for contact in contacts.get(application.enterprise_id, ())
+            ]
+    notices_create(specs)

@@ -45,11 +45,20 @@ class EntryChoiceField(forms.ModelChoiceField):
 class ObjectionForm(CleanTextMixin, forms.Form):
     """异议 — a real-name objection to one person of a notice."""
 
+    #: The line objected to, chosen by its "object" link on the notice (a notice lists thousands of
+    #: people, a page at a time: no drop-down of them all).
     entry = EntryChoiceField(
         label=_("The person you object to"),
         queryset=None,
-        empty_label=_("Choose a person of this notice"),
-        error_messages={"required": _("Choose the person you object to.")},
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _(
+                "Choose the person you object to: find them in the list above and click “Object” on their line."
+            ),
+            "invalid_choice": _(
+                "That person is not on this notice: find them in the list above and click “Object” on their line."
+            ),
+        },
     )
     name = forms.CharField(
         label=_("Your real name"),

@@ -119,6 +119,8 @@ class PublicityEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["publicity", "application"], name="publicity_entry_once"),
         ]
+        # The public notice reads its lines a page at a time by position (issue 13).
+        indexes = [models.Index(fields=["publicity", "position", "id"], name="publicity_entry_order_idx")]
 
     def __str__(self):
         return f"{self.publicity}: {self.name}"

@@ -302,6 +302,8 @@ class Meeting(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         verbose_name_plural = _("review meetings (评审会议)")
         ordering = ["-held_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(panel_size__gte=3), name="meeting_panel_at_least_3")]
+        # The staff's list of meetings, a keyset page at a time (read backwards for newest first).
+        indexes = [models.Index(fields=["held_on", "id"], name="meeting_order_idx")]
         # Django admin's view and change for city staff (``reviews.rules``).
         rules_permissions = MEETING_PERMISSIONS
 

@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from django.apps import apps
@@ -341,12 +342,14 @@ def test_demo_walk_works_on_the_day_of_the_seeding(
     seeded = Publicity.objects.get(pk=int(re.search(r"/publicity/(\d+)/$", running.url).group(1)))
     assert seeded.starts_on < demo_day <= seeded.ends_on and seeded.closed_at is None
     assert "滕州鲁信精工机械有限公司" not in running.text  # of other enterprises
-    form = running.form(testid="objection-form")
-    objected = form.options["entry"][1]  # the first person (the first option asks to choose)
+    # The first person's "提出异议" link names them in the form (a notice is read a page at a time).
+    chosen = anyone.open(urljoin(running.url, running.link(text="提出异议")))
+    form = chosen.form(testid="objection-form")
+    objected = form.data()["entry"][0]
+    assert "第 1 号" in chosen.text
     received = anyone.submit(
-        running,
+        chosen,
         form,
-        entry=objected,
         name="王某某",
         mobile="13912345678",
         relation="同事",

@@ -5,6 +5,7 @@ is greater than the last shown" is a range of an index, so the thousandth page c
 does. The order must end with a unique field (``id``) so that rows sharing a timestamp keep one order
 and none is skipped or shown twice.
 
+An order may run backwards on a field (``"-held_on"``, newest first): "after" is then "smaller" on it.
 The cursor names a row by its values of the order's fields, joined by ``~`` (an ISO timestamp, an id):
 readable, and nothing to sign, since it only says where to start reading within what the reader may
 see anyway. A cursor that does not parse raises ``InvalidCursor``; the page says so and starts over.
@@ -42,17 +43,26 @@ def _value_text(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _names(fields):
+    return [name.lstrip("-") for name in fields]
+
+
+def _reversed(fields):
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in fields]
+
+
 def encode_cursor(row, fields):
-    return SEPARATOR.join(_value_text(getattr(row, name)) for name in fields)
+    return SEPARATOR.join(_value_text(getattr(row, name)) for name in _names(fields))
 
 
 def decode_cursor(model, fields, text):
     """The values the cursor ``text`` names, one per field of the order, or ``InvalidCursor``."""
-    parts = (text or "").rsplit(SEPARATOR, len(fields) - 1)  # only the first field may hold a "~" (a name)
-    if len(parts) != len(fields):
+    names = _names(fields)
+    parts = (text or "").rsplit(SEPARATOR, len(names) - 1)  # only the first field may hold a "~" (a name)
+    if len(parts) != len(names):
         raise InvalidCursor(text)
     values = []
-    for name, part in zip(fields, parts, strict=True):
+    for name, part in zip(names, parts, strict=True):
         try:
             value = model._meta.get_field(name).to_python(part)
         except (ValidationError, ValueError, TypeError):
@@ -63,32 +73,34 @@ def decode_cursor(model, fields, text):
     return values
 
 
-def _beyond(fields, values, lookup):
-    """Rows after (``gt``) or before (``lt``) ``values`` in the order of ``fields``.
+def _beyond(fields, values):
+    """Rows after ``values`` in the order of ``fields`` (``-name`` for a field that runs backwards).
 
     Written as ``first >= v AND (first > v OR (first = v AND second > w))`` so that the first
     condition is a range of the index both PostgreSQL and SQLite can seek to (a bare OR is not)."""
-    inclusive = f"{lookup}e"
+    names = _names(fields)
+    lookups = ["lt" if name.startswith("-") else "gt" for name in fields]
     condition = Q()
-    for index in range(len(fields) - 1, -1, -1):
-        here = Q(**{f"{fields[index]}__{lookup}": values[index]})
-        if index < len(fields) - 1:
-            here |= Q(**{fields[index]: values[index]}) & condition
+    for index in range(len(names) - 1, -1, -1):
+        here = Q(**{f"{names[index]}__{lookups[index]}": values[index]})
+        if index < len(names) - 1:
+            here |= Q(**{names[index]: values[index]}) & condition
         condition = here
-    return Q(**{f"{fields[0]}__{inclusive}": values[0]}) & condition
+    return Q(**{f"{names[0]}__{lookups[0]}e": values[0]}) & condition
 
 
 def keyset_page(queryset, *, fields, after=None, before=None, size=50):
-    """One page of ``queryset`` in the ascending order of ``fields`` (the last one unique).
+    """One page of ``queryset`` in the order of ``fields`` (the last one unique; ``-name`` runs
+    backwards on ``name``).
 
     ``after``/``before`` are cursors (strings) of a neighbouring page's last/first row; with neither,
     the first page. Fetches ``size + 1`` rows to know whether there is more: one query."""
     model = queryset.model
-    ascending = list(fields)
-    descending = [f"-{name}" for name in fields]
+    forwards = list(fields)
+    backwards = _reversed(fields)
     if before:
         values = decode_cursor(model, fields, before)
-        rows = list(queryset.filter(_beyond(fields, values, "lt")).order_by(*descending)[: size + 1])
+        rows = list(queryset.filter(_beyond(backwards, values)).order_by(*backwards)[: size + 1])
         more = len(rows) > size
         rows = list(reversed(rows[:size]))
         if not rows:
@@ -101,8 +113,8 @@ def keyset_page(queryset, *, fields, after=None, before=None, size=50):
         )
     if after:
         values = decode_cursor(model, fields, after)
-        queryset = queryset.filter(_beyond(fields, values, "gt"))
-    rows = list(queryset.order_by(*ascending)[: size + 1])
+        queryset = queryset.filter(_beyond(forwards, values))
+    rows = list(queryset.order_by(*forwards)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

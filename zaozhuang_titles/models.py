@@ -473,7 +473,11 @@ class Notice(models.Model):
         verbose_name = _("notice (站内消息)")
         verbose_name_plural = _("notices (站内消息)")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread_idx"),
+            # The user's notices, newest first, a keyset page at a time.
+            models.Index(fields=["recipient", "created_at", "id"], name="notice_recipient_order_idx"),
+        ]
 
     def __str__(self):
         return self.subject

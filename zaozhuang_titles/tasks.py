@@ -40,6 +40,17 @@ def deliver_notice(*, notice_id):
     return notice_deliver(notice_id=notice_id)
 
 
+@shared_task(
+    name="zaozhuang_titles.deliver_notices",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_notices(*, notice_ids):
+    """Send the emails of many notices (those written by ``notices_create``), each at most once."""
+    return sum(1 for notice_id in notice_ids if notice_deliver(notice_id=notice_id))
+
+
 @shared_task(name="zaozhuang_titles.deliver_pending_notices")
 def deliver_pending_notices():
     """The outbox sweep: send the emails that no worker sent (a broker that was down, a worker lost)."""

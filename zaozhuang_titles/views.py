@@ -9,7 +9,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,8 +23,9 @@ from django.views.generic import FormView, TemplateView
 from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.celery import app as celery_app
 from zaozhuang_titles.forms import LoginForm, RegistrationForm
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent
-from zaozhuang_titles.notices import notices_for, notices_mark_read
+from zaozhuang_titles.notices import NOTICE_ORDER, notices_for, notices_mark_read
 from zaozhuang_titles.roles import home_url
 from zaozhuang_titles.rules import is_hr_staff
 from zaozhuang_titles.services import user_register
@@ -198,8 +198,10 @@ class NoticeListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
 
-        page = Paginator(notices_for(self.request.user), self.page_size).get_page(self.request.GET.get("page"))
-        return super().get_context_data(page=page, notices=list(page.object_list), **kwargs)
+        page = keyset_page_for_request(
+            self.request, notices_for(self.request.user), fields=NOTICE_ORDER, size=self.page_size
+        )
+        return super().get_context_data(page=page, notices=page.rows, **kwargs)
 
     def post(self, request, *args, **kwargs):
         count = notices_mark_read(user=request.user)

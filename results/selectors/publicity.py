@@ -7,6 +7,7 @@ does not grow with its rows.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -59,20 +60,88 @@ def _key(pk):
 
 
 def publicity_public(pk):
-    """One notice with its lines in order (two queries), or 404."""
-    pk = _key(pk)
-    entries = PublicityEntry.objects.only(
-        "id", "publicity_id", "name", "enterprise_name", "specialty", "title_granted", "position"
-    ).order_by("position", "id")
+    """One notice with the number of its lines (one query, counted by the index on its lines), or 404."""
     publicity = (
-        Publicity.objects.select_related("batch")
-        .prefetch_related(Prefetch("entries", queryset=entries, to_attr="published"))
-        .filter(pk=pk)
-        .first()
+        Publicity.objects.select_related("batch").annotate(entry_count=Count("entries")).filter(pk=_key(pk)).first()
     )
     if publicity is None:
         raise Http404
     return publicity
+
+
+#: Lines of a notice on one page of its public page (the PDF carries them all).
+NOTICE_PAGE_SIZE = 100
+#: The longest search text on a notice (a name or an employer).
+NOTICE_QUERY_MAX = 50
+
+_LINE_FIELDS = ("id", "publicity_id", "name", "enterprise_name", "specialty", "title_granted", "position")
+
+
+@dataclass
+class NoticePage:
+    """One page of a notice's lines: ``lines`` in order, ``number`` of ``pages``; when searching,
+    ``query`` and ``matched`` (how many lines match)."""
+
+    lines: list
+    number: int
+    pages: int
+    query: str = ""
+    matched: int | None = None
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+
+def _page_number(value, pages):
+    text = str(value or "")
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 1
+    return min(max(number, 1), max(pages, 1))
+
+
+def notice_page(publicity, *, page=None, query=""):
+    """One page of ``publicity``'s lines (one query), in the notice's order.
+
+    Without a search, page ``n`` is the lines at positions ``(n-1)·size+1 … n·size`` (positions run from
+    1 without gaps, as published): read by the index on (notice, position), so the last page of a notice
+    of 10,000 lines costs what the first does. A search (part of a name or an employer) also counts its
+    matches (one query more), within this notice only."""
+    size = NOTICE_PAGE_SIZE
+    lines = PublicityEntry.objects.filter(publicity=publicity).only(*_LINE_FIELDS)
+    query = " ".join(str(query or "").split())[:NOTICE_QUERY_MAX]
+    if query:
+        lines = lines.filter(Q(name__contains=query) | Q(enterprise_name__contains=query))
+        matched = lines.count()
+        pages = max(1, -(-matched // size))
+        number = _page_number(page, pages)
+        start = (number - 1) * size
+        rows = list(lines.order_by("position", "id")[start : start + size])
+        return NoticePage(rows, number, pages, query=query, matched=matched)
+    pages = max(1, -(-publicity.entry_count // size))
+    number = _page_number(page, pages)
+    first = (number - 1) * size + 1
+    rows = list(lines.filter(position__gte=first, position__lt=first + size).order_by("position", "id"))
+    return NoticePage(rows, number, pages)
+
+
+def notice_line(publicity, pk):
+    """The line ``pk`` of ``publicity`` (one query), or None when it is not one of its lines."""
+    text = str(pk or "")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_KEY:
+        return None
+    return PublicityEntry.objects.filter(publicity=publicity, pk=int(text)).only(*_LINE_FIELDS).first()
 
 
 def objection_by_reference(reference):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from applications.evidence import inspect_upload, max_file_bytes, store_upload
 from applications.models import Status
-from applications.notices import publicity_end_notices
+from applications.notices import publicity_end_notices, publicity_end_notices_many
 from applications.workflow import application_transition
 from results.documents.publicity_pdf import publicity_pdf
 from results.models import Objection, Publicity, PublicityEntry
@@ -476,9 +476,8 @@ def publicity_close(*, publicity, actor=None, reason="", now=None):
         PublicityEntry.objects.filter(pk__in=[entry.pk for entry in result.cleared]).update(cleared_at=now)
         for entry in result.cleared:
             entry.cleared_at = now
-            publicity_end_notices(entry=entry, cleared=True)
-        for entry in result.held:
-            publicity_end_notices(entry=entry, cleared=False)
+        publicity_end_notices_many(entries=result.cleared, cleared=True)
+        publicity_end_notices_many(entries=result.held, cleared=False)
     logger.info(
         "publicity %s closed by %s%s: %s cleared, %s held",
         publicity.pk,

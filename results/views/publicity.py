@@ -106,12 +106,25 @@ class PublicityNoticeView(View):
 
     def render(self, form, status=200):
         publicity = self.publicity()
+        request = self.request
+        notice = selectors.notice_page(publicity, page=request.GET.get("page"), query=request.GET.get("q"))
+        # The person objected to: the line whose "object" link was followed, or the one posted.
+        chosen = None
+        if form is not None:
+            if form.is_bound:
+                chosen = getattr(form, "cleaned_data", {}).get("entry")
+            else:
+                chosen = selectors.notice_line(publicity, request.GET.get("entry"))
+                if chosen is not None:
+                    form.initial["entry"] = chosen.pk
         return render(
-            self.request,
+            request,
             self.template_name,
             {
                 "publicity": publicity,
-                "entries": publicity.published,
+                "notice": notice,
+                "entries": notice.lines,
+                "chosen": chosen,
                 "form": form,
                 "provisional_notice": provisional_notice(publicity),
                 "open": publicity.state == selectors.RUNNING,

@@ -66,6 +66,10 @@ def committee_for_batch(batch):
     )
 
 
+#: The staff's list of meetings: newest first (the keyset order of its pages; the last field is unique).
+MEETING_ORDER = ("-held_on", "-id")
+
+
 def meetings_for_staff(user):
     """Meetings city staff run (all of them), newest first, with their counts."""
     if not is_city_admin(user):
@@ -80,7 +84,7 @@ def meetings_for_staff(user):
                 PanelMember.objects.filter(meeting=OuterRef("pk"), kind=PanelMember.Kind.MEMBER), key="meeting"
             ),
         )
-        .order_by("-held_on", "-id")
+        .order_by(*MEETING_ORDER)
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applications.views.common import add_errors
@@ -16,6 +16,7 @@ from reviews import excel
 from reviews.forms_staff import CasesForm, ExpertImportForm, MeetingForm, SubstituteForm
 from reviews.models import Meeting, PanelMember
 from reviews.selectors.pool import (
+    MEETING_ORDER,
     applications_offered,
     committee_for_batch,
     committee_problems,
@@ -26,6 +27,7 @@ from reviews.selectors.pool import (
 from reviews.services.draw import active_panel, cases_add, draw_verify, meeting_create, panel_draw, panel_substitute
 from reviews.services.pool import experts_import
 from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
@@ -62,15 +64,17 @@ class MeetingMixin(ObjectPermissionMixin, StaffMixin):
         return super().get_context_data(meeting=self.meeting, **kwargs)
 
 
-class MeetingListView(StaffMixin, ListView):
-    """评审会议 — every meeting with its status and counts."""
+class MeetingListView(StaffMixin, TemplateView):
+    """评审会议 — every meeting with its status and counts, newest first, a keyset page at a time."""
 
     template_name = "reviews/staff/meeting_list.html"
-    context_object_name = "meetings"
-    paginate_by = 50
+    page_size = 50
 
-    def get_queryset(self):
-        return meetings_for_staff(self.request.user)
+    def get_context_data(self, **kwargs):
+        page = keyset_page_for_request(
+            self.request, meetings_for_staff(self.request.user), fields=MEETING_ORDER, size=self.page_size
+        )
+        return super().get_context_data(page=page, meetings=page.rows, **kwargs)
 
 
 class MeetingCreateView(StaffMixin, FormView):

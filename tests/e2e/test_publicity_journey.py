@@ -82,7 +82,9 @@ def public_reads_and_objects(page, live_server, publicity, target):
 
     form = page.locator("[data-testid=objection-form]")
     entry = PublicityEntry.objects.get(publicity=publicity, application=target)
-    form.locator("#id_entry").select_option(str(entry.pk))
+    # The person is chosen by the "object" link on their line; the form then names them.
+    click_and_wait(page, page.locator(f"[data-testid=object-link][href*='entry={entry.pk}#']"))
+    expect(form.locator("[data-testid=chosen]")).to_contain_text(entry.name)
     form.locator("#id_name").fill("李四")
     form.locator("#id_mobile").fill("13912345678")
     form.locator("#id_relation").fill("同行")
@@ -91,7 +93,8 @@ def public_reads_and_objects(page, live_server, publicity, target):
 
     objection = Objection.objects.get(entry=entry)
     expect(page.locator("[data-testid=reference]")).to_contain_text(objection.reference)
-    assert page.url == url(live_server, "results:publicity_objection_received", objection.reference)
+    # (the browser keeps the form's "#objection" anchor across the redirect)
+    assert page.url.split("#")[0] == url(live_server, "results:publicity_objection_received", objection.reference)
     assert (objection.status, objection.name, objection.facts) == (Objection.Status.OPEN, "李四", FACTS)
     return objection
 

@@ -398,3 +398,57 @@ def test_the_public_form_refuses_a_hostile_evidence_file_and_stores_nothing(
     assert sample.filename in message and sample.reason in message
     assert Objection.objects.count() == 0
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+# --- Choosing the person on a notice read a page at a time (issue 13) ---------------------------------
+
+
+def test_the_object_link_names_the_person_in_the_form(client):
+    world = World()
+    publicity, _applications = publish(world, count=2)
+    second = publicity.entries.get(position=2)
+
+    page = client.get(notice_url(publicity), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"entry={second.pk}#objection" in page
+    assert "click “Object” on their line" in page  # no one chosen yet: the form says how to choose
+
+    chosen = client.get(f"{notice_url(publicity)}?entry={second.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    html = chosen.content.decode()
+    assert f"No. 2 {second.name}" in html
+    assert f'name="entry" value="{second.pk}"' in html
+
+
+@pytest.mark.parametrize("value", ["", "abc", "0", "99999999999999999999"])
+def test_an_object_link_to_no_line_of_the_notice_chooses_no_one(client, running, value):
+    _world, publicity, _entry, _application = running
+
+    response = client.get(f"{notice_url(publicity)}?entry={value}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert response.context["chosen"] is None
+
+
+def test_a_line_of_another_notice_is_refused_with_how_to_choose(client, running):
+    _world, publicity, _entry, _application = running
+    other, _apps = publish(World())
+    foreign = other.entries.get()
+
+    response = client.get(f"{notice_url(publicity)}?entry={foreign.pk}")
+    assert response.context["chosen"] is None
+    response = client.post(notice_url(publicity), form_data(foreign), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    assert not Objection.objects.exists()
+    assert "此人不在本公示中" in response.content.decode()
+
+
+def test_a_post_without_a_person_says_how_to_choose_and_keeps_what_was_written(client, running):
+    _world, publicity, _entry, _application = running
+
+    response = client.post(notice_url(publicity), form_data(_entry, entry=""), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Objection.objects.exists()
+    assert 'data-testid="entry-error"' in html and "提出异议" in html
+    assert "其申报的专利并非本人完成。" in html

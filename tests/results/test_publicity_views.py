@@ -90,11 +90,11 @@ def test_notice_page_queries_pinned_at_1_and_3(client, django_assert_num_queries
     url = notice_url(publicity)
     add_line(publicity)
     client.get(url)  # warm caches (content types, sessions)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         one = client.get(url)
     add_line(publicity)
     add_line(publicity)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         three = client.get(url)
 
     assert one.status_code == three.status_code == 200
@@ -406,3 +406,36 @@ def test_staff_close_of_a_notice_not_started_warns_and_needs_a_reason(client_for
     assert "该公示尚未开始" in refused.context["form"].errors["reason"][0]
     publicity.refresh_from_db()
     assert publicity.closed_at is not None and publicity.close_reason == "公示对象有误，撤回。"
+
+
+def test_notice_pages_and_search_within_the_notice(client):
+    world = World()
+    publicity, _apps = publish(world, count=1)
+    for _ in range(4):
+        add_line(publicity)
+    url = notice_url(publicity)
+    names = list(publicity.entries.order_by("position").values_list("name", flat=True))
+
+    from results.selectors import publicity as selectors
+
+    original = selectors.NOTICE_PAGE_SIZE
+    selectors.NOTICE_PAGE_SIZE = 2
+    try:
+        first = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        last = client.get(f"{url}?page=3", HTTP_ACCEPT_LANGUAGE="en")
+        beyond = client.get(f"{url}?page=99", HTTP_ACCEPT_LANGUAGE="en")
+        nonsense = client.get(f"{url}?page=-1x", HTTP_ACCEPT_LANGUAGE="en")
+        found = client.get(url, {"q": names[3][1:]}, HTTP_ACCEPT_LANGUAGE="en")
+        nothing = client.get(url, {"q": "无此人"}, HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        selectors.NOTICE_PAGE_SIZE = original
+
+    assert [line.name for line in first.context["entries"]] == names[:2]
+    assert "5 persons passed the review" in first.content.decode()
+    assert "Page 1 of 3" in first.content.decode()
+    assert [line.name for line in last.context["entries"]] == names[4:]
+    assert beyond.context["notice"].number == 3  # past the end: the last page
+    assert nonsense.context["notice"].number == 1
+    assert names[3] in [line.name for line in found.context["entries"]]
+    assert found.context["notice"].matched >= 1
+    assert "No one on this notice matches the search." in nothing.content.decode()

@@ -52,7 +52,7 @@ def test_meeting_list_constant_queries(staff_client, django_assert_num_queries):
         )
 
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(reverse("reviews:staff_meetings")), add, expected=9
+        django_assert_num_queries, lambda: client.get(reverse("reviews:staff_meetings")), add, expected=8
     )
     response = client.get(reverse("reviews:staff_meetings"))
     assert response.content.decode().count('data-testid="meeting-row"') == 3

@@ -118,7 +118,13 @@ def test_publicity_notice_at_1000_lines_costs_the_queries_of_3():
     at_3, _page = queries(client, url)
     add_lines(997)
     at_1000, page = queries(client, url)
+    deep, last = queries(client, f"{url}?page=10")
+    searched_3, _found = queries(client, f"{url}?q=申报人99")
 
-    assert at_3 == at_1000 == 3
-    assert page.count('data-testid="entry"') == 1000
+    # The notice is read a page at a time by position: the first and the last page cost the same.
+    assert at_3 == at_1000 == deep == 2
+    assert searched_3 == 3  # a search also counts its matches
+    assert page.count('data-testid="entry"') == 100
+    assert last.count('data-testid="entry"') == 100
+    assert "申报人999" in last and "申报人999" not in page
     assert 'data-label="Title granted"' in page
