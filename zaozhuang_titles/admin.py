@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -70,9 +70,28 @@ class EstimatedCountPaginator(Paginator):
     row, when the list shows the whole table (no filter, no search, no scoping ``WHERE``) and the estimate
     is at least ``settings.ADMIN_ESTIMATED_COUNT_ABOVE``. Anything narrower, a smaller table, a table
     never analysed (``reltuples`` -1) and SQLite are counted exactly. ``is_estimate`` says which, so the
-    page can say "about"."""
+    page can say "about". The pages listed stop at ``settings.ADMIN_MAX_PAGES`` (``is_capped``)."""
 
     is_estimate = False
+
+    @cached_property
+    def num_pages(self):
+        """At most ``settings.ADMIN_MAX_PAGES`` pages: page 1,000 of a whole table is an ``OFFSET`` that
+        reads and drops 100,000 rows, and nobody reads a list that far; the page says to filter."""
+        pages = super().num_pages
+        limit = settings.ADMIN_MAX_PAGES
+        return min(pages, limit) if limit > 0 else pages
+
+    @property
+    def is_capped(self):
+        return settings.ADMIN_MAX_PAGES > 0 and self.count > self.num_pages * self.per_page
+
+    def validate_number(self, number):
+        # A page past the last one listed (an old link, a guessed ``?p=``) shows the last one, not an error.
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            return 1 if int(number) < 1 else self.num_pages
 
     @cached_property
     def count(self):

@@ -247,6 +247,8 @@ OBJECTION_MIN_INTERVAL_SECONDS = envint("OBJECTION_MIN_INTERVAL_SECONDS", 60)
 OBJECTION_SETTLE_WORKING_DAYS = envint("OBJECTION_SETTLE_WORKING_DAYS", 10)
 # An admin list of a whole table at least this large shows PostgreSQL's row estimate, not a COUNT(*).
 ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
+# An admin list shows at most this many pages (of 100 rows); past them, filter or search (0: no limit).
+ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")

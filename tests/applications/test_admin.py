@@ -194,3 +194,27 @@ def test_every_admin_list_names_the_relations_it_shows():
             if field.many_to_one and name != field.attname:
                 assert any(path == name or path.startswith(f"{name}__") for path in related), (model, name)
         assert model_admin.date_hierarchy is None or model is CalendarDay, model
+
+
+def test_admin_lists_stop_at_admin_max_pages_and_a_page_past_them_shows_the_last(world, city_client, settings):
+    """Page 1,000 of a whole table is an OFFSET that reads 100,000 rows (issue 13): the pages listed stop
+    at ADMIN_MAX_PAGES, the page says to filter, and a guessed page past them is the last one listed."""
+    settings.ADMIN_MAX_PAGES = 2
+    for _ in range(5):
+        world.at_district()
+    from applications.admin import ApplicationAdmin
+
+    original, ApplicationAdmin.list_per_page = ApplicationAdmin.list_per_page, 2
+    try:
+        first = city_client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+        beyond = city_client.get(URL, {"p": 9}, HTTP_ACCEPT_LANGUAGE="en")
+        narrowed = city_client.get(URL, {"status__exact": "draft"}, HTTP_ACCEPT_LANGUAGE="en")
+        last = city_client.get(URL, {"p": 2})
+    finally:
+        ApplicationAdmin.list_per_page = original
+
+    assert first.context["cl"].paginator.num_pages == 2
+    assert "Only the first 2 pages are listed" in first.content.decode()
+    assert beyond.status_code == 200 and beyond.context["cl"].page_num == 9
+    assert [a.pk for a in beyond.context["cl"].result_list] == [a.pk for a in last.context["cl"].result_list]
+    assert 'data-testid="capped"' not in narrowed.content.decode()
