@@ -1,6 +1,11 @@
 """Import directions: the core imports no app, and an app imports only the apps below it.
 
-    zaozhuang_titles (core) ← enterprises ← applications ← reviews ← results
+    zaozhuang_titles (core) ← enterprises ← training ← applications ← reviews ← results
+
+The campaign's service side sits beside them: ``training`` (continuing-education hours) below
+``applications``, which reads the recognised hours for its eligibility rule; ``surveys`` and
+``consultations`` on ``enterprises``; ``library`` reads an enterprise's staff structure from
+``applications``; ``inspections`` draws inspectors from the expert pool of ``reviews``.
 
 Every module of the project is parsed with ``ast``: top-level and in-function imports, ``import x`` and
 ``from x import y``, and ``importlib.import_module("literal")`` / ``__import__("literal")``. A failure
@@ -16,9 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "zaozhuang_titles": set(),
     "enterprises": {"zaozhuang_titles"},
-    "applications": {"enterprises", "zaozhuang_titles"},
-    "reviews": {"applications", "enterprises", "zaozhuang_titles"},
-    "results": {"reviews", "applications", "enterprises", "zaozhuang_titles"},
+    "training": {"enterprises", "zaozhuang_titles"},
+    "applications": {"training", "enterprises", "zaozhuang_titles"},
+    "reviews": {"applications", "training", "enterprises", "zaozhuang_titles"},
+    "results": {"reviews", "applications", "training", "enterprises", "zaozhuang_titles"},
+    "surveys": {"enterprises", "zaozhuang_titles"},
+    "consultations": {"enterprises", "zaozhuang_titles"},
+    "library": {"applications", "training", "enterprises", "zaozhuang_titles"},
+    "inspections": {"reviews", "applications", "training", "enterprises", "zaozhuang_titles"},
 }
 #: Packages that sit outside the layers and may import anything.
 FREE = {"tests", "benchmarks", "scripts"}

@@ -14,7 +14,21 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["manage.py", "zaozhuang_titles", "enterprises", "applications", "reviews", "results", "templates", "locale"]
+SOURCES = [
+    "manage.py",
+    "zaozhuang_titles",
+    "enterprises",
+    "training",
+    "applications",
+    "reviews",
+    "results",
+    "surveys",
+    "library",
+    "consultations",
+    "inspections",
+    "templates",
+    "locale",
+]
 
 
 def _extract(tmp_path):

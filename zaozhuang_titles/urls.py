@@ -33,6 +33,11 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("applications/", include("results.urls")),
     path("reviews/", include("reviews.urls")),
+    path("training/", include("training.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("library/", include("library.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("inspections/", include("inspections.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,5 @@
+"""URLs of the consultations app."""
+
+app_name = "consultations"
+
+urlpatterns = []

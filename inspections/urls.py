@@ -1,0 +1,5 @@
+"""URLs of the inspections app."""
+
+app_name = "inspections"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs of the surveys app."""
+
+app_name = "surveys"
+
+urlpatterns = []
