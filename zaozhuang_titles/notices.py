@@ -27,28 +27,60 @@ MAX_EMAIL_ATTEMPTS = 5
 RETRYABLE_EMAILS = (Notice.Email.FAILED, Notice.Email.PENDING)
 
 
+def notice_build(*, recipient, key, subject, body, url="", email=True):
+    """An unsaved notice, cut to its columns' lengths, its email pending when it has somewhere to go:
+    what ``notice_create`` writes, and what ``notices_create_many`` takes."""
+    wants_email = email and bool(recipient.email)
+    return Notice(
+        recipient=recipient,
+        key=key[:100],
+        subject=str(subject)[:200],
+        body=str(body),
+        url=url[:300],
+        email=Notice.Email.PENDING if wants_email else Notice.Email.NONE,
+    )
+
+
 def notice_create(*, recipient, key, subject, body, url="", email=True):
     """Write one notice (idempotent by ``key``) and queue its email on commit. Returns the notice, or
     the existing one when ``key`` was used before."""
     existing = Notice.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    wants_email = email and bool(recipient.email)
+    notice = notice_build(recipient=recipient, key=key, subject=subject, body=body, url=url, email=email)
     try:
         with transaction.atomic():
-            notice = Notice.objects.create(
-                recipient=recipient,
-                key=key[:100],
-                subject=str(subject)[:200],
-                body=str(body),
-                url=url[:300],
-                email=Notice.Email.PENDING if wants_email else Notice.Email.NONE,
-            )
+            notice.save(force_insert=True)
     except IntegrityError:
         return Notice.objects.get(key=key)
-    if wants_email:
+    if notice.email == Notice.Email.PENDING:
         transaction.on_commit(lambda: _queue_delivery(notice.pk))
     return notice
+
+
+def notices_create_many(*, notices):
+    """Write the unsaved ``notices`` (from ``notice_build``) whose key was not used before, in a fixed
+    number of queries however many they are, and queue their emails on commit. Returns how many were
+    new. For the daily sends (digest, reminders) that tell many people at once.
+
+    Idempotent like ``notice_create``: a key written before, or by another worker meanwhile (the unique
+    key; its insert is skipped), is not written again. An email queued twice is sent once
+    (``notice_deliver`` locks the row and checks that it is still pending)."""
+    notices = list({notice.key: notice for notice in notices}.values())
+    if not notices:
+        return 0
+    told_before = set(Notice.objects.filter(key__in=[n.key for n in notices]).values_list("key", flat=True))
+    new = [notice for notice in notices if notice.key not in told_before]
+    if not new:
+        return 0
+    with transaction.atomic():
+        Notice.objects.bulk_create(new, ignore_conflicts=True)
+        pending = list(
+            Notice.objects.filter(key__in=[n.key for n in new], email=Notice.Email.PENDING).values_list("pk", flat=True)
+        )
+        for notice_id in pending:
+            transaction.on_commit(lambda notice_id=notice_id: _queue_delivery(notice_id))
+    return len(new)
 
 
 def _queue_delivery(notice_id):
