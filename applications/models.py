@@ -94,6 +94,8 @@ class Batch(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("The default deadline of a return for correction (退回补正); staff may set another."),
     )
+    # Read by the staff's daily digest (applications waiting past it at a staff step).
+    step_time_limit_days = models.PositiveSmallIntegerField(_("working days allowed at each step"), default=5)
     qualification_date_rule = models.CharField(
         _("date of qualification on certificates (取得资格时间)"),
         max_length=16,
@@ -801,6 +803,13 @@ class CorrectionRequest(models.Model):
     deadline = models.DateField(_("deadline"))
     deadline_provisional = models.BooleanField(_("provisional deadline"), default=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reminded_deadline = models.DateField(
+        _("deadline reminded of"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The deadline the applicant was last reminded of (a moved deadline is reminded again)."),
+    )
 
     class Meta:
         verbose_name = _("return for correction (退回补正)")

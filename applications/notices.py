@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Status
 from enterprises.models import EnterpriseContact
-from zaozhuang_titles.notices import NoticeSpec, notice_create, notices_create
+from zaozhuang_titles.notices import notice_build, notice_create, notices_create_many
 
 #: Moves the enterprise's contact must act on or know about.
 _CONTACT_ACTIONS = {"submit", "resubmit", "withdraw", "nominate"}
@@ -116,7 +116,7 @@ def publicity_end_notices(*, entry, cleared):
 
 def publicity_end_notices_many(*, entries, cleared):
     """``publicity_end_notices`` for many lines of one notice at once (closing it): the contacts of all
-    their enterprises read in one query, the notices written by ``notices_create`` (a fixed number of
+    their enterprises read in one query, the notices written by ``notices_create_many`` (a fixed number of
     queries, not a few per line)."""
     outcome = "cleared" if cleared else "held"
     contacts = {}
@@ -125,7 +125,7 @@ def publicity_end_notices_many(*, entries, cleared):
         chunk = sorted(enterprise_ids)[start : start + 900]
         for contact in _active_contacts(chunk):
             contacts.setdefault(contact.enterprise_id, []).append(contact)
-    specs = []
+    notices = []
     with translation.override("zh-hans"):
         for entry in entries:
             application = entry.application
@@ -155,9 +155,12 @@ def publicity_end_notices_many(*, entries, cleared):
                 )
             url = reverse("applications:timeline", args=[application.pk])
             key = f"publicity-entry:{entry.pk}:{outcome}"
-            specs.append(NoticeSpec(application.applicant, f"{key}:applicant", subject, body, url))
-            specs += [
-                NoticeSpec(contact.user, f"{key}:contact:{contact.user_id}", subject, body, url)
+            recipients = [(application.applicant, f"{key}:applicant")] + [
+                (contact.user, f"{key}:contact:{contact.user_id}")
                 for contact in contacts.get(application.enterprise_id, ())
             ]
-    notices_create(specs)
+            notices += [
+                notice_build(recipient=recipient, key=key, subject=subject, body=body, url=url)
+                for recipient, key in recipients
+            ]
+    notices_create_many(notices=notices)

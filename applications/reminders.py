@@ -1,32 +1,32 @@
 """Reminders of deadlines sent by the beat schedule: an applicant whose return for correction (退回补正)
-is due within two working days is told once per correction and deadline (in-site notice and email).
+is due within two working days is told once per correction and deadline (in-site notice and email),
+in one notice listing every such application of theirs.
 
-The task ``applications.remind_correction_deadlines`` calls ``correction_reminders_send`` once a day;
-the notice key ``correction-reminder:<correction>:<deadline>`` makes a second run (or a second worker)
-tell no one twice, while a deadline moved by staff is reminded again.
+The task ``applications.remind_correction_deadlines`` calls ``correction_reminders_send`` each
+morning; it sends nothing on a day that is not a working day (the run of the working day before
+looked two working days ahead, over the days off). ``CorrectionRequest.reminded_deadline`` records the
+deadline told, written in the transaction of the notice, so a second run (or a second worker, which
+waits for the row locks) tells no one twice, while a deadline moved by staff is reminded again.
 """
 
+import hashlib
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import CorrectionRequest, Status
-from zaozhuang_titles.models import Notice
-from zaozhuang_titles.notices import notice_create
-from zaozhuang_titles.workdays import add_working_days
+from zaozhuang_titles.notices import notice_build, notices_create_many
+from zaozhuang_titles.workdays import add_working_days, is_working_day
 
 logger = logging.getLogger(__name__)
 
 #: A correction is reminded when its deadline is at most this many working days away.
 REMINDER_WORKING_DAYS = 2
-
-
-def reminder_key(correction):
-    return f"correction-reminder:{correction.pk}:{correction.deadline.isoformat()}"
 
 
 def corrections_due_for_reminder(*, today=None):
@@ -46,10 +46,25 @@ def corrections_due_for_reminder(*, today=None):
     )
 
 
-def _remind(correction):
-    application = correction.application
-    with translation.override("zh-hans"):
-        values = {"number": application.number, "deadline": date_format(correction.deadline, "DATE_FORMAT")}
+def reminder_key(applicant, corrections, today):
+    """One notice per applicant and run; the corrections and deadlines it tells make it unique."""
+    told = ",".join(f"{correction.pk}:{correction.deadline.isoformat()}" for correction in corrections)
+    return f"correction-reminder:{applicant.pk}:{today:%Y%m%d}:{hashlib.sha256(told.encode()).hexdigest()[:16]}"
+
+
+def _text(corrections):
+    """Subject, body and link of the reminder of one applicant's ``corrections`` (in the active language)."""
+    lines = []
+    for correction in corrections:
+        values = {
+            "number": correction.application.number,
+            "batch": correction.application.batch.name,
+            "deadline": date_format(correction.deadline, "DATE_FORMAT"),
+        }
+        lines.append(values)
+    if len(corrections) == 1:
+        values = lines[0]
+        subject = _("Application %(number)s: correct it by %(deadline)s") % values
         body = (
             _(
                 "Your application %(number)s was returned for correction (退回补正). Please correct it and submit it "
@@ -57,32 +72,61 @@ def _remind(correction):
             )
             % values
         )
-        if correction.deadline_provisional:
-            body += "\n" + _(
-                "The deadline is provisional: the holidays of that year are not confirmed yet, so it may move."
-            )
-        return notice_create(
-            recipient=application.applicant,
-            key=reminder_key(correction),
-            subject=_("Application %(number)s: correct it by %(deadline)s") % values,
-            body=body,
-            url=reverse("applications:timeline", args=[application.pk]),
+        url = reverse("applications:timeline", args=[corrections[0].application_id])
+    else:
+        subject = _("%(count)d applications to correct, the first by %(deadline)s") % {
+            "count": len(corrections),
+            "deadline": lines[0]["deadline"],
+        }
+        body = "\n".join(
+            [
+                _(
+                    "These applications of yours were returned for correction (退回补正). Please correct each and "
+                    "submit it again by its deadline:"
+                ),
+                *("- " + _("%(number)s (%(batch)s): by %(deadline)s") % values for values in lines),
+            ]
         )
+        url = reverse("applications:applicant_home")
+    if any(correction.deadline_provisional for correction in corrections):
+        body += "\n" + _(
+            "The deadline is provisional: the holidays of that year are not confirmed yet, so it may move."
+        )
+    return subject, body, url
 
 
 def correction_reminders_send(*, today=None):
-    """Tell each applicant whose correction is due soon; returns how many were told now (not before)."""
-    corrections = list(corrections_due_for_reminder(today=today))
-    told_before = set(
-        Notice.objects.filter(key__in=[reminder_key(c) for c in corrections]).values_list("key", flat=True)
-    )
-    sent = 0
-    for correction in corrections:
-        if reminder_key(correction) in told_before:
-            continue
-        with transaction.atomic():  # each notice commits on its own, and its email is queued then
-            _remind(correction)
-        sent += 1
+    """Tell each applicant whose corrections are due soon, in one notice per applicant; returns how many
+    applicants were told now (not before). Nothing on a day that is not a working day. A fixed number of
+    queries however many applicants."""
+    today = today or timezone.localdate()
+    if not is_working_day(today):
+        return 0
+    with transaction.atomic():
+        corrections = list(
+            corrections_due_for_reminder(today=today)
+            .exclude(reminded_deadline=F("deadline"))
+            .select_for_update(of=("self",))
+        )
+        by_applicant = {}
+        for correction in corrections:
+            by_applicant.setdefault(correction.application.applicant_id, []).append(correction)
+        notices = []
+        with translation.override("zh-hans"):
+            for told in by_applicant.values():
+                subject, body, url = _text(told)
+                applicant = told[0].application.applicant
+                notices.append(
+                    notice_build(
+                        recipient=applicant,
+                        key=reminder_key(applicant, told, today),
+                        subject=subject,
+                        body=body,
+                        url=url,
+                    )
+                )
+        sent = notices_create_many(notices=notices)
+        CorrectionRequest.objects.filter(pk__in=[c.pk for c in corrections]).update(reminded_deadline=F("deadline"))
     if sent:
         logger.info("reminded %d applicants of their correction deadlines", sent)
     return sent

@@ -177,6 +177,19 @@ def find_moves(action, status):
     return [move for move in MOVES if move.action == action and move.source == status]
 
 
+def staff_steps(role):
+    """The statuses at which applications wait for ``role`` alone: some move out of them is the role's
+    and none is the portal's own (``SYSTEM``). From the table: district staff's is the district audit,
+    city staff's the city audit (an accepted application, say, moves on when its meeting starts). The
+    staff's daily digest counts the applications waiting there past their batch's time limit."""
+    return frozenset(
+        status
+        for status in Status
+        if any(move.allows(role) for move in moves_from(status))
+        and not any(move.allows(SYSTEM) for move in moves_from(status))
+    )
+
+
 def actor_role(application, actor):
     """The roles in which ``actor`` may act on ``application`` ([] for none, [SYSTEM] for the portal).
 

@@ -138,3 +138,9 @@ def add_errors(form, error):
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class StaffDigestForm(CleanTextMixin, forms.Form):
+    """A staff member's own switch of the daily digest (每日待办提醒)."""
+
+    staff_digest = forms.BooleanField(label=_("Send me the daily digest"), required=False)

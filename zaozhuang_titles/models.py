@@ -141,6 +141,12 @@ class User(AbstractUser):
         help_text=_("居民身份证号码, 18 characters. Shown masked to anyone who does not need it whole."),
     )
 
+    staff_digest = models.BooleanField(
+        _("daily digest of pending work (每日待办提醒)"),
+        default=True,
+        help_text=_("HR staff receive a notice each working day listing what waits for them; they may turn it off."),
+    )
+
     objects = PortalUserManager()
 
     class Meta:
@@ -283,6 +289,7 @@ class AuditEvent(models.Model):
         ID_NUMBER_VIEWED = "id_number_viewed", _("Unmasked ID number viewed")
         FILE_DOWNLOADED = "file_downloaded", _("File downloaded")
         EXPORTED = "exported", _("Data exported")
+        PREFERENCE_CHANGED = "preference_changed", _("Preference changed")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

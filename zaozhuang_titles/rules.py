@@ -28,6 +28,8 @@ is_applicant = has_role(Role.APPLICANT)
 #: City staff and administrators run the campaign, mainly in Django admin.
 is_city_admin = is_city_staff | is_administrator
 is_hr_staff = is_city_admin | is_district_staff
+#: The staff's daily digest (每日待办提醒) goes to city and district staff, who may turn it off.
+receives_staff_digest = is_city_staff | is_district_staff
 
 # Module access in Django admin (rules' backend answers has_module_perms with the app label).
 rules.add_perm("zaozhuang_titles", is_city_admin)

@@ -1,4 +1,4 @@
-"""Writes on people and roles: registration and role grants."""
+"""Writes on people and roles: registration, role grants, and a staff member's own preferences."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.models import ADMIN_SITE_ROLES, SELF_REGISTERED_ROLES, AuditEvent, Role, RoleAssignment, User
+from zaozhuang_titles.rules import receives_staff_digest
 from zaozhuang_titles.validators import normalize_id_number
 
 
@@ -79,3 +80,22 @@ def role_assignment_change(*, assignment, role, division, actor, request=None):
     assignment.save()
     _after_role_written(user=assignment.user, role=role, division=division, granted_by=actor, request=request)
     return assignment
+
+
+@transaction.atomic
+def user_staff_digest_set(*, user, enabled, request=None):
+    """A city or district staff member turns its own daily digest (每日待办提醒) on or off. A change is
+    written to the audit log; setting what is already set writes nothing. Returns True when it changed."""
+    if not receives_staff_digest(user):
+        raise PermissionDenied(_("Only city and district HR staff receive the daily digest."))
+    changed = User.objects.filter(pk=user.pk).exclude(staff_digest=enabled).update(staff_digest=enabled)
+    user.staff_digest = enabled
+    if changed:
+        audit_record(
+            kind=AuditEvent.Kind.PREFERENCE_CHANGED,
+            request=request,
+            user=user,
+            obj=user,
+            detail={"staff_digest": enabled},
+        )
+    return bool(changed)

@@ -158,13 +158,16 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notices": {"task": "zaozhuang_titles.deliver_pending_notices", "schedule": 60},
     # Publicity periods (公示) that have ended are closed within a quarter of an hour.
     "close-due-publicities": {"task": "applications.close_due_publicities", "schedule": crontab(minute="*/15")},
-    # Applicants whose return for correction (退回补正) is due within two working days, each morning.
+    # Applicants whose return for correction (退回补正) is due within two working days, each working morning.
     "remind-correction-deadlines": {
         "task": "applications.remind_correction_deadlines",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Experts with unsubmitted scores as the scoring deadline nears (ReviewSettings.reminder_days), hourly.
+    # Experts with unsubmitted scores as the scoring deadline nears (ReviewSettings.reminder_days), hourly
+    # on working days, one notice per expert and meeting.
     "remind-scoring-deadlines": {"task": "reviews.remind_scoring_deadlines", "schedule": crontab(minute=5)},
+    # The staff's daily digest (每日待办提醒), before the office opens; the task skips days off.
+    "send-staff-digest": {"task": "zaozhuang_titles.send_staff_digest", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

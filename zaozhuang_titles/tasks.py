@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from zaozhuang_titles.digest import staff_digest_send
 from zaozhuang_titles.notices import notice_deliver, pending_notice_ids
 
 logger = logging.getLogger(__name__)
@@ -77,3 +78,10 @@ RETRYING = {
     "retry_jitter": True,
     "max_retries": 5,
 }
+
+
+@shared_task(name="zaozhuang_titles.send_staff_digest", **RETRYING)
+def send_staff_digest():
+    """Beat, each morning: the staff's daily digest (``zaozhuang_titles.digest``). Nothing on a day off;
+    a second run the same day sends nothing new."""
+    return staff_digest_send()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("notices/", views.NoticeListView.as_view(), name="notices"),
+    path("notices/digest/", views.StaffDigestView.as_view(), name="notices_digest"),
     path("accounts/", include(account_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),

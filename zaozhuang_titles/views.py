@@ -18,17 +18,18 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
+from rules.contrib.views import PermissionRequiredMixin
 
 from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.celery import app as celery_app
-from zaozhuang_titles.forms import LoginForm, RegistrationForm
+from zaozhuang_titles.forms import LoginForm, RegistrationForm, StaffDigestForm
 from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.notices import NOTICE_ORDER, notices_for, notices_mark_read
 from zaozhuang_titles.roles import home_url
-from zaozhuang_titles.rules import is_hr_staff
-from zaozhuang_titles.services import user_register
+from zaozhuang_titles.rules import is_hr_staff, receives_staff_digest
+from zaozhuang_titles.services import user_register, user_staff_digest_set
 
 logger = logging.getLogger(__name__)
 
@@ -191,19 +192,41 @@ def server_error(request):
 
 
 class NoticeListView(LoginRequiredMixin, TemplateView):
-    """站内消息 — the user's notices, newest first, unread ones marked; a POST marks them all read."""
+    """站内消息 — the user's notices, newest first, unread ones marked; a POST marks them all read. HR
+    staff also find here the switch of their daily digest (``StaffDigestView``)."""
 
     template_name = "portal/notices.html"
     page_size = 50
 
     def get_context_data(self, **kwargs):
-
         page = keyset_page_for_request(
             self.request, notices_for(self.request.user), fields=NOTICE_ORDER, size=self.page_size
         )
-        return super().get_context_data(page=page, notices=page.rows, **kwargs)
+        receives_digest = receives_staff_digest(self.request.user)
+        return super().get_context_data(page=page, notices=page.rows, receives_digest=receives_digest, **kwargs)
 
     def post(self, request, *args, **kwargs):
         count = notices_mark_read(user=request.user)
         messages.success(request, _("%(count)d notices marked as read.") % {"count": count})
+        return redirect("notices")
+
+
+class StaffDigestView(PermissionRequiredMixin, View):
+    """POST: a city or district staff member turns its own daily digest on or off (audited)."""
+
+    http_method_names = ["post"]
+
+    def has_permission(self):
+        # The role itself, not a permission: a superuser holds every permission but gets no digest.
+        return receives_staff_digest(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        form = StaffDigestForm(request.POST)
+        form.is_valid()  # a box ticked or not: always valid
+        enabled = form.cleaned_data.get("staff_digest", False)
+        user_staff_digest_set(user=request.user, enabled=enabled, request=request)
+        if enabled:
+            messages.success(request, _("The daily digest is on: you receive it each working morning."))
+        else:
+            messages.success(request, _("The daily digest is off. You can turn it on again here."))
         return redirect("notices")

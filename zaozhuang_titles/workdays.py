@@ -280,6 +280,29 @@ class WorkingCalendar:
             day += ONE_DAY
         return WorkingDayCount(start, end, count, _warn(self.years_without_schedule(start, end), start, end))
 
+    def working_day_before(self, day, working_days):
+        """The ``working_days``-th working day before ``day`` (``day`` itself not counted); ``day``
+        itself for 0. A step entered before that day has waited more than ``working_days`` working days
+        by ``day``: its deadline ``add_working_days(entered, working_days)`` lies before ``day``."""
+        day = _as_date(day, "day")
+        if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 0:
+            raise ValueError(f"working_days must be a whole number of at least 0, got {working_days!r}.")
+        # One query: 250 working days a year at the least, so these years hold the answer.
+        self.load(day.year - working_days // 200 - 1, day.year)
+        while working_days:
+            day -= ONE_DAY
+            if self.is_working_day(day):
+                working_days -= 1
+        return day
+
+    def next_working_day(self, day):
+        """The first working day after ``day``."""
+        day = _as_date(day, "day") + ONE_DAY
+        self.load(day.year, day.year + 1)
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
 
 def _warn(years, first_day, last_day):
     if years:

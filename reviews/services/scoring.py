@@ -12,14 +12,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reviews.models import Assignment, Criterion, Meeting, ReviewSettings, Score
 from reviews.selectors.scoring import scoring_state, scoring_target
-from zaozhuang_titles.models import Notice
-from zaozhuang_titles.notices import notice_create
+from zaozhuang_titles.notices import notice_build, notices_create_many
+from zaozhuang_titles.workdays import WorkingCalendar
+
+DEFAULT_REMINDER_DAYS = ReviewSettings._meta.get_field("reminder_days").default
 
 
 def rubric_locked(batch):
@@ -204,57 +208,80 @@ def conflict_declare(*, assignment, expert, reason):
 # --- Reminders -------------------------------------------------------------------------------------
 
 
-def scoring_reminders_send(*, now=None):
-    """Remind each expert of every assignment it has not submitted when its meeting's scoring deadline
-    is within the batch's ``reminder_days``: an in-site notice and an email, once per assignment and
-    deadline (the notice key; a moved deadline is reminded again). Returns how many were new."""
-    now = now or timezone.now()
-    longest = max(
-        [
-            ReviewSettings._meta.get_field("reminder_days").default,
-            *ReviewSettings.objects.values_list("reminder_days", flat=True),
-        ]
+def _scoring_reminder_text(meeting, assignments):
+    values = {
+        "meeting": meeting.name,
+        "count": len(assignments),
+        "deadline": timezone.localtime(meeting.scoring_deadline).strftime("%Y-%m-%d %H:%M"),
+    }
+    subject = _("Scoring deadline %(deadline)s: %(count)d applications of %(meeting)s") % values
+    body = (
+        _(
+            "Your scores of these applications of %(meeting)s are not submitted yet. "
+            "The scoring deadline is %(deadline)s."
+        )
+        % values
     )
+    lines = [
+        f"- {assignment.case.application.number} {assignment.case.application.applicant.real_name}"
+        for assignment in assignments
+    ]
+    return subject, "\n".join([body, *lines])
+
+
+def scoring_reminders_send(*, now=None):
+    """Remind each expert of the assignments it has not submitted when its meeting's scoring deadline is
+    within the batch's ``reminder_days``: one in-site notice (and email) per expert and meeting, listing
+    the applications, once per deadline (the notice key; a moved deadline is reminded again). Returns
+    how many notices were new.
+
+    On working days only (``zaozhuang_titles.workdays``): on the last working day before days off, the
+    meetings whose reminder would fall on those days are reminded too, so none is missed or sent on a
+    holiday. A fixed number of queries however many experts and assignments."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendar = WorkingCalendar()
+    calendar.load(today.year, today.year + 1)  # one query for both look-ups
+    if not calendar.is_working_day(today):
+        return 0
+    tomorrow = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
+    # The start of the next working day: reminders that would fall before it, after today, go now.
+    resume = timezone.make_aware(datetime.datetime.combine(calendar.next_working_day(today), datetime.time.min))
+    longest = max(ReviewSettings.objects.aggregate(longest=Max("reminder_days"))["longest"] or 0, DEFAULT_REMINDER_DAYS)
     candidates = (
         Assignment.objects.filter(
             case__meeting__status=Meeting.Status.SCORING,
             case__meeting__scoring_deadline__gt=now,
-            case__meeting__scoring_deadline__lte=now + datetime.timedelta(days=longest),
+            case__meeting__scoring_deadline__lte=max(now, resume) + datetime.timedelta(days=longest),
             submitted_at__isnull=True,
             conflict_declared_at__isnull=True,
             expert__is_active=True,
         )
-        .select_related("expert__user", "case__meeting__batch__review_settings", "case__application")
-        .order_by("case__meeting_id", "pk")
+        .annotate(
+            reminder_days=Coalesce("case__meeting__batch__review_settings__reminder_days", Value(DEFAULT_REMINDER_DAYS))
+        )
+        .select_related("expert__user", "case__meeting", "case__application__applicant")
+        .order_by("case__meeting_id", "expert_id", "case__position", "case_id")
     )
-    sent = 0
+    groups = {}
     for assignment in candidates:
         meeting = assignment.case.meeting
-        try:
-            days = meeting.batch.review_settings.reminder_days
-        except ReviewSettings.DoesNotExist:
-            days = ReviewSettings._meta.get_field("reminder_days").default
-        if meeting.scoring_deadline - now > datetime.timedelta(days=days):
-            continue
-        deadline = timezone.localtime(meeting.scoring_deadline)
-        key = f"scoring-reminder:{assignment.pk}:{deadline:%Y%m%d}"
-        if Notice.objects.filter(key=key).exists():
-            continue
-        notice_create(
-            recipient=assignment.expert.user,
-            key=key,
-            subject=_("Scoring deadline %(deadline)s: application %(number)s")
-            % {"deadline": deadline.strftime("%Y-%m-%d %H:%M"), "number": assignment.case.application.number},
-            body=_(
-                "Your scores of application %(number)s (%(meeting)s) are not submitted yet. "
-                "The scoring deadline is %(deadline)s."
+        opens = meeting.scoring_deadline - datetime.timedelta(days=assignment.reminder_days)
+        if opens <= now or tomorrow <= opens < resume:
+            groups.setdefault((meeting.pk, assignment.expert_id), []).append(assignment)
+    notices = []
+    with translation.override("zh-hans"):
+        for (meeting_id, expert_id), assignments in groups.items():
+            meeting = assignments[0].case.meeting
+            subject, body = _scoring_reminder_text(meeting, assignments)
+            deadline = timezone.localtime(meeting.scoring_deadline)
+            notices.append(
+                notice_build(
+                    recipient=assignments[0].expert.user,
+                    key=f"scoring-reminder:{meeting_id}:{expert_id}:{deadline:%Y%m%d%H%M}",
+                    subject=subject,
+                    body=body,
+                    url=reverse("reviews:expert_home"),
+                )
             )
-            % {
-                "number": assignment.case.application.number,
-                "meeting": meeting.name,
-                "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
-            },
-            url=reverse("reviews:scoring", kwargs={"pk": assignment.pk}),
-        )
-        sent += 1
-    return sent
+    return notices_create_many(notices=notices)

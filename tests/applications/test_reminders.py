@@ -1,4 +1,5 @@
-"""Reminders of correction deadlines (退回补正): who is told, when, and only once per deadline."""
+"""Reminders of correction deadlines (退回补正): who is told, when, only once per deadline, in one
+notice per applicant, on working days only."""
 
 import datetime
 
@@ -10,16 +11,18 @@ from applications.models import CorrectionRequest
 from applications.reminders import correction_reminders_send, corrections_due_for_reminder
 from applications.tasks import remind_correction_deadlines
 from tests.applications.factories import World
+from tests.factories import BatchFactory
 from zaozhuang_titles.models import Notice
 
 pytestmark = pytest.mark.django_db
 
 #: A Friday: two working days later is Tuesday 1 December 2026.
 FRIDAY = datetime.date(2026, 11, 27)
+SATURDAY = datetime.date(2026, 11, 28)
 
 
-def returned(world, deadline):
-    application = world.at_district()
+def returned(world, deadline, applicant=None):
+    application = world.at_district(applicant)
     correction = services.application_return(
         application=application,
         actor=world.district,
@@ -65,7 +68,9 @@ def test_reminder_is_an_in_site_notice_and_an_email_sent_once(django_capture_on_
 
     notice = reminders().get()
     assert notice.recipient == correction.application.applicant
-    assert notice.key == f"correction-reminder:{correction.pk}:2026-11-30"
+    assert notice.key.startswith(f"correction-reminder:{correction.application.applicant_id}:20261127:")
+    correction.refresh_from_db()
+    assert correction.reminded_deadline == datetime.date(2026, 11, 30)
     assert correction.application.number in notice.subject
     assert "2026年11月30日" in notice.body
     assert notice.email == Notice.Email.SENT
@@ -101,3 +106,54 @@ def test_daily_task_reminds_today_and_twice_has_the_effect_of_once(monkeypatch):
     remind_correction_deadlines.delay()
 
     assert list(reminders().values_list("recipient", flat=True)) == [correction.application.applicant_id]
+
+
+def test_an_applicants_corrections_are_reminded_in_one_notice():
+    world = World()
+    first = returned(world, datetime.date(2026, 11, 30))
+    applicant = first.application.applicant
+    world.batch = BatchFactory(channel=world.batch.channel)
+    second = returned(world, datetime.date(2026, 12, 1), applicant=applicant)
+    other = returned(world, datetime.date(2026, 12, 1))
+
+    assert correction_reminders_send(today=FRIDAY) == 2
+
+    notice = reminders().get(recipient=applicant)
+    assert first.application.number in notice.body and second.application.number in notice.body
+    assert "2026年11月30日" in notice.body and "2026年12月1日" in notice.body
+    assert other.application.number not in notice.body
+    assert other.application.number in reminders().get(recipient=other.application.applicant).subject
+
+
+def test_a_correction_due_later_is_told_in_a_new_notice_without_repeating_the_first():
+    world = World()
+    first = returned(world, datetime.date(2026, 11, 30))
+    applicant = first.application.applicant
+    correction_reminders_send(today=FRIDAY)
+    world.batch = BatchFactory(channel=world.batch.channel)
+    later = returned(world, datetime.date(2026, 12, 2), applicant=applicant)
+
+    assert correction_reminders_send(today=datetime.date(2026, 11, 30)) == 1
+
+    newest = reminders().filter(recipient=applicant).order_by("-id").first()
+    assert later.application.number in newest.subject
+    assert first.application.number not in newest.body
+
+
+def test_no_reminder_on_a_day_off():
+    world = World()
+    returned(world, datetime.date(2026, 11, 30))
+
+    assert correction_reminders_send(today=SATURDAY) == 0
+    assert not reminders().exists()
+
+
+def test_reminders_cost_a_fixed_number_of_queries(django_assert_num_queries):
+    world = World()
+    returned(world, datetime.date(2026, 11, 30))
+    with django_assert_num_queries(11):
+        assert correction_reminders_send(today=FRIDAY) == 1
+    for _ in range(3):
+        returned(world, datetime.date(2026, 12, 1))
+    with django_assert_num_queries(11):
+        assert correction_reminders_send(today=FRIDAY) == 3

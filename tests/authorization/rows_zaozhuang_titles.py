@@ -4,9 +4,11 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.authorization.matrix import LOGGED_IN, LOGIN, PRIVATE, PUBLIC, REDIRECT, Row, same_for_all
+from tests.authorization.matrix import LOGGED_IN, LOGIN, PRIVATE, PUBLIC, REDIRECT, Row, outcome, same_for_all
 from tests.factories import UserFactory
+from zaozhuang_titles.models import Role
 
+DIGEST_ROLES = [Role.CITY_STAFF, Role.DISTRICT_STAFF]
 only_anonymous_page = {"anonymous": 200, **dict.fromkeys(LOGGED_IN, REDIRECT)}
 any_logged_in = {"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, 200)}
 
@@ -22,6 +24,12 @@ ROWS = [
     Row("home", get={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}, post=same_for_all(405)),
     Row("about", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
     Row("notices", get=any_logged_in, post={"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, REDIRECT)}),
+    # The daily digest's switch: the staff it goes to, for themselves only (POST; GET is not served).
+    Row(
+        "notices_digest",
+        get=outcome(allowed=DIGEST_ROLES, ok=405),
+        post=outcome(allowed=DIGEST_ROLES, ok=REDIRECT),
+    ),
     Row("healthz", anonymous_cache=PRIVATE, get=same_for_all(200), post=same_for_all(405)),
     Row("favicon", anonymous_cache=PUBLIC, get=same_for_all(301), post=same_for_all(405)),
     Row("login", anonymous_cache=PRIVATE, get=only_anonymous_page, post=only_anonymous_page),

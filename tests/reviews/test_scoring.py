@@ -188,9 +188,20 @@ def test_rubric_locked_once_scoring_starts():
 
 # --- Reminders --------------------------------------------------------------------------------------
 
+#: A Wednesday morning, a working day (reminders are sent on working days only).
+WEDNESDAY = timezone.make_aware(datetime.datetime(2026, 12, 2, 10, 5))
+
+
+def scoring_deadline(review, deadline):
+    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=deadline)
+
+
+def scoring_reminders():
+    return Notice.objects.filter(key__startswith="scoring-reminder:")
+
 
 def test_reminder_sent_once_when_run_twice(review, django_capture_on_commit_callbacks):
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=timezone.now() + datetime.timedelta(days=1))
+    scoring_deadline(review, WEDNESDAY + datetime.timedelta(days=1))
     submitted = assignment_of(review, expert_index=0, case_index=0)
     score_all(submitted, review)
     assignment_submit(assignment=submitted, expert=submitted.expert)
@@ -199,36 +210,89 @@ def test_reminder_sent_once_when_run_twice(review, django_capture_on_commit_call
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_scoring_deadlines.delay().get() == 4  # 6 assignments − 1 submitted − 1 recused
+        assert scoring_reminders_send(now=WEDNESDAY) == 3  # one per expert: each has a case left
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_scoring_deadlines.delay().get() == 0
+        assert scoring_reminders_send(now=WEDNESDAY + datetime.timedelta(hours=1)) == 0
 
-    notices = Notice.objects.filter(key__startswith="scoring-reminder:")
-    assert notices.count() == 4
-    assert not notices.filter(recipient=submitted.expert.user, key__contains=f":{submitted.pk}:").exists()
-    assert not notices.filter(key__contains=f":{conflicted.pk}:").exists()
-    deadline = timezone.localtime(review.meeting.__class__.objects.get(pk=review.meeting.pk).scoring_deadline)
-    expected_key = f"scoring-reminder:{assignment_of(review, 2, 1).pk}:{deadline:%Y%m%d}"
-    assert notices.filter(key=expected_key, recipient=review.experts[2].user).exists()
-    assert len(mail.outbox) == 4
+    first, second = review.applications[0].number, review.applications[1].number
+    bodies = {notice.recipient: notice.body for notice in scoring_reminders()}
+    assert second in bodies[submitted.expert.user] and first not in bodies[submitted.expert.user]
+    assert second in bodies[conflicted.expert.user] and first not in bodies[conflicted.expert.user]
+    assert first in bodies[review.experts[2].user] and second in bodies[review.experts[2].user]
+    expected_key = f"scoring-reminder:{review.meeting.pk}:{review.experts[2].pk}:202612031005"
+    assert scoring_reminders().filter(key=expected_key, recipient=review.experts[2].user).exists()
+    assert len(mail.outbox) == 3
+
+
+def test_three_assignments_in_one_meeting_are_one_notice_listing_them():
+    review = ReviewWorld(cases=3, panel_size=3)
+    scoring_deadline(review, WEDNESDAY + datetime.timedelta(hours=20))
+
+    assert scoring_reminders_send(now=WEDNESDAY) == 3
+
+    expert = review.experts[0]
+    notice = scoring_reminders().get(recipient=expert.user)
+    assert [line for line in notice.body.splitlines() if line.startswith("- ")] == [
+        f"- {application.number} {application.applicant.real_name}" for application in review.applications
+    ]
+    assert review.meeting.name in notice.subject
+    assert notice.url == "/reviews/tasks/"
 
 
 def test_no_reminder_before_the_reminder_window_or_after_the_deadline(review):
     ReviewSettings.objects.filter(batch=review.batch).update(reminder_days=2)
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=timezone.now() + datetime.timedelta(days=3))
-    assert scoring_reminders_send() == 0
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=timezone.now() - datetime.timedelta(hours=1))
-    assert scoring_reminders_send() == 0
+    scoring_deadline(review, WEDNESDAY + datetime.timedelta(days=3))
+    assert scoring_reminders_send(now=WEDNESDAY) == 0
+    scoring_deadline(review, WEDNESDAY - datetime.timedelta(hours=1))
+    assert scoring_reminders_send(now=WEDNESDAY) == 0
     ReviewSettings.objects.filter(batch=review.batch).update(reminder_days=4)
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=timezone.now() + datetime.timedelta(days=3))
-    assert scoring_reminders_send() == 6
+    scoring_deadline(review, WEDNESDAY + datetime.timedelta(days=3))
+    assert scoring_reminders_send(now=WEDNESDAY) == 3
 
 
 def test_a_moved_deadline_is_reminded_again(review):
-    first = timezone.now() + datetime.timedelta(hours=1)
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=first)
-    assert scoring_reminders_send() == 6
+    first = WEDNESDAY + datetime.timedelta(hours=1)
+    scoring_deadline(review, first)
+    assert scoring_reminders_send(now=WEDNESDAY) == 3
     # Moved by one day: another date in the key, so each expert is reminded of the new deadline.
-    Meeting.objects.filter(pk=review.meeting.pk).update(scoring_deadline=first + datetime.timedelta(days=1))
-    assert scoring_reminders_send() == 6
-    assert scoring_reminders_send() == 0
+    scoring_deadline(review, first + datetime.timedelta(days=1))
+    assert scoring_reminders_send(now=WEDNESDAY) == 3
+    assert scoring_reminders_send(now=WEDNESDAY) == 0
+
+
+def test_no_reminder_on_a_day_off_and_the_friday_before_covers_the_weekend(review):
+    ReviewSettings.objects.filter(batch=review.batch).update(reminder_days=1)
+    friday = timezone.make_aware(datetime.datetime(2026, 12, 4, 10, 5))
+    # Due Monday noon: its reminder would fall on Sunday noon, a day off. Friday sends it instead.
+    scoring_deadline(review, timezone.make_aware(datetime.datetime(2026, 12, 7, 12, 0)))
+
+    assert scoring_reminders_send(now=friday - datetime.timedelta(days=1)) == 0  # Thursday: too early
+    assert scoring_reminders_send(now=friday + datetime.timedelta(days=2)) == 0  # Sunday: a day off
+    assert not scoring_reminders().exists()
+    assert scoring_reminders_send(now=friday) == 3
+
+
+def test_no_reminder_on_a_holiday(review):
+    national_day = timezone.make_aware(datetime.datetime(2026, 10, 1, 10, 5))
+    scoring_deadline(review, national_day + datetime.timedelta(hours=2))
+
+    assert scoring_reminders_send(now=national_day) == 0
+
+
+def test_the_hourly_task_reminds_on_a_working_day(review, monkeypatch):
+    scoring_deadline(review, WEDNESDAY + datetime.timedelta(hours=5))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: WEDNESDAY)
+
+    assert remind_scoring_deadlines.delay().get() == 3
+    assert remind_scoring_deadlines.delay().get() == 0
+
+
+def test_reminders_cost_a_fixed_number_of_queries(django_assert_num_queries):
+    small = ReviewWorld(cases=1, panel_size=3)
+    scoring_deadline(small, WEDNESDAY + datetime.timedelta(hours=5))
+    with django_assert_num_queries(8):
+        assert scoring_reminders_send(now=WEDNESDAY) == 3
+    large = ReviewWorld(cases=3, panel_size=5)
+    scoring_deadline(large, WEDNESDAY + datetime.timedelta(hours=5))
+    with django_assert_num_queries(8):
+        assert scoring_reminders_send(now=WEDNESDAY) == 5

@@ -147,22 +147,25 @@ def test_notice_admin_offers_the_retry_action_to_those_allowed_only(client_for, 
 
 
 def test_notices_create_writes_each_key_once_and_mails_those_with_an_address(db, django_capture_on_commit_callbacks):
-    from zaozhuang_titles.notices import NoticeSpec, notices_create
+    from zaozhuang_titles.notices import notice_build, notices_create_many
+
+    def spec(recipient, key, subject, body, url="", email=True):
+        return notice_build(recipient=recipient, key=key, subject=subject, body=body, url=url, email=email)
 
     mailed, silent = UserFactory(email="a@example.cn"), UserFactory(email="")
     _notice(mailed)
     before = Notice.objects.get(recipient=mailed)
     specs = [
-        NoticeSpec(mailed, before.key, "已写过", "b"),  # used before: nothing new
-        NoticeSpec(mailed, "many:1", "一", "b", "/x"),
-        NoticeSpec(mailed, "many:1", "重复", "b"),  # twice in one call: written once, the first wins
-        NoticeSpec(silent, "many:2", "二", "b"),
-        NoticeSpec(mailed, "many:3", "三", "b", email=False),
+        spec(mailed, before.key, "已写过", "b"),  # used before: nothing new
+        spec(mailed, "many:1", "一", "b", "/x"),
+        spec(mailed, "many:1", "重复", "b"),  # twice in one call: written once, the first wins
+        spec(silent, "many:2", "二", "b"),
+        spec(mailed, "many:3", "三", "b", email=False),
     ]
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        written = notices_create(specs)
+        written = notices_create_many(notices=specs)
 
     assert written == 3
     assert Notice.objects.get(key="many:1").subject == "一"
@@ -170,20 +173,24 @@ def test_notices_create_writes_each_key_once_and_mails_those_with_an_address(db,
     states = dict(Notice.objects.filter(key__startswith="many:").values_list("key", "email"))
     assert states == {"many:1": Notice.Email.SENT, "many:2": Notice.Email.NONE, "many:3": Notice.Email.NONE}
     assert [message.to for message in mail.outbox] == [["a@example.cn"]]
-    assert notices_create(specs) == 0  # again: idempotent
+    assert notices_create_many(notices=[spec(mailed, "many:1", "一", "b")]) == 0  # again: idempotent
 
 
 def test_notices_create_costs_a_few_queries_per_batch_not_per_notice(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from zaozhuang_titles.notices import NoticeSpec, notices_create
+    from zaozhuang_titles.notices import notice_build, notices_create_many
 
     users = [UserFactory(email="") for _ in range(3)]
 
     def write(prefix, n):
         with CaptureQueriesContext(connection) as captured:
-            notices_create([NoticeSpec(users[i % 3], f"{prefix}:{i}", "s", "b") for i in range(n)])
+            notices_create_many(
+                notices=[
+                    notice_build(recipient=users[i % 3], key=f"{prefix}:{i}", subject="s", body="b") for i in range(n)
+                ]
+            )
         return len(captured)
 
     # The keys used, the inserts (SQLite takes ~90 rows per INSERT, PostgreSQL 500), the mailed ids:
