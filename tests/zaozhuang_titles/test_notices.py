@@ -195,6 +195,6 @@ def test_notices_create_costs_a_few_queries_per_batch_not_per_notice(db):
 
     # The keys used, the inserts (SQLite takes ~90 rows per INSERT, PostgreSQL 500), the mailed ids:
     # one by one, 300 notices took 900 queries.
-    assert write("few", 3) <= 3
-    assert write("more", 300) <= 8
+    assert write("few", 3) <= 5  # with the savepoint around the inserts
+    assert write("more", 300) <= 10
     assert Notice.objects.filter(key__startswith="more:").count() == 300
