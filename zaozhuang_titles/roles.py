@@ -35,10 +35,13 @@ ROLE_PAGES = [
     (Role.CITY_STAFF, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.CITY_STAFF, _("Result publicity"), "results:publicity_staff"),
     (Role.CITY_STAFF, _("Filing and certificates"), "results:filing_batches"),
+    (Role.CITY_STAFF, _("Statistics"), "dashboard:statistics"),
+    (Role.DISTRICT_STAFF, _("Statistics"), "dashboard:statistics"),
     (Role.ADMINISTRATOR, _("Review meetings"), "reviews:staff_meetings"),
     (Role.ADMINISTRATOR, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
+    (Role.ADMINISTRATOR, _("Statistics"), "dashboard:statistics"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("applications/", include("results.urls")),
     path("reviews/", include("reviews.urls")),
+    path("statistics/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 
