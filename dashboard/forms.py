@@ -15,7 +15,9 @@ class StatisticsFilterForm(CleanTextMixin, forms.Form):
     batch = forms.ChoiceField(
         label=_("Batch"),
         required=False,
-        error_messages={"invalid_choice": _("There is no batch “%(value)s”: choose a batch of the list, or all batches.")},
+        error_messages={
+            "invalid_choice": _("There is no batch “%(value)s”: choose a batch of the list, or all batches.")
+        },
     )
     division = forms.ChoiceField(
         label=_("Division"),

@@ -169,9 +169,11 @@ def applications_by_kind(user, filters):
     enterprise with two kinds counts under both), and ``""`` for those whose enterprise holds none.
     One query: the applications grouped by enterprise, joined to each enterprise's distinct kinds."""
     per_enterprise = (
-        scoped_applications(user, filters).order_by().values("enterprise_id").annotate(n=Count("id")).values_list(
-            "enterprise_id", "n"
-        )
+        scoped_applications(user, filters)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise_id", "n")
     )
     inner, params = per_enterprise.query.sql_with_params()
     recognition = connection.ops.quote_name(Recognition._meta.db_table)

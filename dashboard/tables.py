@@ -134,7 +134,7 @@ def status_table(figures, links, user):
     return _table(
         "status",
         _("Applications by status"),
-        [_("Status"), _("Applications")],
+        [_("Status"), pgettext("statistics", "Applications")],
         rows,
         note=_("From the counts kept with every move of an application."),
         chart=_chart([0], horizontal=True),
@@ -147,26 +147,38 @@ def division_table(figures, links, divisions):
         {
             "label": division.name,
             "url": None,
-            "cells": [_cell(counts.get(division.pk, 0), links.applications(enterprise__division__id__exact=division.pk))],
+            "cells": [
+                _cell(counts.get(division.pk, 0), links.applications(enterprise__division__id__exact=division.pk))
+            ],
         }
         for division in divisions
     ]
-    return _table("division", _("Applications by division"), [_("Division"), _("Applications")], rows, chart=_chart([0]))
+    return _table(
+        "division", _("Applications by division"), [_("Division"), pgettext("statistics", "Applications")], rows, chart=_chart([0])
+    )
 
 
 def kind_table(figures, links):
     kinds = figures["kinds"]
     rows = [
-        {"label": str(RecognitionKind(kind).label), "url": None, "cells": [_cell(kinds[kind], links.applications(kind=kind))]}
+        {
+            "label": str(RecognitionKind(kind).label),
+            "url": None,
+            "cells": [_cell(kinds[kind], links.applications(kind=kind))],
+        }
         for kind in RecognitionKind.values
     ]
     rows.append(
-        {"label": _("No recognition recorded"), "url": None, "cells": [_cell(kinds[""], links.applications(kind="none"))]}
+        {
+            "label": _("No recognition recorded"),
+            "url": None,
+            "cells": [_cell(kinds[""], links.applications(kind="none"))],
+        }
     )
     return _table(
         "kind",
         _("Applications by the enterprise's recognition"),
-        [_("Recognition"), _("Applications")],
+        [_("Recognition"), pgettext("statistics", "Applications")],
         rows,
         note=_("An enterprise holding recognitions of several kinds counts under each of them."),
         chart=_chart([0], horizontal=True),
@@ -183,7 +195,7 @@ def channel_table(figures, links):
         }
         for channel in Channel.values
     ]
-    return _table("channel", _("Applications by channel"), [_("Channel"), _("Applications")], rows, chart=_chart([0]))
+    return _table("channel", _("Applications by channel"), [_("Channel"), pgettext("statistics", "Applications")], rows, chart=_chart([0]))
 
 
 def _step_label(step):
@@ -214,8 +226,14 @@ def decisions_table(figures, links):
     return _table(
         "decisions",
         _("Pass rate at each step"),
-        [_("Step"), _("Passed"), _("Returned for correction"), _("Rejected or not passed"), _("Withdrawn"),
-         _("Pass rate (%)")],  # fmt: skip
+        [
+            _("Step"),
+            _("Passed"),
+            _("Returned for correction"),
+            _("Rejected or not passed"),
+            _("Withdrawn"),
+            _("Pass rate (%)"),
+        ],  # fmt: skip
         rows,
         note=_(
             "Counted from the transition log. Pass rate = passed ÷ (passed + rejected or not passed) at that "
@@ -272,8 +290,13 @@ def overdue_table(figures, links, divisions, batch):
     return _table(
         "overdue",
         _("Waiting and overdue at the audit steps, by division"),
-        [_("Division"), _("%(step)s: waiting") % {"step": district}, _("%(step)s: overdue") % {"step": district},
-         _("%(step)s: waiting") % {"step": city}, _("%(step)s: overdue") % {"step": city}],  # fmt: skip
+        [
+            _("Division"),
+            _("%(step)s: waiting") % {"step": district},
+            _("%(step)s: overdue") % {"step": district},
+            _("%(step)s: waiting") % {"step": city},
+            _("%(step)s: overdue") % {"step": city},
+        ],  # fmt: skip
         rows,
         note=note,
         chart=_chart([1, 3], stacked=False),
@@ -301,8 +324,15 @@ def meetings_table(figures, links):
     return _table(
         "meetings",
         _("Expert scoring progress per meeting"),
-        [_("Meeting"), _("Cases"), _("Scoring assignments"), _("Scores submitted"), _("Recused (回避)"),
-         _("Progress (%)"), _("Cases voted")],  # fmt: skip
+        [
+            _("Meeting"),
+            _("Cases"),
+            _("Scoring assignments"),
+            _("Scores submitted"),
+            _("Recused (回避)"),
+            _("Progress (%)"),
+            _("Cases voted"),
+        ],  # fmt: skip
         rows,
         note=_("Progress = scores submitted ÷ scoring assignments, recused experts not counted."),
         chart=_chart([4], horizontal=True, unit="%"),
@@ -359,8 +389,13 @@ def service_table(figures, links):
     return _table(
         "service",
         _("Service commissioners by month (一企一员)"),
-        [pgettext("statistics", "Month"), _("Enterprises served"), _("Visits"), _("Consultations (人次)"),
-         _("Problems solved")],  # fmt: skip
+        [
+            pgettext("statistics", "Month"),
+            _("Enterprises served"),
+            _("Visits"),
+            _("Consultations (人次)"),
+            _("Problems solved"),
+        ],  # fmt: skip
         rows,
         note=_("In the batch's year; problems solved are counted in the month they were raised."),
         chart=_chart([0, 1, 2, 3]),

@@ -92,7 +92,9 @@ class StatisticsDataView(StatisticsMixin, View):
         if self.form.is_bound and self.form.errors:
             messages = [message for errors in self.form.errors.values() for message in errors]
             return JsonResponse({"errors": messages}, status=400, json_dumps_params={"ensure_ascii": False})
-        return JsonResponse({"charts": [chart_data(table) for table in tables]}, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"charts": [chart_data(table) for table in tables]}, json_dumps_params={"ensure_ascii": False}
+        )
 
 
 class StatisticsExportView(StatisticsMixin, View):
@@ -129,7 +131,9 @@ class StatisticsExportView(StatisticsMixin, View):
         response = HttpResponse(
             _workbook_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="statistics-{table}-{timezone.localdate():%Y%m%d}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="statistics-{table}-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
         return response
 
 

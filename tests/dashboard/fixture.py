@@ -135,3 +135,40 @@ class HandCounted:
         )  # fmt: skip
         ServiceLogFactory(enterprise=self.e2, kind=ServiceLog.Kind.VISIT, occurred_on=datetime.date(2024, 4, 1), **log)
         ServiceLogFactory(enterprise=self.e2, kind=ServiceLog.Kind.VISIT, occurred_on=datetime.date(2023, 12, 1), **log)
+
+
+def add_row(batch, division, meeting=None, n=[0]):  # noqa: B006 - a counter shared by the calls
+    """One more application of ``batch`` in ``division`` with what each table counts: two moves, a case
+    with two assignments, an objection and a service log entry (for the pinned query counts)."""
+    n[0] += 1
+    enterprise = EnterpriseFactory(division=division)
+    RecognitionFactory(enterprise=enterprise)
+    application = ApplicationFactory(enterprise=enterprise, batch=batch, status=Status.PUBLICITY)
+    for source, target, day in [
+        (Status.DRAFT, Status.ENTERPRISE_REVIEW, 4),
+        (Status.ENTERPRISE_REVIEW, Status.DISTRICT_AUDIT, 6),
+    ]:
+        Transition.objects.create(application=application, action="move", from_status=source, to_status=target,
+                                  actor_role="system", at=at(3, day))  # fmt: skip
+    meeting = meeting or MeetingFactory(batch=batch)
+    case = Case.objects.create(meeting=meeting, application=application)
+    for _ in range(2):
+        Assignment.objects.create(case=case, expert=ExpertFactory())
+    publicity = Publicity.objects.create(
+        batch=batch, title="公示", starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=7), working_days=5,
+        how_to_object="实名", committee_name="评委会", published_by=UserFactory(roles=[Role.CITY_STAFF]),
+    )  # fmt: skip
+    entry = PublicityEntry.objects.create(
+        publicity=publicity,
+        application=application,
+        name="甲",
+        enterprise_name="乙",
+        specialty="丙",
+        title_granted="高工",
+    )
+    Objection.objects.create(
+        reference=f"ROW{n[0]:06d}", entry=entry, name="王五", mobile="13900000000", relation="同事", facts="不实",
+        deadline=TODAY, status=Objection.Status.OPEN,
+    )  # fmt: skip
+    ServiceLogFactory(enterprise=enterprise, occurred_on=datetime.date(batch.year, 1 + n[0] % 12, 3))
+    return application

@@ -141,7 +141,11 @@ def test_scoring_progress_per_meeting(world, city, district):
 
 
 def test_objections_and_their_outcomes(world, city, other_division):
-    assert figures_of(city, world)["objections"] == {("open", ""): 1, ("upheld", "review_again"): 1, ("dismissed", ""): 1}
+    assert figures_of(city, world)["objections"] == {
+        ("open", ""): 1,
+        ("upheld", "review_again"): 1,
+        ("dismissed", ""): 1,
+    }
     assert figures_of(city, world, division=other_division)["objections"] == {}
 
 
