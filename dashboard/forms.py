@@ -40,8 +40,5 @@ class StatisticsFilterForm(CleanTextMixin, forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         batch_key = data.get("batch") or ""
-        if batch_key == ALL_BATCHES:
-            batch = None
-        else:
-            batch = self.batches.get(batch_key, default_batch)
+        batch = None if batch_key == ALL_BATCHES else self.batches.get(batch_key, default_batch)
         return batch, self.divisions.get(data.get("division") or "")

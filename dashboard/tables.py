@@ -33,8 +33,18 @@ from reviews.models import Meeting
 from zaozhuang_titles.rules import is_city_admin
 
 #: The tables in the order of the page; the export and the JSON endpoint accept these keys only.
-TABLE_KEYS = ("status", "division", "kind", "channel", "decisions", "durations", "overdue", "meetings",
-              "objections", "service")  # fmt: skip
+TABLE_KEYS = (
+    "status",
+    "division",
+    "kind",
+    "channel",
+    "decisions",
+    "durations",
+    "overdue",
+    "meetings",
+    "objections",
+    "service",
+)
 
 
 def _url(name, params):
@@ -154,7 +164,11 @@ def division_table(figures, links, divisions):
         for division in divisions
     ]
     return _table(
-        "division", _("Applications by division"), [_("Division"), pgettext("statistics", "Applications")], rows, chart=_chart([0])
+        "division",
+        _("Applications by division"),
+        [_("Division"), pgettext("statistics", "Applications")],
+        rows,
+        chart=_chart([0]),
     )
 
 
@@ -195,7 +209,13 @@ def channel_table(figures, links):
         }
         for channel in Channel.values
     ]
-    return _table("channel", _("Applications by channel"), [_("Channel"), pgettext("statistics", "Applications")], rows, chart=_chart([0]))
+    return _table(
+        "channel",
+        _("Applications by channel"),
+        [_("Channel"), pgettext("statistics", "Applications")],
+        rows,
+        chart=_chart([0]),
+    )
 
 
 def _step_label(step):
@@ -233,7 +253,7 @@ def decisions_table(figures, links):
             _("Rejected or not passed"),
             _("Withdrawn"),
             _("Pass rate (%)"),
-        ],  # fmt: skip
+        ],
         rows,
         note=_(
             "Counted from the transition log. Pass rate = passed ÷ (passed + rejected or not passed) at that "
@@ -296,7 +316,7 @@ def overdue_table(figures, links, divisions, batch):
             _("%(step)s: overdue") % {"step": district},
             _("%(step)s: waiting") % {"step": city},
             _("%(step)s: overdue") % {"step": city},
-        ],  # fmt: skip
+        ],
         rows,
         note=note,
         chart=_chart([1, 3], stacked=False),
@@ -307,9 +327,10 @@ def meetings_table(figures, links):
     rows = []
     for meeting in figures["meetings"]:
         url = links.ranking(meeting["meeting_id"])
+        status = Meeting.Status(meeting["status"]).label
         rows.append(
             {
-                "label": f"{meeting['name']} ({meeting['held_on']:%Y-%m-%d}, {Meeting.Status(meeting['status']).label})",
+                "label": f"{meeting['name']} ({meeting['held_on']:%Y-%m-%d}, {status})",
                 "url": url,
                 "cells": [
                     _cell(meeting["cases"], url),
@@ -332,7 +353,7 @@ def meetings_table(figures, links):
             _("Recused (回避)"),
             _("Progress (%)"),
             _("Cases voted"),
-        ],  # fmt: skip
+        ],
         rows,
         note=_("Progress = scores submitted ÷ scoring assignments, recused experts not counted."),
         chart=_chart([4], horizontal=True, unit="%"),
@@ -395,7 +416,7 @@ def service_table(figures, links):
             _("Visits"),
             _("Consultations (人次)"),
             _("Problems solved"),
-        ],  # fmt: skip
+        ],
         rows,
         note=_("In the batch's year; problems solved are counted in the month they were raised."),
         chart=_chart([0, 1, 2, 3]),

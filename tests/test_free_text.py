@@ -69,6 +69,7 @@ def _candidate():
 FORM_KWARGS = {
     "applications.forms_applicant.ProfileForm": lambda: {"enterprises": Enterprise.objects.none()},
     "applications.forms_audit.QueueFilterForm": lambda: {"statuses": [], "with_division": True},
+    "dashboard.forms.StatisticsFilterForm": lambda: {"batches": [], "divisions": []},
     "applications.forms_audit.ReturnForm": lambda: {
         "items": [("field:specialty", "专业", "application")],
         "default_deadline": datetime.date(2030, 1, 1),

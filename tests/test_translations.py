@@ -14,7 +14,17 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["manage.py", "zaozhuang_titles", "enterprises", "applications", "reviews", "results", "dashboard", "templates", "locale"]
+SOURCES = [
+    "manage.py",
+    "zaozhuang_titles",
+    "enterprises",
+    "applications",
+    "reviews",
+    "results",
+    "dashboard",
+    "templates",
+    "locale",
+]
 
 
 def _extract(tmp_path):

@@ -280,7 +280,6 @@ class WorkingCalendar:
             day += ONE_DAY
         return WorkingDayCount(start, end, count, _warn(self.years_without_schedule(start, end), start, end))
 
-
     def ordinals(self, first, last):
         """``{day: n}`` for every day from ``first`` to ``last``: n is the number of working days from
         ``first`` up to and including that day. The working days elapsed between two days of the span

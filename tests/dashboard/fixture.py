@@ -45,26 +45,94 @@ class HandCounted:
         # name: (enterprise, batch, status, [(from, to, month, day), ...])
         plan = {
             # ER 1 (4→5), nominated 1 (5→6), district 2 (6→8), city 1 (Fri 8 → Mon 11).
-            "app1": (self.e1, self.batch, S.ACCEPTED, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.NOMINATED, 3, 5), (S.NOMINATED, S.DISTRICT_AUDIT, 3, 6), (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 8), (S.CITY_AUDIT, S.ACCEPTED, 3, 11)]),
-            # ER 0, nominated 1, district 2 (5→7) returned, returned 1 (7→8), district 2 (Fri 8 → Tue 12), city 1 refused.
-            "app2": (self.e1, self.batch, S.REJECTED, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.NOMINATED, 3, 4), (S.NOMINATED, S.DISTRICT_AUDIT, 3, 5), (S.DISTRICT_AUDIT, S.RETURNED, 3, 7), (S.RETURNED, S.DISTRICT_AUDIT, 3, 8), (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 12), (S.CITY_AUDIT, S.REJECTED, 3, 13)]),
+            "app1": (
+                self.e1,
+                self.batch,
+                S.ACCEPTED,
+                [
+                    (S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4),
+                    (S.ENTERPRISE_REVIEW, S.NOMINATED, 3, 5),
+                    (S.NOMINATED, S.DISTRICT_AUDIT, 3, 6),
+                    (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 8),
+                    (S.CITY_AUDIT, S.ACCEPTED, 3, 11),
+                ],
+            ),
+            # ER 0, nominated 1, district 2 (5→7) returned, returned 1 (7→8), district 2 (Fri 8 → Tue 12),
+            # city 1 refused.
+            "app2": (
+                self.e1,
+                self.batch,
+                S.REJECTED,
+                [
+                    (S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4),
+                    (S.ENTERPRISE_REVIEW, S.NOMINATED, 3, 4),
+                    (S.NOMINATED, S.DISTRICT_AUDIT, 3, 5),
+                    (S.DISTRICT_AUDIT, S.RETURNED, 3, 7),
+                    (S.RETURNED, S.DISTRICT_AUDIT, 3, 8),
+                    (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 12),
+                    (S.CITY_AUDIT, S.REJECTED, 3, 13),
+                ],
+            ),
             # ER 2 (4→6), district 1 (6→7); waits at the city audit since Thu 7: overdue on Fri 15 (6 > 5).
-            "app3": (self.e2, self.batch, S.CITY_AUDIT, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 6), (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 7)]),
+            "app3": (
+                self.e2,
+                self.batch,
+                S.CITY_AUDIT,
+                [
+                    (S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4),
+                    (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 6),
+                    (S.DISTRICT_AUDIT, S.CITY_AUDIT, 3, 7),
+                ],
+            ),
             # ER 1 (4→5), district 4 (Tue 5 → Mon 11) refused.
-            "app4": (self.e3, self.batch, S.REJECTED, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 5), (S.DISTRICT_AUDIT, S.REJECTED, 3, 11)]),
+            "app4": (
+                self.e3,
+                self.batch,
+                S.REJECTED,
+                [
+                    (S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4),
+                    (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 5),
+                    (S.DISTRICT_AUDIT, S.REJECTED, 3, 11),
+                ],
+            ),
             # ER 1, withdrawn.
-            "app5": (self.e3, self.batch, S.WITHDRAWN, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.WITHDRAWN, 3, 5)]),
+            "app5": (
+                self.e3,
+                self.batch,
+                S.WITHDRAWN,
+                [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 4), (S.ENTERPRISE_REVIEW, S.WITHDRAWN, 3, 5)],
+            ),
             # ER 2 (Wed Feb 28 → Fri Mar 1); waits at the district audit since Mar 1: overdue.
-            "app6": (self.e1, self.batch, S.DISTRICT_AUDIT, [(S.DRAFT, S.ENTERPRISE_REVIEW, 2, 28), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 1)]),
+            "app6": (
+                self.e1,
+                self.batch,
+                S.DISTRICT_AUDIT,
+                [(S.DRAFT, S.ENTERPRISE_REVIEW, 2, 28), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 1)],
+            ),
             # A draft: outside every staff scope.
             "app7": (self.e1, self.batch, S.DRAFT, []),
             # The regular batch (limit 2 working days): waits at the district audit since Tue 12: overdue (3 > 2).
-            "app8": (self.e2, self.batch_b, S.DISTRICT_AUDIT, [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 11), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 12)]),
+            "app8": (
+                self.e2,
+                self.batch_b,
+                S.DISTRICT_AUDIT,
+                [(S.DRAFT, S.ENTERPRISE_REVIEW, 3, 11), (S.ENTERPRISE_REVIEW, S.DISTRICT_AUDIT, 3, 12)],
+            ),
             # Review 2 (11→13) passed, passed 1 (13→14), in publicity.
-            "app9": (self.e1, self.batch, S.PUBLICITY, [(S.ACCEPTED, S.IN_REVIEW, 3, 11), (S.IN_REVIEW, S.PASSED, 3, 13), (S.PASSED, S.PUBLICITY, 3, 14)]),
+            "app9": (
+                self.e1,
+                self.batch,
+                S.PUBLICITY,
+                [(S.ACCEPTED, S.IN_REVIEW, 3, 11), (S.IN_REVIEW, S.PASSED, 3, 13), (S.PASSED, S.PUBLICITY, 3, 14)],
+            ),
             # Review 1 (11→12) not passed.
-            "app10": (self.e2, self.batch, S.NOT_PASSED, [(S.ACCEPTED, S.IN_REVIEW, 3, 11), (S.IN_REVIEW, S.NOT_PASSED, 3, 12)]),
-        }  # fmt: skip
+            "app10": (
+                self.e2,
+                self.batch,
+                S.NOT_PASSED,
+                [(S.ACCEPTED, S.IN_REVIEW, 3, 11), (S.IN_REVIEW, S.NOT_PASSED, 3, 12)],
+            ),
+        }
         for name, (enterprise, batch, status, moves) in plan.items():
             changed = at(moves[-1][2], moves[-1][3]) if moves else at(3, 1)
             application = ApplicationFactory(
@@ -104,9 +172,13 @@ class HandCounted:
             published_by=UserFactory(roles=[Role.CITY_STAFF]),
         )
         entry = PublicityEntry.objects.create(
-            publicity=publicity, application=self.apps["app9"], name="甲", enterprise_name="乙", specialty="丙",
+            publicity=publicity,
+            application=self.apps["app9"],
+            name="甲",
+            enterprise_name="乙",
+            specialty="丙",
             title_granted="高级工程师",
-        )  # fmt: skip
+        )
         for n, (status, outcome) in enumerate(
             [(Objection.Status.OPEN, ""), (Objection.Status.UPHELD, "review_again"), (Objection.Status.DISMISSED, "")]
         ):
@@ -124,15 +196,23 @@ class HandCounted:
             )
         # Service: E1 in March (a visit, a consultation of 5 people, a problem solved), E2 in April, one in 2023.
         commissioner = CommissionerFactory()
-        log = dict(commissioner=commissioner)
+        log = {"commissioner": commissioner}
         ServiceLogFactory(enterprise=self.e1, kind=ServiceLog.Kind.VISIT, occurred_on=datetime.date(2024, 3, 2), **log)
         ServiceLogFactory(
-            enterprise=self.e1, kind=ServiceLog.Kind.CONSULTATION, people_count=5, occurred_on=datetime.date(2024, 3, 10), **log
-        )  # fmt: skip
+            enterprise=self.e1,
+            kind=ServiceLog.Kind.CONSULTATION,
+            people_count=5,
+            occurred_on=datetime.date(2024, 3, 10),
+            **log,
+        )
         ServiceLogFactory(
-            enterprise=self.e1, kind=ServiceLog.Kind.PROBLEM, occurred_on=datetime.date(2024, 3, 5),
-            solved_on=datetime.date(2024, 3, 11), solution="已协调", **log,
-        )  # fmt: skip
+            enterprise=self.e1,
+            kind=ServiceLog.Kind.PROBLEM,
+            occurred_on=datetime.date(2024, 3, 5),
+            solved_on=datetime.date(2024, 3, 11),
+            solution="已协调",
+            **log,
+        )
         ServiceLogFactory(enterprise=self.e2, kind=ServiceLog.Kind.VISIT, occurred_on=datetime.date(2024, 4, 1), **log)
         ServiceLogFactory(enterprise=self.e2, kind=ServiceLog.Kind.VISIT, occurred_on=datetime.date(2023, 12, 1), **log)
 
@@ -148,16 +228,28 @@ def add_row(batch, division, meeting=None, n=[0]):  # noqa: B006 - a counter sha
         (Status.DRAFT, Status.ENTERPRISE_REVIEW, 4),
         (Status.ENTERPRISE_REVIEW, Status.DISTRICT_AUDIT, 6),
     ]:
-        Transition.objects.create(application=application, action="move", from_status=source, to_status=target,
-                                  actor_role="system", at=at(3, day))  # fmt: skip
+        Transition.objects.create(
+            application=application,
+            action="move",
+            from_status=source,
+            to_status=target,
+            actor_role="system",
+            at=at(3, day),
+        )
     meeting = meeting or MeetingFactory(batch=batch)
     case = Case.objects.create(meeting=meeting, application=application)
     for _ in range(2):
         Assignment.objects.create(case=case, expert=ExpertFactory())
     publicity = Publicity.objects.create(
-        batch=batch, title="公示", starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=7), working_days=5,
-        how_to_object="实名", committee_name="评委会", published_by=UserFactory(roles=[Role.CITY_STAFF]),
-    )  # fmt: skip
+        batch=batch,
+        title="公示",
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=7),
+        working_days=5,
+        how_to_object="实名",
+        committee_name="评委会",
+        published_by=UserFactory(roles=[Role.CITY_STAFF]),
+    )
     entry = PublicityEntry.objects.create(
         publicity=publicity,
         application=application,
@@ -167,8 +259,14 @@ def add_row(batch, division, meeting=None, n=[0]):  # noqa: B006 - a counter sha
         title_granted="高工",
     )
     Objection.objects.create(
-        reference=f"ROW{n[0]:06d}", entry=entry, name="王五", mobile="13900000000", relation="同事", facts="不实",
-        deadline=TODAY, status=Objection.Status.OPEN,
-    )  # fmt: skip
+        reference=f"ROW{n[0]:06d}",
+        entry=entry,
+        name="王五",
+        mobile="13900000000",
+        relation="同事",
+        facts="不实",
+        deadline=TODAY,
+        status=Objection.Status.OPEN,
+    )
     ServiceLogFactory(enterprise=enterprise, occurred_on=datetime.date(batch.year, 1 + n[0] % 12, 3))
     return application

@@ -39,9 +39,14 @@ def test_counts_by_status_division_and_channel_leave_out_drafts_for_the_city(wor
     counts = figures_of(city, world)["counts"]
 
     assert dict(counts["status"]) == {
-        S.ACCEPTED: 1, S.REJECTED: 2, S.CITY_AUDIT: 1, S.WITHDRAWN: 1, S.DISTRICT_AUDIT: 1, S.PUBLICITY: 1,
+        S.ACCEPTED: 1,
+        S.REJECTED: 2,
+        S.CITY_AUDIT: 1,
+        S.WITHDRAWN: 1,
+        S.DISTRICT_AUDIT: 1,
+        S.PUBLICITY: 1,
         S.NOT_PASSED: 1,
-    }  # fmt: skip
+    }
     assert dict(counts["division"]) == {world.d1.pk: 4, world.d2.pk: 4}
     assert dict(counts["channel"]) == {"dedicated": 8}
     assert counts["total"] == 8
@@ -67,9 +72,13 @@ def test_counts_by_recognition_kind_count_an_enterprise_once_per_kind(world, cit
     kinds = figures_of(city, world)["kinds"]
 
     assert kinds == {
-        "innovative_sme": 2, "specialized_sme": 4, "little_giant": 4, "champion_enterprise": 0,
-        "champion_product": 0, "": 2,
-    }  # fmt: skip
+        "innovative_sme": 2,
+        "specialized_sme": 4,
+        "little_giant": 4,
+        "champion_enterprise": 0,
+        "champion_product": 0,
+        "": 2,
+    }
 
 
 def test_decisions_and_pass_rates_at_each_step(world, city):

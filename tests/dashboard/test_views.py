@@ -168,8 +168,17 @@ def test_json_carries_each_charts_labels_values_and_links(client_for, city, worl
 
     charts = {chart["key"]: chart for chart in data["charts"]}
     assert list(charts) == [
-        "status", "division", "kind", "channel", "decisions", "durations", "overdue", "meetings", "objections", "service",
-    ]  # fmt: skip
+        "status",
+        "division",
+        "kind",
+        "channel",
+        "decisions",
+        "durations",
+        "overdue",
+        "meetings",
+        "objections",
+        "service",
+    ]
     decisions = charts["decisions"]
     assert decisions["unit"] == "%"
     assert decisions["datasets"][0]["data"] == [100.0, 100.0, 75.0, 50.0, 50.0]
@@ -191,7 +200,7 @@ def test_export_writes_the_table_as_values_and_is_audited(client_for, city, worl
 
 
 def test_export_never_writes_a_formula(client_for, city, world):
-    world.meeting.name = "=HYPERLINK(\"http://x\")"
+    world.meeting.name = '=HYPERLINK("http://x")'
     world.meeting.save()
 
     response = client_for(city).get(reverse("dashboard:export", args=["meetings"]))
