@@ -257,7 +257,16 @@ class TransitionAdmin(TransitionLabels, ReadOnlyAdmin):
     list_display = ["at", "application", "action_name", "from_status", "to_status", "actor", "actor_role_name", "ip"]
     fields = [*list_display[:-1], "reason", "ip"]
     readonly_fields = fields
-    list_filter = [ActionFilter, "to_status", ActorRoleFilter, ("at", admin.DateFieldListFilter)]
+    list_filter = [
+        ActionFilter,
+        "from_status",
+        "to_status",
+        ActorRoleFilter,
+        ("at", admin.DateFieldListFilter),
+        # The statistics page links its counts of decisions here, by batch and division.
+        "application__batch",
+        "application__enterprise__division",
+    ]
     search_fields = ["application__number", "actor__username", "actor__real_name"]
     list_select_related = ["application__applicant", "actor"]
 

@@ -125,3 +125,21 @@ def counted(*, statuses, batch_id=None, division_id=None):
         rows = rows.filter(division_id=division_id)
     sums = rows.order_by().values_list("status").annotate(n=Sum("total")).values_list("status", "n")
     return {status: n for status, n in sums if n}
+
+
+def counted_by_key(*, statuses, batch_id=None, division_id=None):
+    """{(channel, division_id, status): n} of the kept counts over ``statuses``, of one batch and one
+    division if given: the statistics page's breakdowns by status, division and channel, from one query
+    over at most batches × divisions × statuses rows."""
+    rows = StatusCount.objects.filter(status__in=statuses)
+    if batch_id is not None:
+        rows = rows.filter(batch_id=batch_id)
+    if division_id is not None:
+        rows = rows.filter(division_id=division_id)
+    sums = (
+        rows.order_by()
+        .values_list("batch__channel", "division_id", "status")
+        .annotate(n=Sum("total"))
+        .values_list("batch__channel", "division_id", "status", "n")
+    )
+    return {(channel, division, status): n for channel, division, status, n in sums if n}

@@ -94,8 +94,16 @@ class Batch(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("The default deadline of a return for correction (退回补正); staff may set another."),
     )
-    # Read by the staff's daily digest (applications waiting past it at a staff step).
-    step_time_limit_days = models.PositiveSmallIntegerField(_("working days allowed at each step"), default=5)
+    # Read by the statistics page (overdue) and the staff's daily digest (waiting past it).
+    step_time_limit_days = models.PositiveSmallIntegerField(
+        _("working days allowed at an audit step"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "An application waiting longer than this at the district or city audit (区县初审, 市级复审) is "
+            "counted as overdue on the statistics page."
+        ),
+    )
     qualification_date_rule = models.CharField(
         _("date of qualification on certificates (取得资格时间)"),
         max_length=16,

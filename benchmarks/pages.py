@@ -174,6 +174,9 @@ PAGES = [
         _publicity_floor,
         paged=True,
     ),
+    Page("statistics page", "city_username", lambda w: reverse("dashboard:statistics")),
+    Page("statistics data", "city_username", lambda w: reverse("dashboard:data")),
+    Page("statistics (district)", "district_username", lambda w: reverse("dashboard:statistics")),
     Page(
         "certificate check",
         "",

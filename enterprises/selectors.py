@@ -161,16 +161,11 @@ def service_logs_for_user(user):
     return ServiceLog.objects.filter(enterprise__in=enterprises_for_user(user).values("pk"))
 
 
-def service_statistics(user, *, date_from=None, date_to=None):
-    """The service figures (一企一员) over the logs ``user`` may see: totals, by commissioner, by
-    division and by month. Enterprises served count distinct enterprises with any entry; consultations
-    count people (人次); problems solved count problems with a solution date."""
-    logs = service_logs_for_user(user)
-    if date_from:
-        logs = logs.filter(occurred_on__gte=date_from)
-    if date_to:
-        logs = logs.filter(occurred_on__lte=date_to)
-    figures = {
+def service_figures():
+    """The aggregates of the service figures (一企一员), for ``annotate`` or ``aggregate`` over log entries.
+    Enterprises served count distinct enterprises with any entry; consultations count people (人次);
+    problems solved count problems with a solution date."""
+    return {
         "enterprises_served": Count("enterprise", distinct=True),
         "entries": Count("id"),
         "visits": Count("id", filter=Q(kind=ServiceLog.Kind.VISIT)),
@@ -179,6 +174,24 @@ def service_statistics(user, *, date_from=None, date_to=None):
         "problems_raised": Count("id", filter=Q(kind=ServiceLog.Kind.PROBLEM)),
         "problems_solved": Count("id", filter=Q(kind=ServiceLog.Kind.PROBLEM, solved_on__isnull=False)),
     }
+
+
+def service_by_month(logs):
+    """``service_figures`` of the entries ``logs`` per month (``month`` is its first day), oldest first."""
+    return list(
+        logs.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**service_figures()).order_by("month")
+    )
+
+
+def service_statistics(user, *, date_from=None, date_to=None):
+    """The service figures (一企一员, ``service_figures``) over the logs ``user`` may see: totals, by
+    commissioner, by division and by month."""
+    logs = service_logs_for_user(user)
+    if date_from:
+        logs = logs.filter(occurred_on__gte=date_from)
+    if date_to:
+        logs = logs.filter(occurred_on__lte=date_to)
+    figures = service_figures()
     totals = logs.aggregate(**figures)
     by_commissioner = list(
         logs.values("commissioner", "commissioner__user__real_name", "commissioner__division__name")
@@ -190,9 +203,7 @@ def service_statistics(user, *, date_from=None, date_to=None):
         .annotate(**figures)
         .order_by("enterprise__division__ordering", "enterprise__division")
     )
-    by_month = list(
-        logs.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**figures).order_by("month")
-    )
+    by_month = service_by_month(logs)
     return {"totals": totals, "by_commissioner": by_commissioner, "by_division": by_division, "by_month": by_month}
 
 

@@ -30,7 +30,8 @@ class ObjectionAdmin(ReadOnlyAdmin):
     """Objections (异议): settled on the portal's staff pages, which log every decision."""
 
     list_display = ["reference", "entry", "name", "status", "received_at", "deadline", "decided_at"]
-    list_filter = ["status", "outcome"]
+    # The statistics page links its counts of objections here, by batch and division.
+    list_filter = ["status", "outcome", "entry__application__batch", "entry__application__enterprise__division"]
     search_fields = ["reference", "name", "entry__name"]
     list_select_related = ["entry__publicity"]
     exclude = ["mobile", "ip"]

@@ -31,7 +31,7 @@ from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import Division, Role, User
 from zaozhuang_titles.text import CleanTextValidator, forbidden_characters
 
-PACKAGES = ["zaozhuang_titles", "enterprises", "applications", "reviews", "results"]
+PACKAGES = ["zaozhuang_titles", "enterprises", "applications", "reviews", "results", "dashboard"]
 SKIPPED_MODULES = {"zaozhuang_titles.wsgi", "zaozhuang_titles.test_settings"}
 
 
@@ -69,6 +69,7 @@ def _candidate():
 FORM_KWARGS = {
     "applications.forms_applicant.ProfileForm": lambda: {"enterprises": Enterprise.objects.none()},
     "applications.forms_audit.QueueFilterForm": lambda: {"statuses": [], "with_division": True},
+    "dashboard.forms.StatisticsFilterForm": lambda: {"batches": [], "divisions": []},
     "applications.forms_audit.ReturnForm": lambda: {
         "items": [("field:specialty", "专业", "application")],
         "default_deadline": datetime.date(2030, 1, 1),

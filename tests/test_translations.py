@@ -26,6 +26,7 @@ SOURCES = [
     "library",
     "consultations",
     "inspections",
+    "dashboard",
     "templates",
     "locale",
 ]

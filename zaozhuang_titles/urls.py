@@ -34,6 +34,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("applications/", include("results.urls")),
     path("reviews/", include("reviews.urls")),
+    path("statistics/", include("dashboard.urls")),
     path("training/", include("training.urls")),
     path("surveys/", include("surveys.urls")),
     path("library/", include("library.urls")),

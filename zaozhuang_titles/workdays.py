@@ -303,6 +303,25 @@ class WorkingCalendar:
             day += ONE_DAY
         return day
 
+    def ordinals(self, first, last):
+        """``{day: n}`` for every day from ``first`` to ``last``: n is the number of working days from
+        ``first`` up to and including that day. The working days elapsed between two days of the span
+        are the difference of their ordinals (a day off has the ordinal of the working day before it),
+        so figures over many rows are computed per distinct day, never per row."""
+        first, last = _as_date(first, "first"), _as_date(last, "last")
+        ordinals = {}
+        if last < first:
+            return ordinals
+        self.load(first.year, last.year)
+        count = 0
+        day = first
+        while day <= last:
+            count += self.is_working_day(day)
+            ordinals[day] = count
+            day += ONE_DAY
+        _warn(self.years_without_schedule(first, last), first, last)
+        return ordinals
+
 
 def _warn(years, first_day, last_day):
     if years:
@@ -372,6 +391,31 @@ def working_days_between(start, end):
     "How many working days are left" until a deadline is ``working_days_between(today, deadline)``.
     """
     return WorkingCalendar().working_days_between(start, end)
+
+
+def working_day_ordinals(first, last):
+    """``{day: working days from first up to and including day}`` over ``first`` to ``last`` (one query).
+
+    The working days elapsed from day a to day b (both in the span) are ``ordinals[b] - ordinals[a]``:
+    an application that arrived on a Friday and left on the next Monday spent 1 working day."""
+    return WorkingCalendar().ordinals(first, last)
+
+
+def first_day_within(today, working_days, *, ordinals=None):
+    """The earliest day from which no more than ``working_days`` working days have elapsed by ``today``.
+
+    Whatever arrived before that day has waited longer (``ordinals[today] - ordinals[arrival]`` is more
+    than ``working_days``): a step's time limit is one comparison of dates, served by an index.
+    ``ordinals`` (of ``working_day_ordinals``) saves the query when they reach back
+    ``working_days * 2 + 40`` days from ``today``."""
+    today = _as_date(today, "today")
+    working_days = _as_count(working_days)
+    # Each working day takes at most 7/5 calendar days; the longest holiday adds about two weeks.
+    first = today - datetime.timedelta(days=working_days * 2 + 40)
+    if ordinals is None or first not in ordinals or today not in ordinals:
+        ordinals = WorkingCalendar().ordinals(first, today)
+    floor = ordinals[today] - working_days
+    return min((day for day, n in ordinals.items() if first <= day <= today and n >= floor), default=first)
 
 
 def years_without_schedule(first_year, last_year):
