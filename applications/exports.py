@@ -51,7 +51,7 @@ register_kind(
                 Column(gettext_lazy("Name"), "applicant__real_name", width=10),
                 Column(gettext_lazy("ID number"), "applicant__id_number", personal="id_number", width=20),
                 Column(gettext_lazy("Mobile number"), "applicant__mobile", personal="mobile", width=13),
-                Column(gettext_lazy("Enterprise"), "enterprise__name", width=32),
+                Column(gettext_lazy("Employer"), "enterprise__name", width=32),
                 Column(gettext_lazy("Unified social credit code"), "enterprise__credit_code", width=20),
                 Column(gettext_lazy("Division"), "enterprise__division__name", width=10),
                 Column(gettext_lazy("Batch"), "batch__name", width=24),
