@@ -75,7 +75,10 @@ def test_export_without_rows_says_so_and_keeps_nothing(client_for, city, divisio
 
     response = client_for(city).post(reverse("enterprises:export") + "?q=不存在的企业", follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("enterprises:list") + "?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E4%BC%81%E4%B8%9A"
+    assert (
+        response.redirect_chain[-1][0]
+        == reverse("enterprises:list") + "?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E4%BC%81%E4%B8%9A"
+    )
     assert "没有符合筛选条件的记录" in response.content.decode()
     assert not Export.objects.exists()
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORTED).exists()
@@ -195,7 +198,9 @@ def test_beat_removes_files_older_than_seven_days_and_keeps_the_record(client_fo
     assert (recent.status, recent.file.name) == (Export.Status.DONE, recent_name)
     assert default_storage.exists(recent_name)
     response = client_for(city).get(reverse("export_download", args=[old.pk]), follow=True)
-    assert "7" in response.content.decode() and response.redirect_chain[-1][0] == reverse("export_detail", args=[old.pk])
+    assert "7" in response.content.decode() and response.redirect_chain[-1][0] == reverse(
+        "export_detail", args=[old.pk]
+    )
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "zaozhuang_titles.purge_expired_exports" in schedule
 
@@ -215,7 +220,9 @@ def test_download_is_for_the_owner_and_administrators_only(client_for, city, dis
     assert denied.detail["status"] == 404
 
 
-def test_my_exports_lists_the_users_own_exports_in_constant_queries(client_for, city, district, django_assert_num_queries):
+def test_my_exports_lists_the_users_own_exports_in_constant_queries(
+    client_for, city, district, django_assert_num_queries
+):
     _finished(district, days_ago=0)
     client = client_for(city)
     url = reverse("exports")
@@ -291,7 +298,9 @@ def test_enterprise_export_costs_the_same_queries_at_one_and_many_rows(city, div
 
 def test_service_log_and_expert_exports_cost_the_same_queries_at_one_and_many_rows(city, division):
     commissioner = CommissionerFactory()
-    ServiceLogFactory(enterprise=EnterpriseFactory(division=division, commissioner=commissioner), commissioner=commissioner)
+    ServiceLogFactory(
+        enterprise=EnterpriseFactory(division=division, commissioner=commissioner), commissioner=commissioner
+    )
     ExpertFactory()
     logs, experts = _build_queries(city, "admin:enterprises.servicelog"), _build_queries(city, "admin:reviews.expert")
     for _ in range(5):
