@@ -27,6 +27,7 @@ mobile numbers are masked (``zaozhuang_titles.masking``) unless the user may see
 ``EXPORT_KEEP_DAYS`` after they were asked for (``exports_purge_expired``, by beat); the rows stay.
 """
 
+import contextlib
 import itertools
 import logging
 import operator
@@ -390,21 +391,29 @@ def _write(export, handle):
     sheet = workbook.create_sheet(title=str(kind.label)[:31])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    write_row(sheet, [str(column.header) for column in columns], font=Font(bold=True))
     where = f"{kind.name} export {export.pk}"
     written = 0
-    rows = queryset.values(*fields).iterator(chunk_size=CHUNK_ROWS)
-    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-        for lookup in lookups:
-            lookup(chunk)
-        for row in chunk:
-            values = []
-            for read, mask in readers:
-                value = read(row)
-                values.append(mask(value) if mask is not None and value else value)
-            write_row(sheet, values, where=where)
-        written += len(chunk)
-        Export.objects.filter(pk=export.pk).update(progress=written)
+    try:
+        write_row(sheet, [str(column.header) for column in columns], font=Font(bold=True))
+        rows = queryset.values(*fields).iterator(chunk_size=CHUNK_ROWS)
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            for lookup in lookups:
+                lookup(chunk)
+            for row in chunk:
+                values = []
+                for read, mask in readers:
+                    value = read(row)
+                    values.append(mask(value) if mask is not None and value else value)
+                write_row(sheet, values, where=where)
+            written += len(chunk)
+            Export.objects.filter(pk=export.pk).update(progress=written)
+    except BaseException:
+        # Close the sheet's stream before giving up: its temporary file is removed, not left to the
+        # garbage collector half-written.
+        with contextlib.suppress(Exception):
+            sheet.close()
+            sheet._writer.cleanup()
+        raise
     workbook.save(handle)
     return written
 

@@ -310,3 +310,31 @@ def test_service_log_and_expert_exports_cost_the_same_queries_at_one_and_many_ro
         ExpertFactory()
     assert _build_queries(city, "admin:enterprises.servicelog") == logs
     assert _build_queries(city, "admin:reviews.expert") == experts
+
+
+def test_a_failed_build_leaves_no_temporary_file_behind(city, division, monkeypatch):
+    import glob
+    import tempfile
+
+    EnterpriseFactory(division=division)
+    pattern = f"{tempfile.gettempdir()}/openpyxl.*"
+    before = set(glob.glob(pattern))
+
+    def breaks(chunk):
+        raise RuntimeError("lookup failed")
+
+    kind = exports.kind_for("enterprises")
+    monkeypatch.setitem(
+        exports._kinds,
+        "enterprises",
+        exports.Kind(
+            name=kind.name,
+            label=kind.label,
+            parts=tuple(exports.Part(columns=p.columns, fields=p.fields, lookup=breaks) for p in kind.parts),
+        ),
+    )
+
+    export = export_start(user=city, source_name="enterprises.list", query=exports.query_dict({}))
+
+    assert export.status == Export.Status.FAILED and "RuntimeError" in export.error
+    assert set(glob.glob(pattern)) - before == set()
