@@ -24,7 +24,7 @@ from applications.models import (
 )
 from applications.selectors import status_counts
 from applications.workflow import ACTION_LABELS, SYSTEM
-from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, ExportAdminMixin, PortalModelAdmin
 from zaozhuang_titles.models import Role
 
 
@@ -171,9 +171,12 @@ class OpenCorrectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(ExportAdminMixin, ReadOnlyAdmin):
     """Applications, read-only, with the count of each status of what the filters select above the list
-    and a link to the portal's page of each (where the audit's moves are made)."""
+    and a link to the portal's page of each (where the audit's moves are made); 导出 Excel exports what
+    the list selects, with the review's scores and vote (``applications.exports``, ``reviews.exports``)."""
+
+    export_kind = "applications"
 
     change_list_template = "admin/applications/application/change_list.html"
     list_display = [

@@ -17,7 +17,7 @@ from enterprises.services import (
     enterprise_set_status,
     enterprise_status_reason_validate,
 )
-from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, ExportAdminMixin, PortalModelAdmin
 from zaozhuang_titles.db import subquery_count
 from zaozhuang_titles.forms import CleanTextMixin
 
@@ -56,7 +56,8 @@ class EnterpriseAdminForm(CleanTextMixin, forms.ModelForm):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(PortalHistoryAdmin):
+class EnterpriseAdmin(ExportAdminMixin, PortalHistoryAdmin):
+    export_kind = "enterprises"
     form = EnterpriseAdminForm
     inlines = [RecognitionInline, EnterpriseContactInline]
     list_display = ["name", "credit_code", "division", "town", "is_key", "commissioner", "status", "recognition_count"]
@@ -181,7 +182,8 @@ class ServiceCommissionerAdmin(PortalHistoryAdmin):
 
 
 @admin.register(ServiceLog)
-class ServiceLogAdmin(PortalHistoryAdmin):
+class ServiceLogAdmin(ExportAdminMixin, PortalHistoryAdmin):
+    export_kind = "service_logs"
     list_display = ["occurred_on", "kind", "enterprise", "commissioner", "people_count", "solved_on"]
     list_filter = ["kind", "enterprise__division", "commissioner", ("occurred_on", admin.DateFieldListFilter)]
     list_select_related = ["enterprise", "commissioner__user"]

@@ -12,7 +12,6 @@ import io
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -273,51 +272,12 @@ def _validate_recognition(raw, problem):
 
 
 def template_workbook():
-    return export_workbook([])
-
-
-def export_workbook(enterprises, today=None):
-    """The enterprises (with ``recognitions``, ``division``, ``town``, ``commissioner`` loaded) as a
-    workbook in the import's columns plus status, commissioner and eligibility."""
-    today = today or timezone.localdate()
+    """An empty workbook with the import's columns (and the export's extra ones, which the import skips);
+    the export itself is ``enterprises.exports``, in the same columns."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "企业名录"
     write_row(sheet, [title for _key, title in COLUMNS + EXPORT_EXTRA], font=Font(bold=True))
-    for enterprise in enterprises:
-        recognitions = list(enterprise.recognitions.all())
-        latest = recognitions[0] if recognitions else None
-        contacts = [c for c in enterprise.contacts.all() if c.is_active]
-        contact = contacts[0] if contacts else None
-        write_row(
-            sheet,
-            [
-                enterprise.name,
-                enterprise.credit_code,
-                enterprise.legal_representative,
-                enterprise.chairman_name,
-                enterprise.address,
-                enterprise.division.name,
-                enterprise.town.name if enterprise.town_id else "",
-                enterprise.industry,
-                enterprise.professional_staff_count,
-                "是" if enterprise.is_key else "否",
-                TIER_EXPORT.get(enterprise.service_tier, ""),
-                KIND_EXPORT.get(latest.kind, "") if latest else "",
-                LEVEL_EXPORT.get(latest.level, "") if latest else "",
-                latest.year_granted if latest else "",
-                latest.certificate_number if latest else "",
-                latest.expires_on.isoformat() if latest and latest.expires_on else "",
-                latest.policy_version if latest else "",
-                contact.name if contact else "",
-                contact.mobile if contact else "",
-                contact.email if contact else "",
-                str(enterprise.get_status_display()),
-                str(enterprise.commissioner) if enterprise.commissioner_id else "",
-                "是" if any(r.is_valid(today) for r in recognitions) else "否",
-            ],
-            where=f"enterprise export, enterprise {enterprise.pk}",
-        )
     for column, width in zip("ABCDEF", (36, 22, 12, 12, 36, 10), strict=False):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

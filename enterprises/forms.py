@@ -13,10 +13,12 @@ from enterprises.models import (
     ServiceCommissioner,
     ServiceLog,
 )
+from enterprises.selectors import enterprises_for_staff
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import Division, Town
+from zaozhuang_titles.rules import is_city_admin
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -52,6 +54,24 @@ class EnterpriseFilterForm(CleanTextMixin, forms.Form):
             ("none", _("None assigned")),
             *[(str(c.pk), f"{c.user.real_name} ({c.area_label})") for c in commissioners],
         ]
+
+
+def staff_filter_form(user, data):
+    """The registry's filters for ``user``: the divisions and commissioners offered are those of the
+    enterprises it may see (city staff: all)."""
+    if is_city_admin(user) or user.is_superuser:
+        divisions = Division.objects.all()
+        commissioners = ServiceCommissioner.objects.select_related("user", "division").order_by("user__real_name")
+    else:
+        visible = enterprises_for_staff(user)
+        divisions = Division.objects.filter(pk__in=visible.values("division_id"))
+        commissioners = (
+            ServiceCommissioner.objects.select_related("user", "division")
+            .filter(enterprises__in=visible)
+            .distinct()
+            .order_by("user__real_name")
+        )
+    return EnterpriseFilterForm(data, divisions=divisions, commissioners=list(commissioners))
 
 
 class EnterpriseRegistrationForm(CleanTextMixin, forms.ModelForm):

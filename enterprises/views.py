@@ -19,15 +19,15 @@ from rules.contrib.views import PermissionRequiredMixin
 from enterprises import excel
 from enterprises.forms import (
     AssignCommissionerForm,
-    EnterpriseFilterForm,
     EnterpriseRegistrationForm,
     ImportForm,
     ServiceLogForm,
     SolveProblemForm,
     StatisticsFilterForm,
     VerifyForm,
+    staff_filter_form,
 )
-from enterprises.models import Enterprise, ServiceCommissioner, ServiceLog
+from enterprises.models import Enterprise, ServiceLog
 from enterprises.selectors import (
     active_contacts_prefetch,
     commissioner_for_user,
@@ -54,12 +54,11 @@ from enterprises.services import (
     service_log_solve,
 )
 from enterprises.validators import credit_code_warnings
-from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import add_errors
 from zaozhuang_titles.keyset import keyset_page_for_request
-from zaozhuang_titles.models import AuditEvent, Division
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_hr_staff
+from zaozhuang_titles.views import export_response
 
 PAGE_SIZE = 50
 #: The registry's order; ``id`` breaks ties between equal names (keyset pages need it unique).
@@ -136,16 +135,7 @@ class StaffListMixin:
     """The filtered registry a staff member may see, and its filter form."""
 
     def get_filter_form(self):
-        user = self.request.user
-        if is_city_admin(user) or user.is_superuser:
-            divisions = Division.objects.all()
-        else:
-            # Like the commissioners below: those of the enterprises the reader may see (its division).
-            divisions = Division.objects.filter(pk__in=enterprises_for_staff(user).values("division_id"))
-        commissioners = ServiceCommissioner.objects.select_related("user", "division").order_by("user__real_name")
-        if not (is_city_admin(user) or user.is_superuser):
-            commissioners = commissioners.filter(enterprises__in=enterprises_for_staff(user)).distinct()
-        return EnterpriseFilterForm(self.request.GET or None, divisions=divisions, commissioners=list(commissioners))
+        return staff_filter_form(self.request.user, self.request.GET or None)
 
     def get_filtered(self, form):
         queryset = enterprises_for_staff(self.request.user)
@@ -179,27 +169,15 @@ class EnterpriseListView(PermissionRequiredMixin, StaffListMixin, TemplateView):
         )
 
 
-class EnterpriseExportView(PermissionRequiredMixin, StaffListMixin, View):
-    """The filtered list as an Excel workbook (导出)."""
+class EnterpriseExportView(PermissionRequiredMixin, View):
+    """导出 Excel of the registry as filtered (the filters in the query string), by POST: the rows
+    ``enterprises.exports`` defines, in the import's columns, so an export can be corrected and sent back."""
 
     permission_required = "enterprises.export_enterprises"
+    http_method_names = ["post"]
 
-    def get(self, request):
-        form = self.get_filter_form()
-        enterprises = list(self.get_filtered(form).prefetch_related(active_contacts_prefetch()))
-        for enterprise in enterprises:
-            enterprise._prefetched_objects_cache["contacts"] = enterprise.active_contacts
-        audit_record(
-            kind=AuditEvent.Kind.EXPORTED,
-            request=request,
-            detail={"what": "enterprises", "rows": len(enterprises), "filters": request.GET.urlencode()},
-        )
-        response = HttpResponse(
-            excel.export_workbook(enterprises),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="enterprises-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+    def post(self, request):
+        return export_response(request, source="enterprises.list")
 
 
 class EnterpriseObjectMixin(ObjectPermissionMixin):

@@ -28,7 +28,7 @@ from reviews.selectors.pool import committee_problems
 from reviews.services.draw import meeting_update
 from reviews.services.pool import EXPERT_FIELDS, committee_create, committee_update, expert_create, expert_update
 from reviews.services.scoring import rubric_check_editable, rubric_locked
-from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, ExportAdminMixin, PortalModelAdmin
 from zaozhuang_titles.forms import CleanTextMixin
 
 
@@ -76,7 +76,8 @@ class TermFilter(admin.SimpleListFilter):
 
 
 @admin.register(Expert)
-class ExpertAdmin(PortalHistoryAdmin):
+class ExpertAdmin(ExportAdminMixin, PortalHistoryAdmin):
+    export_kind = "experts"
     inlines = [ExpertRelationInline]
     list_display = ["__str__", "title_name", "employer_name", "specialty_list", "term_starts", "term_ends", "is_active"]
     list_filter = ["is_active", TermFilter, "specialties", "title_level"]

@@ -150,3 +150,22 @@ def test_import_workbook_of_the_heavy_task_passes_the_enterprise_import_checks()
 
     assert problems == []
     assert [row["enterprise"]["name"] for row in rows] == [f"枣庄导入测试机械有限公司{i:05d}" for i in range(3)]
+
+
+@pytest.mark.django_db
+def test_export_heavy_task_exports_the_applications_it_was_asked_for():
+    from django.core.files.storage import default_storage
+
+    from benchmarks.heavy import _export
+    from zaozhuang_titles.models import Export
+
+    generate("tiny")
+    present = Application.objects.count()
+
+    seconds, note = _export(present + 3)
+
+    assert seconds > 0
+    assert f"{present + 3} rows" in note
+    export = Export.objects.get()
+    assert export.status == Export.Status.DONE
+    assert not default_storage.exists(export.file.name)  # the benchmark keeps no file

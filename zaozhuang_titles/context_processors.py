@@ -4,13 +4,19 @@ from django.utils.translation import gettext
 
 from zaozhuang_titles.notices import unread_count
 from zaozhuang_titles.roles import navbar_layout, role_menu
+from zaozhuang_titles.rules import is_hr_staff
 
 
 def portal(request):
     names = {"portal_name": settings.PORTAL_NAME, "portal_short_name": settings.PORTAL_SHORT_NAME}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {**names, "role_menu": [], "navbar": {"breakpoint": "xl", "full_brand": True}}
+        return {
+            **names,
+            "role_menu": [],
+            "navbar": {"breakpoint": "xl", "full_brand": True},
+            "lists_exports": False,
+        }
 
     menu = role_menu(user)
     # The navbar's own entries after the role's (includes/navbar.html), in the page's language.
@@ -28,4 +34,6 @@ def portal(request):
             short_name=settings.PORTAL_SHORT_NAME,
         ),
         "unread_notices": SimpleLazyObject(lambda: unread_count(user)),
+        # "My exports" in the account menu (and admin's top bar): from the roles already loaded, no query.
+        "lists_exports": is_hr_staff(user),
     }

@@ -552,3 +552,65 @@ class IdentifierIssue(models.Model):
 
     def __str__(self):
         return f"{self.model} #{self.object_id} {self.field}: {self.stored_value}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be built")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Removed after the keeping period")
+
+
+class Export(models.Model):
+    """导出 — one Excel file of a filtered list (applications, enterprises, experts, service log), asked by
+    one user. ``zaozhuang_titles.exports`` builds it: in the request for a small list, by a Celery task
+    with ``progress`` for a large one. ``params`` are the list's query parameters and ``description``
+    the filter in words, as the audit log records them. The file lives in the default storage (private
+    media, never served by the web server) for ``EXPORT_KEEP_DAYS`` days; then beat removes it and the
+    row stays, ``expired``, as the record of what was exported."""
+
+    Status = ExportStatus
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="exports", verbose_name=_("asked by"))
+    kind = models.CharField(_("what is exported"), max_length=50)
+    source = models.CharField(_("list"), max_length=100)
+    description = models.CharField(_("filter"), max_length=500, blank=True)
+    params = models.JSONField(_("query parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("export (导出)")
+        verbose_name_plural = _("exports (导出)")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="export_user_latest_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ExportStatus.values), name="export_status_valid"),
+            # A file is kept only for a finished export; a failed or removed one never serves half a file.
+            models.CheckConstraint(
+                condition=models.Q(status=ExportStatus.DONE) | models.Q(file=""), name="export_file_only_when_done"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} ({self.user})"
+
+    @property
+    def percent(self):
+        """How far the build has got, 0-100."""
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.row_count:
+            return 0
+        return min(99, self.progress * 100 // self.row_count)
+
+    @property
+    def is_working(self):
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)

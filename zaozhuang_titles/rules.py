@@ -4,8 +4,10 @@ Apps build their object-level predicates on these (pretalx style, django-rules).
 """
 
 import rules
+from django.db.models import Q
 
 from zaozhuang_titles.models import Role
+from zaozhuang_titles.scopes import Scope, any_of
 
 
 def has_role(role):
@@ -75,3 +77,22 @@ rules.add_perm("zaozhuang_titles.view_failedtask", is_city_admin)
 rules.add_perm("zaozhuang_titles.change_failedtask", is_city_admin)
 # Identifiers found not canonical by the data migration: city staff read them and correct the records.
 rules.add_perm("zaozhuang_titles.view_identifierissue", is_city_admin)
+
+# Exports (导出): HR staff export the lists they see; a file is downloaded by the user who asked for it,
+# and by administrators; anyone else gets 404.
+OWN_EXPORT = Scope(
+    "is_own_export",
+    role=is_hr_staff,
+    where=lambda user: Q(user_id=user.pk),
+    holds=lambda user, export: export.user_id == user.pk,
+)
+# Not ``Q()``: OR-ed with the own scope's ``Q`` (an administrator holds both), an empty ``Q`` would vanish.
+ANY_EXPORT = Scope(
+    "is_export_administrator",
+    role=is_administrator,
+    where=lambda user: Q(pk__isnull=False),
+    holds=lambda user, export: True,
+)
+EXPORT_SCOPES = (OWN_EXPORT, ANY_EXPORT)
+rules.add_perm("zaozhuang_titles.list_exports", is_hr_staff)
+rules.add_perm("zaozhuang_titles.download_export", any_of(EXPORT_SCOPES))

@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-scoring-deadlines": {"task": "reviews.remind_scoring_deadlines", "schedule": crontab(minute=5)},
     # The staff's daily digest (每日待办提醒), before the office opens; the task skips days off.
     "send-staff-digest": {"task": "zaozhuang_titles.send_staff_digest", "schedule": crontab(hour=7, minute=30)},
+    # Export files (导出) older than EXPORT_KEEP_DAYS are removed from storage, nightly.
+    "purge-expired-exports": {"task": "zaozhuang_titles.purge_expired_exports", "schedule": crontab(hour=3, minute=20)},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -260,6 +262,11 @@ ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
 # An admin list shows at most this many pages (of 100 rows); past them, filter or search (0: no limit).
 ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
+# Excel exports of filtered lists (zaozhuang_titles.exports): a list of at most this many rows is built in
+# the request and downloaded at once, a longer one by a Celery task with a progress bar; files are kept
+# this many days, then removed by beat.
+EXPORT_IN_REQUEST_MAX_ROWS = envint("EXPORT_IN_REQUEST_MAX_ROWS", 2000)
+EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

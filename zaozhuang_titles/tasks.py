@@ -85,3 +85,28 @@ def send_staff_digest():
     """Beat, each morning: the staff's daily digest (``zaozhuang_titles.digest``). Nothing on a day off;
     a second run the same day sends nothing new."""
     return staff_digest_send()
+
+
+@shared_task(name="zaozhuang_titles.build_export", **RETRYING)
+def build_export(*, export_id):
+    """Build the Excel file of one export of more rows than a request builds (idempotent: a finished
+    export is left as it is). A connection error is retried; any other failure leaves the export failed,
+    with its reason, and no file."""
+    from zaozhuang_titles.exports import export_build  # the exports module queues this task
+
+    export = export_build(export_id=export_id, reraise=retryable_errors())
+    if export is None:
+        logger.info("export %s is gone; nothing to build", export_id)
+        return None
+    return {"status": export.status, "rows": export.progress}
+
+
+@shared_task(name="zaozhuang_titles.purge_expired_exports", **RETRYING)
+def purge_expired_exports():
+    """Beat, nightly: remove the export files older than EXPORT_KEEP_DAYS (the rows stay, expired)."""
+    from zaozhuang_titles.exports import exports_purge_expired
+
+    purged = exports_purge_expired()
+    if purged:
+        logger.info("removed the files of %d expired exports", purged)
+    return purged

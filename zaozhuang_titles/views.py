@@ -9,24 +9,36 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.celery import app as celery_app
+from zaozhuang_titles.exports import (
+    XLSX,
+    ExportRefused,
+    download_name,
+    export_for_user,
+    export_start,
+    exports_of,
+    source_for,
+)
 from zaozhuang_titles.forms import LoginForm, RegistrationForm, StaffDigestForm
 from zaozhuang_titles.keyset import keyset_page_for_request
-from zaozhuang_titles.models import AuditEvent
+from zaozhuang_titles.models import AuditEvent, Export
 from zaozhuang_titles.notices import NOTICE_ORDER, notices_for, notices_mark_read
+from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.roles import home_url
 from zaozhuang_titles.rules import is_hr_staff, receives_staff_digest
 from zaozhuang_titles.services import user_register, user_staff_digest_set
@@ -230,3 +242,103 @@ class StaffDigestView(PermissionRequiredMixin, View):
         else:
             messages.success(request, _("The daily digest is off. You can turn it on again here."))
         return redirect("notices")
+
+
+# --- Exports (导出 Excel) -------------------------------------------------------------------------------
+
+
+def export_response(request, *, source):
+    """What a list's 导出 Excel button answers (a POST whose query string holds the list's filters): a
+    small list is built at once and downloaded (a redirect to the file), a long one is built in the
+    background while its page shows the progress; a list without rows is sent back with the reason."""
+    try:
+        export = export_start(user=request.user, source_name=source, query=request.GET, request=request)
+    except ExportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(source_for(source).back_url(request.GET))
+    if export.status == Export.Status.DONE:
+        return redirect("export_download", pk=export.pk)
+    if export.status == Export.Status.FAILED:
+        messages.error(request, export.error)
+    else:
+        messages.info(
+            request,
+            _(
+                "The list has %(rows)d rows: its file is being built in the background. This page shows how far it "
+                "has got; the file stays under “My exports” for %(days)d days."
+            )
+            % {"rows": export.row_count, "days": settings.EXPORT_KEEP_DAYS},
+        )
+    return redirect("export_detail", pk=export.pk)
+
+
+class ExportListView(PermissionRequiredMixin, TemplateView):
+    """我的导出 — the exports the user asked for, newest first, with their state and files."""
+
+    permission_required = "zaozhuang_titles.list_exports"
+    template_name = "portal/exports.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(exports_of(self.request.user), self.page_size).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page, exports=list(page.object_list), keep_days=settings.EXPORT_KEEP_DAYS, **kwargs
+        )
+
+
+class ExportMixin(ObjectPermissionMixin):
+    """One export: HR staff (403 for other roles); only the user who asked for it and administrators
+    find it (404 for anyone else)."""
+
+    role_required = is_hr_staff
+    permission_required = "zaozhuang_titles.download_export"
+
+    def load_object(self):
+        return export_for_user(self.request.user, self.kwargs["pk"])
+
+
+class ExportDetailView(ExportMixin, TemplateView):
+    """One export's page: its filter and rows, the progress bar while it is built (htmx polls
+    ``export_status``), then the download link, or the reason it failed."""
+
+    template_name = "portal/export_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(export=self.permission_object, keep_days=settings.EXPORT_KEEP_DAYS, **kwargs)
+
+
+class ExportStatusView(ExportDetailView):
+    """The status fragment of one export that its page polls."""
+
+    template_name = "portal/includes/export_status.html"
+
+
+class ExportDownloadView(ExportMixin, View):
+    """The file of a finished export (logged); an export not ready, failed or removed sends back to its page."""
+
+    def get(self, request, pk):
+        export = self.permission_object
+        if export.status != Export.Status.DONE or not export.file:
+            if export.status == Export.Status.EXPIRED:
+                messages.error(
+                    request,
+                    _("This export's file was removed after %(days)d days; export the list again.")
+                    % {"days": settings.EXPORT_KEEP_DAYS},
+                )
+            elif export.status == Export.Status.FAILED:
+                messages.error(request, export.error)
+            else:
+                messages.info(request, _("The file is not ready yet; this page shows how far it has got."))
+            return redirect("export_detail", pk=export.pk)
+        try:
+            handle = export.file.open("rb")
+        except FileNotFoundError:
+            messages.error(request, _("This export's file can no longer be found; export the list again."))
+            return redirect("export_detail", pk=export.pk)
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=export,
+            detail={"export": export.pk, "what": export.kind, "rows": export.row_count},
+        )
+        return FileResponse(handle, as_attachment=True, filename=download_name(export), content_type=XLSX)

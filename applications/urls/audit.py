@@ -9,6 +9,8 @@ from applications.views import audit
 urlpatterns = [
     path("audit/district/", audit.DistrictQueueView.as_view(), name="district_queue"),
     path("audit/city/", audit.CityQueueView.as_view(), name="city_queue"),
+    path("audit/district/export/", audit.DistrictQueueExportView.as_view(), name="district_queue_export"),
+    path("audit/city/export/", audit.CityQueueExportView.as_view(), name="city_queue_export"),
     path("audit/applications/<int:pk>/", audit.ApplicationDetailView.as_view(), name="detail"),
     path("audit/applications/<int:pk>/changes/", audit.DiffView.as_view(), name="diff"),
     path(

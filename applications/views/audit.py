@@ -64,6 +64,7 @@ from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_hr_staff
+from zaozhuang_titles.views import export_response
 from zaozhuang_titles.workdays import add_working_days
 
 PAGE_SIZE = 50
@@ -148,6 +149,8 @@ class QueueView(PermissionRequiredMixin, TemplateView):
             query=query.urlencode(),
             tab_query=tab_query.urlencode(),
             filtered=any(common.values()),
+            export_url=reverse(f"applications:{self.stage}_queue_export"),
+            export_query=query.urlencode(),
             **kwargs,
         )
 
@@ -207,6 +210,27 @@ class CityQueueView(QueueView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(batches=list(batches_accepting()), **kwargs)
+
+
+class QueueExportView(PermissionRequiredMixin, View):
+    """导出 Excel of a queue's tab as filtered (the filters in the query string), by POST; the rows are
+    those the queue lists (``applications.exports``)."""
+
+    http_method_names = ["post"]
+    stage = ""
+
+    def post(self, request):
+        return export_response(request, source=f"applications.{self.stage}_queue")
+
+
+class DistrictQueueExportView(QueueExportView):
+    permission_required = "applications.view_district_queue"
+    stage = "district"
+
+
+class CityQueueExportView(QueueExportView):
+    permission_required = "applications.view_city_queue"
+    stage = "city"
 
 
 # --- The application's page ------------------------------------------------------------------------

@@ -54,6 +54,18 @@ ROWS = [
         get=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR]),
         post=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR], ok=405),
     ),
+    # 导出 Excel of a queue: a POST (a redirect to the file, or back to the queue when it lists nothing).
+    Row(
+        "applications:district_queue_export",
+        get=outcome(allowed=[Role.DISTRICT_STAFF], ok=405),
+        post=outcome(allowed=[Role.DISTRICT_STAFF], ok=REDIRECT),
+        setup=at_district,
+    ),
+    Row(
+        "applications:city_queue_export",
+        get=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR], ok=405),
+        post=outcome(allowed=[Role.CITY_STAFF, Role.ADMINISTRATOR], ok=REDIRECT),
+    ),
     # Everyone in the application's life reads it; only staff may ask for the whole ID number.
     Row(
         "applications:detail",

@@ -51,7 +51,13 @@ ROWS = [
         post=outcome(allowed=[Role.ENTERPRISE_CONTACT]),
     ),
     Row("enterprises:list", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
-    Row("enterprises:export", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
+    # 导出 Excel: a POST (a redirect to the file, or back to the list when it lists nothing).
+    Row(
+        "enterprises:export",
+        get=outcome(allowed=STAFF, ok=405),
+        post=outcome(allowed=STAFF, ok=REDIRECT),
+        setup=served_enterprise,
+    ),
     Row("enterprises:statistics", get=outcome(allowed=STAFF), post=outcome(allowed=STAFF, ok=405)),
     Row("enterprises:import", get=outcome(allowed=CITY), post=outcome(allowed=CITY)),
     # Without a checked file in the session the confirmation sends back to the upload.

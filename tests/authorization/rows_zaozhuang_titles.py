@@ -1,16 +1,43 @@
 """Matrix rows of the portal frame and accounts."""
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.authorization.matrix import LOGGED_IN, LOGIN, PRIVATE, PUBLIC, REDIRECT, Row, outcome, same_for_all
+from tests.authorization.matrix import LOGGED_IN, LOGIN, PRIVATE, PUBLIC, REDIRECT, Row, hidden, outcome, same_for_all
 from tests.factories import UserFactory
-from zaozhuang_titles.models import Role
+from zaozhuang_titles.models import Export, Role
 
 DIGEST_ROLES = [Role.CITY_STAFF, Role.DISTRICT_STAFF]
 only_anonymous_page = {"anonymous": 200, **dict.fromkeys(LOGGED_IN, REDIRECT)}
 any_logged_in = {"anonymous": LOGIN, **dict.fromkeys(LOGGED_IN, 200)}
+
+
+HR_STAFF = [Role.DISTRICT_STAFF, Role.CITY_STAFF, Role.ADMINISTRATOR]
+#: An export's pages: the district staff who asked for it and administrators; other city staff get 404
+#: (the export is not theirs), roles that export nothing 403.
+EXPORT_PAGE = {**outcome(allowed=HR_STAFF), Role.CITY_STAFF.value: 404}
+EXPORT_POST = outcome(allowed=HR_STAFF, ok=405)
+
+
+def district_export(ctx):
+    """A finished export of the matrix's district staff, with its file."""
+    name = default_storage.save("exports/matrix.xlsx", ContentFile(b"PK matrix"))
+    ctx["export"] = Export.objects.create(
+        user=ctx["users"][Role.DISTRICT_STAFF.value],
+        kind="enterprises",
+        source="enterprises.list",
+        row_count=1,
+        progress=1,
+        status=Export.Status.DONE,
+        file=name,
+    )
+
+
+def export_pk(ctx):
+    return {"pk": ctx["export"].pk}
 
 
 def reset_link(ctx):
@@ -55,4 +82,17 @@ ROWS = [
         kwargs=reset_link,
     ),
     Row("password_reset_complete", anonymous_cache=PUBLIC, get=same_for_all(200), post=same_for_all(405)),
+    Row("exports", get=outcome(allowed=HR_STAFF), post=outcome(allowed=HR_STAFF, ok=405)),
+    *[
+        Row(
+            name,
+            get=EXPORT_PAGE,
+            post=EXPORT_POST,
+            setup=district_export,
+            kwargs=export_pk,
+            # Another division's district staff: the file is not theirs, not even a hint that it exists.
+            outsiders=hidden(Role.DISTRICT_STAFF, post=405),
+        )
+        for name in ("export_detail", "export_status", "export_download")
+    ],
 ]

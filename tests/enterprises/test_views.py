@@ -164,8 +164,10 @@ def test_detail_and_history_of_other_division_are_404(client_for, district_user,
 def test_export_is_scoped_and_filtered(client_for, district_user, division, other_division):
     mine = full_enterprise(division)
     EnterpriseFactory(division=other_division)
-    response = client_for(district_user).get(reverse("enterprises:export"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    client = client_for(district_user)
+    response = client.post(reverse("enterprises:export"))
+    download = client.get(response["Location"])
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert codes == [mine.credit_code]
     assert sheet.cell(1, 1).value == "企业名称"
