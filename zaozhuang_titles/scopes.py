@@ -112,8 +112,14 @@ class Scope:
 
 
 def union_q(user, scopes):
-    """The ``Q`` of the objects in any of ``scopes`` for ``user``, or None when it holds none."""
+    """The ``Q`` of the objects in any of ``scopes`` for ``user``, or None when it holds none.
+
+    A scope of every object (``Q()``, city staff's) makes the union every object: Django drops an empty
+    ``Q`` from ``Q() | Q(x)``, which would narrow city staff who are also an enterprise's contact to
+    that one enterprise."""
     found = [q for q in (scope.q(user) for scope in scopes) if q is not None]
+    if any(not q for q in found):
+        return Q()
     return functools.reduce(operator.or_, found) if found else None
 
 

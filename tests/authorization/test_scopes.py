@@ -70,6 +70,11 @@ def world(db):
     RoleAssignment.objects.create(user=both, role=Role.ENTERPRISE_CONTACT)
     ContactFactory(enterprise=enterprises[0], user=both)
     users["applicant_and_contact"] = both
+    # City staff who are also an enterprise's contact see every enterprise, not only theirs (an empty
+    # ``Q()`` of the city-wide scope would vanish when OR-ed with the contact's).
+    city_contact = UserFactory(roles=[Role.CITY_STAFF, Role.ENTERPRISE_CONTACT])
+    ContactFactory(enterprise=enterprises[0], user=city_contact)
+    users["city_and_contact"] = city_contact
     return {
         # Fresh user objects: nothing cached from the setup.
         "users": {key: type(user).objects.get(pk=user.pk) for key, user in users.items()},
