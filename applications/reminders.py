@@ -46,7 +46,8 @@ def corrections_due_for_reminder(*, today=None):
     )
 
 
-def _remind(correction):
+def correction_remind(correction):
+    """Tell the applicant of ``correction`` its deadline (once per correction and deadline: the notice's key)."""
     application = correction.application
     with translation.override("zh-hans"):
         values = {"number": application.number, "deadline": date_format(correction.deadline, "DATE_FORMAT")}
@@ -81,7 +82,7 @@ def correction_reminders_send(*, today=None):
         if reminder_key(correction) in told_before:
             continue
         with transaction.atomic():  # each notice commits on its own, and its email is queued then
-            _remind(correction)
+            correction_remind(correction)
         sent += 1
     if sent:
         logger.info("reminded %d applicants of their correction deadlines", sent)

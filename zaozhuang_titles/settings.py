@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "results",
-    "django.contrib.admin",
+    # Django admin with the portal's site: its index grouped by the city's work (zaozhuang_titles.admin_site).
+    "zaozhuang_titles.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -247,6 +248,9 @@ OBJECTION_MIN_INTERVAL_SECONDS = envint("OBJECTION_MIN_INTERVAL_SECONDS", 60)
 OBJECTION_SETTLE_WORKING_DAYS = envint("OBJECTION_SETTLE_WORKING_DAYS", 10)
 # An admin list of a whole table at least this large shows PostgreSQL's row estimate, not a COUNT(*).
 ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
+#: A bulk action of Django admin over more applications than this runs as a Celery task, its progress
+#: shown on the page (``applications.services.bulk``); up to it, in the request.
+BULK_ACTION_TASK_ABOVE = envint("BULK_ACTION_TASK_ABOVE", 200)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")
