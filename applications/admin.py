@@ -748,3 +748,37 @@ class CorrectionRequestAdmin(ReadOnlyAdmin):
     search_fields = ["application__number", "application__applicant__real_name"]
     list_select_related = ["application__applicant"]
     inlines = [CorrectionItemInline]
+
+
+@admin.register(BulkRun)
+class BulkRunAdmin(ReadOnlyAdmin):
+    """The record of each bulk action (批量操作): who ran what over how many applications, and what became
+    of each (the result page). District staff see their own runs, city staff every run."""
+
+    list_display = ["created_at", "action_name", "actor", "total_count", "done_count", "state", "result_link"]
+    list_filter = ["state", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["actor__real_name", "actor__username", "reason"]
+    list_select_related = ["actor"]
+    fields = ["created_at", "action_name", "actor", "reason", "state", "in_background", "finished_at", "result_link"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return visible(super().get_queryset(request), request.user, BULK_RUN_SCOPES)
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, run):
+        return bulk_action_label(run.action)
+
+    @admin.display(description=_("applications"))
+    def total_count(self, run):
+        return run.total
+
+    @admin.display(description=_("done"))
+    def done_count(self, run):
+        return run.count("done")
+
+    @admin.display(description=_("result"))
+    def result_link(self, run):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:applications_application_bulk", args=[run.pk]), _("open the result")
+        )

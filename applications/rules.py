@@ -190,6 +190,7 @@ rules.add_perm("applications.view_batch", is_hr_staff)
 rules.add_perm("applications.audit_in_admin", is_hr_staff)
 #: A bulk action's record (its progress and result): the staff member who ran it, and city staff.
 OWN_BULK_RUN = Scope("is_own_bulk_run", role=is_hr_staff, where=lambda user: Q(actor_id=user.pk))
-ALL_BULK_RUNS = Scope("is_city_bulk_run", role=is_city_admin, where=lambda user: Q())
+# ``Q(pk__isnull=False)``, not ``Q()``: an empty Q vanishes when OR-ed with the own-runs scope.
+ALL_BULK_RUNS = Scope("is_city_bulk_run", role=is_city_admin, where=lambda user: Q(pk__isnull=False))
 BULK_RUN_SCOPES = (OWN_BULK_RUN, ALL_BULK_RUNS)
 rules.add_perm("applications.view_bulkrun", is_city_admin | (is_district_staff & (no_object | OWN_BULK_RUN.predicate)))

@@ -42,6 +42,11 @@ class ScopedDivisionFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         return [(division.pk, str(division)) for division in divisions_for_staff(request.user)]
 
+    def has_output(self):
+        # Shown with one division too (Django hides a filter of a single choice): district staff see
+        # which division the list holds.
+        return bool(self.lookup_choices)
+
 
 class PortalHistoryAdmin(SimpleHistoryAdmin, PortalModelAdmin):
     """Portal admin with the change history (一企一档) of each object.
