@@ -98,7 +98,7 @@ class ReadOnlyInline(CleanTextInlineMixin, admin.TabularInline):
 
 @admin.register(Batch)
 class BatchAdmin(PortalModelAdmin):
-    list_display = ["name", "year", "level", "channel", "status", "opens_at", "closes_at"]
+    list_display = ["name", "year", "level", "channel", "status", "opens_at", "closes_at", "step_time_limit_days"]
     list_filter = ["status", "channel", "year"]
     search_fields = ["name"]
     list_select_related = []
