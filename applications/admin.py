@@ -5,7 +5,6 @@ the snapshots are records, read-only."""
 
 import re
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -21,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms_audit import ReasonForm, ReturnForm
+from applications.forms_audit import BulkConfirmForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
     Application,
@@ -64,7 +63,6 @@ from enterprises.admin import ScopedDivisionFilter
 from enterprises.models import Recognition, RecognitionKind
 from zaozhuang_titles.admin import CleanTextInlineMixin, PortalModelAdmin
 from zaozhuang_titles.audit import audit_denial, client_ip
-from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.scopes import visible
@@ -634,44 +632,6 @@ def bulk_action_label(key):
     return action.label if action is not None else key
 
 
-class BulkConfirmForm(CleanTextMixin, forms.Form):
-    """What a bulk action asks before it runs: the one reason of a return or a rejection, the meeting
-    of "add to a meeting"."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("The same reason for every application; the applicants and the log will show it."),
-    )
-    choice = forms.ModelChoiceField(label="", queryset=None, required=False)
-
-    def __init__(self, *args, action, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
-        if action.needs_reason:
-            self.fields["reason"].required = True
-            self.fields["reason"].error_messages["required"] = gettext(
-                "Please give the reason; the applicant and the log will show it."
-            )
-        else:
-            del self.fields["reason"]
-        if action.choices is not None:
-            self.fields["choice"].queryset = action.choices(actor)
-            self.fields["choice"].label = action.choice_label
-            self.fields["choice"].required = True
-        else:
-            del self.fields["choice"]
-
-    def params(self):
-        """The parameters of the run ({"choice": pk}), from what was posted (valid or not, for the plan)."""
-        if "choice" not in self.fields or not self.is_bound:
-            return {}
-        value = self.data.get("choice", "")
-        return {"choice": int(value)} if str(value).isdigit() else {}
-
-
 def application_workspace(application, user):
     """What the application's page in admin shows besides its fields: the portal's pieces, by their
     selectors (timeline, eligibility, evidence, nomination, changes since the last submission) and the
@@ -707,9 +667,22 @@ class TransitionAdmin(TransitionLabels, ReadOnlyAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
+    """The snapshots stored at each submission: their raw data (field keys, stored values) is not shown;
+    the portal's changes page reads them as staff should (labels, masked numbers, what changed)."""
+
     list_display = ["application", "revision", "created_at", "sha256"]
     search_fields = ["application__number"]
     list_select_related = ["application__applicant"]
+    fields = ["application", "revision", "transition", "created_at", "sha256", "changes_link"]
+    readonly_fields = fields
+
+    @admin.display(description=_("in the portal"))
+    def changes_link(self, submission):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("applications:diff", args=[submission.application_id]),
+            _("Changes between submissions"),
+        )
 
 
 class NominationEntryInline(ReadOnlyInline):

@@ -772,7 +772,8 @@ class Transition(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.application}: {self.from_status} → {self.to_status}"
+        # The states by their labels (admin's breadcrumbs and titles show it), not their stored keys.
+        return f"{self.application}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -8,7 +8,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from applications.models import BulkRun
-
 from applications.services import application_return
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
