@@ -404,9 +404,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is None:
             return response
+        # The working days each shown row has waited, with one calendar for the page (``waiting`` column).
         rows = list(changelist.result_list)
-        for pk, waiting in waiting_at_step(rows).items():
-            next(row for row in rows if row.pk == pk).waiting = waiting
+        waiting = waiting_at_step(rows)
+        for row in rows:
+            row.waiting = waiting[row.pk]
         # The whole table's counts by status would read every row again (the count above it is an
         # estimate then): they are shown once a filter or search narrows the list.
         if not getattr(changelist.paginator, "is_estimate", False):
