@@ -3,6 +3,7 @@ correction (退回补正) with its items. They check input; the rules of the dom
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Batch
@@ -151,3 +152,41 @@ class ReturnForm(CleanTextMixin, forms.Form):
         """None when the default was kept (the service then records whether it is provisional)."""
         deadline = self.cleaned_data["deadline"]
         return None if deadline == self.default_deadline else deadline
+
+
+class BulkConfirmForm(CleanTextMixin, forms.Form):
+    """What a bulk action asks before it runs: the one reason of a return or a rejection, the meeting
+    of "add to a meeting"."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("The same reason for every application; the applicants and the log will show it."),
+    )
+    choice = forms.ModelChoiceField(label="", queryset=None, required=False)
+
+    def __init__(self, *args, action, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action.needs_reason:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = gettext(
+                "Please give the reason; the applicant and the log will show it."
+            )
+        else:
+            del self.fields["reason"]
+        if action.choices is not None:
+            self.fields["choice"].queryset = action.choices(actor)
+            self.fields["choice"].label = action.choice_label
+            self.fields["choice"].required = True
+        else:
+            del self.fields["choice"]
+
+    def params(self):
+        """The parameters of the run ({"choice": pk}), from what was posted (valid or not, for the plan)."""
+        if "choice" not in self.fields or not self.is_bound:
+            return {}
+        value = self.data.get("choice", "")
+        return {"choice": int(value)} if str(value).isdigit() else {}

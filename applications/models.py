@@ -320,10 +320,20 @@ class TrainingRecord(models.Model):
             raise ValidationError({"specialty_hours": _("Specialty hours cannot exceed the total hours of the year.")})
 
 
+class EligibilityResult(models.TextChoices):
+    """The eligibility check's outcome as last evaluated (``applications.eligibility``), kept on the
+    application so that staff lists filter by it: evaluated at each submission and at the nomination."""
+
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    PENDING = "pending", _("Waiting for the chairman's signature")
+
+
 class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """申报 — one applicant's application in one batch."""
 
     Status = Status
+    Eligibility = EligibilityResult
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="applications", verbose_name=_("batch"))
     applicant = models.ForeignKey(
@@ -363,6 +373,14 @@ class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now, editable=False)
+    eligibility = models.CharField(
+        _("eligibility"),
+        max_length=16,
+        choices=EligibilityResult.choices,
+        blank=True,
+        editable=False,
+        help_text=_("As evaluated at the last submission or nomination; empty before the first."),
+    )
 
     class Meta:
         verbose_name = _("application (申报)")
@@ -755,7 +773,8 @@ class Transition(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.application}: {self.from_status} → {self.to_status}"
+        # The states by their labels (admin's breadcrumbs and titles show it), not their stored keys.
+        return f"{self.application}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -846,6 +865,47 @@ class CorrectionItem(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.reason}"
+
+
+class BulkRun(models.Model):
+    """One bulk action of staff in Django admin (批量操作): which applications, what, by whom, and what
+    became of each. Written before the first application is touched and updated as each one is done,
+    so the page shows progress while a background task works, and the record stays as the log."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    action = models.CharField(_("action"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    application_ids = models.JSONField(_("applications"), default=list)
+    #: {application id (str): {"outcome": "done" | "skipped" | "failed", "number": ..., "reason": ...}}
+    results = models.JSONField(_("results"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    in_background = models.BooleanField(_("run in the background"), default=False)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk action (批量操作)")
+        verbose_name_plural = _("bulk actions (批量操作)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} #{self.pk}"
+
+    @property
+    def total(self):
+        return len(self.application_ids)
+
+    def count(self, outcome):
+        return sum(1 for result in self.results.values() if result.get("outcome") == outcome)
 
 
 def new_public_token():

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import CorrectionRequest, Status
-from zaozhuang_titles.notices import notice_build, notices_create_many
+from zaozhuang_titles.notices import notice_build, notice_create, notices_create_many
 from zaozhuang_titles.workdays import add_working_days, is_working_day
 
 logger = logging.getLogger(__name__)
@@ -130,3 +130,26 @@ def correction_reminders_send(*, today=None):
     if sent:
         logger.info("reminded %d applicants of their correction deadlines", sent)
     return sent
+
+
+def correction_already_reminded(correction):
+    """Whether the applicant was told this correction's present deadline (by the daily run or by hand)."""
+    return correction.reminded_deadline is not None and correction.reminded_deadline == correction.deadline
+
+
+def correction_remind(correction, *, today=None):
+    """Tell the applicant of one ``correction`` its deadline now (staff's "remind" in admin, one or in
+    bulk), once per deadline like the daily run: the deadline told is recorded on the correction."""
+    today = today or timezone.localdate()
+    applicant = correction.application.applicant
+    with translation.override("zh-hans"):
+        subject, body, url = _text([correction])
+    notice_create(
+        recipient=applicant,
+        key=reminder_key(applicant, [correction], today),
+        subject=subject,
+        body=body,
+        url=url,
+    )
+    CorrectionRequest.objects.filter(pk=correction.pk).update(reminded_deadline=F("deadline"))
+    correction.reminded_deadline = correction.deadline

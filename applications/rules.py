@@ -66,9 +66,22 @@ CITY_SCOPE = OF_CITY.narrowed(name="can_city_see_application", **_in_statuses(St
 
 APPLICATION_SCOPES = (OWN, CONTACT_VISIBLE, CHAIRMAN_VISIBLE, DISTRICT_SCOPE, CITY_SCOPE)
 AUDIT_SCOPES = (DISTRICT_SCOPE, CITY_SCOPE)
+#: Django admin: city staff read every application (drafts included, as the record of the work);
+#: district staff what they see on their queue.
+ADMIN_SCOPES = (OF_CITY, DISTRICT_SCOPE)
 
 can_open_application = any_of(APPLICATION_SCOPES)
 can_audit_application = any_of(AUDIT_SCOPES)
+
+
+@rules.predicate
+def no_object(user, obj=None):
+    """Asked of the model as a whole (Django admin's list and module checks), not of one object."""
+    return obj is None
+
+
+#: District staff in Django admin: the model's list, and one application of their division's scope.
+district_in_admin = is_district_staff & (no_object | DISTRICT_SCOPE.predicate)
 
 # --- Nominations (董事长署名举荐) and internal notices: through their enterprise --------------------
 
@@ -111,7 +124,8 @@ is_own_profile_record = OWN_PROFILE_RECORD.predicate
 
 # --- Permissions ----------------------------------------------------------------------------------
 
-rules.add_perm("applications", is_city_admin)
+#: Django admin's section of applications: city staff, and district staff for their division (issue 14).
+rules.add_perm("applications", is_hr_staff)
 rules.add_perm("applications.view_applicant_home", is_applicant)
 rules.add_perm("applications.edit_profile", is_applicant)
 rules.add_perm("applications.view_chairman_home", is_chairman)
@@ -128,8 +142,8 @@ reads_nomination_letters = is_chairman | is_enterprise_contact | is_hr_staff
 #: The permissions of the application itself are declared on the model (``Application.Meta.rules_permissions``,
 #: ``applications.<type>_application``).
 APPLICATION_PERMISSIONS = {
-    #: Django admin: city staff read the record of the work there.
-    "view": is_city_admin,
+    #: Django admin: city staff read the record of the work there; district staff their division's.
+    "view": is_city_admin | district_in_admin,
     #: Reading one application: everyone who takes part in its life, within their scope.
     "open": can_open_application,
     #: Auditing one application (its changes between submissions): HR staff within their scope.
@@ -155,7 +169,6 @@ rules.add_perm("applications.open_nomination", can_open_nomination)
 
 # Django admin, for city staff: batches are kept there; the rest is read-only evidence of the work.
 for model in (
-    "batch",
     "achievement",
     "evidence",
     "internalnotice",
@@ -170,3 +183,14 @@ for model in (
     rules.add_perm(f"applications.view_{model}", is_city_admin)
 rules.add_perm("applications.add_batch", is_city_admin)
 rules.add_perm("applications.change_batch", is_city_admin)
+#: Batches carry no division: district staff read them (dates, channel, time limits), never change them.
+rules.add_perm("applications.view_batch", is_hr_staff)
+#: The audit's moves from Django admin, one application or many at once (bulk actions): HR staff; the
+#: transition function still checks each application's state and the actor's role on it.
+rules.add_perm("applications.audit_in_admin", is_hr_staff)
+#: A bulk action's record (its progress and result): the staff member who ran it, and city staff.
+OWN_BULK_RUN = Scope("is_own_bulk_run", role=is_hr_staff, where=lambda user: Q(actor_id=user.pk))
+# ``Q(pk__isnull=False)``, not ``Q()``: an empty Q vanishes when OR-ed with the own-runs scope.
+ALL_BULK_RUNS = Scope("is_city_bulk_run", role=is_city_admin, where=lambda user: Q(pk__isnull=False))
+BULK_RUN_SCOPES = (OWN_BULK_RUN, ALL_BULK_RUNS)
+rules.add_perm("applications.view_bulkrun", is_city_admin | (is_district_staff & (no_object | OWN_BULK_RUN.predicate)))

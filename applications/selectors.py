@@ -7,6 +7,7 @@ staff every submitted one. Those scopes are declared in ``applications.rules``, 
 permissions built from them.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -30,6 +31,7 @@ from applications.models import (
 from applications.rules import APPLICATION_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.snapshots import applications_sha256, snapshot_diff, snapshot_evidence_ids
 from zaozhuang_titles.scopes import visible
+from zaozhuang_titles.workdays import WorkingCalendar
 
 
 def batches_accepting(*, now=None):
@@ -262,6 +264,16 @@ def application_eligibility(application, *, on=None):
     return evaluate(facts=eligibility_facts(application), ruleset=application.batch.ruleset(), on=on)
 
 
+def eligibility_result(application):
+    """The ``Application.Eligibility`` of the evaluation, as the transition function keeps it."""
+    evaluation = application_eligibility(application)
+    if evaluation.blocking:
+        return Application.Eligibility.NOT_MET
+    if evaluation.pending:
+        return Application.Eligibility.PENDING
+    return Application.Eligibility.MET
+
+
 # --- Queues ---------------------------------------------------------------------------------------
 
 #: The queue of each auditing step: the status that waits for it.
@@ -376,3 +388,68 @@ def patent_claimed_elsewhere(application):
     for number, other in rows:
         found.setdefault(number, []).append(other)
     return found
+
+
+# --- Time at the current step ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How long an application has waited at its current step: the working days after the day it
+    arrived, up to today; ``overdue`` past its batch's ``step_time_limit_days`` at a timed step."""
+
+    days: int
+    limit: int | None
+    provisional: bool = False
+
+    @property
+    def overdue(self):
+        return self.limit is not None and self.days > self.limit
+
+
+def waiting_at_step(applications, *, today=None):
+    """{pk: Waiting} of ``applications`` (loaded with their batch), with one calendar for all: at most
+    one query, whatever their number."""
+    applications = list(applications)
+    today = today or timezone.localdate()
+    if not applications:
+        return {}
+    arrived = {a.pk: timezone.localdate(a.status_changed_at) for a in applications}
+    calendar = WorkingCalendar()
+    calendar.load(min(min(arrived.values()).year, today.year), today.year)
+    result = {}
+    for application in applications:
+        count = calendar.working_days_between(arrived[application.pk] + datetime.timedelta(days=1), today)
+        limit = application.batch.step_time_limit_days if application.status in Status.TIME_LIMITED else None
+        result[application.pk] = Waiting(count.count, limit, bool(count.years_without_data))
+    return result
+
+
+def overdue_from(limit, *, today, calendar):
+    """The first day of the last ``limit + 1`` working days up to ``today`` (today included when it is
+    one): an application that arrived at its step before that day has waited more than ``limit``."""
+    day, counted = today, 0
+    while True:
+        if calendar.is_working_day(day):
+            counted += 1
+            if counted > limit:
+                return day
+        day -= datetime.timedelta(days=1)
+
+
+def overdue_q(*, today=None):
+    """The ``Q`` of the applications waiting at a timed step (``Status.TIME_LIMITED``) longer than
+    their batch allows: one query for the batches' distinct limits, then a condition per limit on the
+    indexed ``status_changed_at`` (the same count as ``waiting_at_step``, checked by a test)."""
+    today = today or timezone.localdate()
+    limits = sorted(set(Batch.objects.values_list("step_time_limit_days", flat=True)))
+    if not limits:
+        return Q(pk__in=[])
+    calendar = WorkingCalendar()
+    calendar.load(today.year - 1, today.year)
+    condition = Q(pk__in=[])
+    for limit in limits:
+        first_day = overdue_from(limit, today=today, calendar=calendar)
+        start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+        condition |= Q(batch__step_time_limit_days=limit, status_changed_at__lt=start)
+    return Q(status__in=Status.TIME_LIMITED) & condition

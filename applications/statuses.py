@@ -52,6 +52,9 @@ Status.WITHDRAWABLE = frozenset(
 Status.UNDER_ENTERPRISE = frozenset({Status.ENTERPRISE_REVIEW, Status.NOMINATED})
 #: Waiting for an HR audit (district or city).
 Status.AWAITING_STAFF = frozenset({Status.DISTRICT_AUDIT, Status.CITY_AUDIT})
+#: The steps with a time limit (``Batch.step_time_limit_days``): an application waiting longer at one of
+#: them is overdue in the staff's lists.
+Status.TIME_LIMITED = Status.AWAITING_STAFF
 #: Everything once submitted: what the enterprise and the city see.
 Status.SUBMITTED = frozenset(Status) - {Status.DRAFT}
 #: What district staff see: from their audit on (never a withdrawal made before it).

@@ -13,6 +13,7 @@ import logging
 from celery import shared_task
 
 from applications.reminders import correction_reminders_send
+from applications.services.bulk import bulk_run_execute
 from zaozhuang_titles.tasks import RETRYING
 
 logger = logging.getLogger(__name__)
@@ -23,3 +24,12 @@ def remind_correction_deadlines():
     """Beat, daily: tell applicants whose return for correction is due within two working days."""
 
     return correction_reminders_send()
+
+
+@shared_task(name="applications.bulk_run", **RETRYING)
+def bulk_run(*, run_id):
+    """A bulk action of Django admin over many applications (``applications.services.bulk``): each one in
+    its own transaction, progress kept on the run for the page to show. Run twice, it goes on where the
+    first stopped and changes nothing it already did."""
+    run = bulk_run_execute(run_id=run_id)
+    return None if run is None else run.count("done")

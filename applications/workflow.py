@@ -27,6 +27,7 @@ from applications.rules import (
     is_contact_of_application,
     is_own_application,
 )
+from applications.selectors import eligibility_result
 from applications.snapshots import submission_store
 from zaozhuang_titles.models import Role
 
@@ -163,6 +164,9 @@ ACTION_LABELS = {
 REASON_REQUIRED = {"return", "reject", "reopen", "revoke", "withdraw"}
 #: Actions that store a submitted snapshot.
 SUBMITTING = {"submit", "resubmit"}
+#: Actions after which the eligibility is evaluated again and kept (``Application.eligibility``): the
+#: content was submitted, or the chairman's signature (which waives thresholds) was given or checked.
+EVALUATING = SUBMITTING | {"nominate", "forward"}
 
 
 class TransitionConflict(ValidationError):
@@ -330,6 +334,10 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
             setattr(application, field, value)
         if action in SUBMITTING:
             submission_store(application=locked, transition=log)
+        if action in EVALUATING:
+            # Kept for the staff's lists to filter by (the pages evaluate again when they show it).
+            locked.eligibility = application.eligibility = eligibility_result(locked)
+            Application.objects.filter(pk=locked.pk).update(eligibility=locked.eligibility)
 
         transition_notices(transition=log, move_label=move.label, note=notice_note)
     logger.info(

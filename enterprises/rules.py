@@ -101,6 +101,18 @@ is_commissioner_of = COMMISSIONER_OF.predicate
 #: HR staff in charge of the enterprise: its division's district staff, and the city.
 is_staff_of_enterprise = any_of(STAFF_SCOPES)
 
+
+@rules.predicate
+def no_object(user, obj=None):
+    """Asked of the model as a whole (Django admin's list and module checks), not of one object."""
+    return obj is None
+
+
+#: District staff read their division's enterprises in Django admin (the list is scoped by
+#: ``selectors.enterprises_for_staff``; one enterprise by ``IN_STAFF_DIVISION``). They verify a
+#: registration on the portal's page; changes in admin stay with city staff.
+district_reads_in_admin = is_district_staff & (no_object | is_in_staff_division)
+
 rules.add_perm("enterprises.view_contact_home", is_enterprise_contact)
 rules.add_perm("enterprises.view_commissioner_home", is_commissioner)
 rules.add_perm("enterprises.register_enterprise", is_enterprise_contact)
@@ -117,7 +129,7 @@ rules.add_perm("enterprises.view_qr", is_hr_staff | is_commissioner | is_enterpr
 #: with ``ENTERPRISE_PERMISSIONS``): view/add/change for Django admin, ``open`` (its detail and archive,
 #: 一企一档) and ``verify`` (its registration).
 ENTERPRISE_PERMISSIONS = {
-    "view": is_city_admin,
+    "view": is_city_admin | district_reads_in_admin,
     "add": is_city_admin,
     "change": is_city_admin,
     #: HR staff in charge of it and the commissioner serving it.
@@ -134,9 +146,11 @@ rules.add_perm(
     "enterprises.solve_problem", COMMISSIONER_OF.through("enterprise", name="is_commissioner_of_log").predicate
 )
 
-# Django admin: city staff.
-rules.add_perm("enterprises", is_city_admin)
+# Django admin: city staff keep the registry; district staff read their division's enterprises, their
+# recognitions, contacts and service log (each list scoped through the enterprise), not the commissioners.
+rules.add_perm("enterprises", is_hr_staff)
 for model in ("recognition", "enterprisecontact", "servicecommissioner", "servicelog"):
-    rules.add_perm(f"enterprises.view_{model}", is_city_admin)
+    reader = is_city_admin if model == "servicecommissioner" else is_city_admin | is_district_staff
+    rules.add_perm(f"enterprises.view_{model}", reader)
     rules.add_perm(f"enterprises.add_{model}", is_city_admin)
     rules.add_perm(f"enterprises.change_{model}", is_city_admin)

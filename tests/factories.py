@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from applications.models import Batch
-from zaozhuang_titles.models import Division, Role, RoleAssignment, Town, User
+from zaozhuang_titles.models import ADMIN_SITE_ROLES, Division, Role, RoleAssignment, Town, User
 from zaozhuang_titles.validators import id_number_check_char
 
 PASSWORD = "Test@Pass2022"
@@ -63,7 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             if role == Role.DISTRICT_STAFF:
                 division = kwargs.get("division") or DivisionFactory()
             RoleAssignment.objects.create(user=self, role=role, division=division)
-            if role in (Role.CITY_STAFF, Role.ADMINISTRATOR) and not self.is_staff:
+            if role in ADMIN_SITE_ROLES and not self.is_staff:
                 self.is_staff = True
                 self.save(update_fields=["is_staff"])
 

@@ -214,6 +214,8 @@ def test_demo_crawl_every_login_meets_no_error(settings, tmp_path, client):
     assert problems == [], "\n".join(problems)
     # The crawl reached every role's pages, not only its landing page: admin lands in Django admin.
     assert min(count for login, count in counts.items() if login not in ("anonymous", "admin")) >= 5, counts
+    # District staff work in Django admin too (issue 14), on their own division: the crawl went there.
+    assert counts.get("district (admin)", 0) >= 5, counts
     # ... and the pages the walk needs: a resubmission's changes (a 500 once), the publicity notices and
     # the public objection form, filing and certificates.
     reached = {url for urls in pages.values() for url in urls}

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from applications.forms_applicant import achievement_form
 from applications.models import AchievementKind, Application, Batch
+from applications.services.bulk import bulk_action
 from enterprises.models import Enterprise, ServiceCommissioner
 from results.models import Objection, PublicityEntry
 from tests.factories import UserFactory
@@ -68,6 +69,7 @@ def _candidate():
 #: What each form needs to be built, where it needs anything; querysets left empty.
 FORM_KWARGS = {
     "applications.forms_applicant.ProfileForm": lambda: {"enterprises": Enterprise.objects.none()},
+    "applications.forms_audit.BulkConfirmForm": lambda: {"action": bulk_action("reject"), "actor": None},
     "applications.forms_audit.QueueFilterForm": lambda: {"statuses": [], "with_division": True},
     "dashboard.forms.StatisticsFilterForm": lambda: {"batches": [], "divisions": []},
     "applications.forms_audit.ReturnForm": lambda: {

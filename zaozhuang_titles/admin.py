@@ -4,12 +4,23 @@ text messages of the development SMS backend and the background tasks that faile
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    TO_FIELD_VAR,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin, ObjectPermissionsTabularInline
 
 from zaozhuang_titles import workdays
+from zaozhuang_titles.audit import audit_denial
 from zaozhuang_titles.exports import ExportRefused, Source, describe, register_source
 from zaozhuang_titles.failed_tasks import failed_task_retry
 from zaozhuang_titles.forms import CleanTextMixin
@@ -123,6 +135,52 @@ class EstimatedCountPaginator(Paginator):
         return row[0]
 
 
+#: Query parameters of a changelist that are not filters.
+NOT_FILTERS = {ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, TO_FIELD_VAR}
+#: The lookups a filter of the changelist may name after a field's path.
+FILTER_LOOKUPS = {"exact", "iexact", "in", "isnull", "gt", "gte", "lt", "lte", "id"}
+TRUE_FALSE = {"0", "1", "true", "false", "True", "False"}
+
+
+def _value_fits(field, lookup, value):
+    if lookup == "isnull":
+        return value in TRUE_FALSE
+    for part in value.split(",") if lookup == "in" else [value]:
+        try:
+            part = field.to_python(part)
+        except ValidationError:
+            return False
+        if field.choices and part not in {key for key, _label in field.flatchoices}:
+            return False
+    return True
+
+
+def bad_filter_params(model_admin, query):
+    """{parameter: label} of the filters in ``query`` (a QueryDict) that the changelist cannot apply: a
+    field the model does not have, a value its field refuses (a number that is no number, a status that
+    does not exist). Django would answer those with its ``?e=1`` page in English; the portal ignores them
+    and says so. A custom filter's own parameter is left to the filter, which ignores a value it does
+    not offer."""
+    own = {getattr(spec, "parameter_name", None) for spec in model_admin.list_filter if isinstance(spec, type)} - {None}
+    bad = {}
+    for key, values in query.lists():
+        if key in NOT_FILTERS or key in own or key.startswith("_"):
+            continue
+        parts = key.split("__")
+        lookup = parts.pop() if len(parts) > 1 and parts[-1] in FILTER_LOOKUPS else "exact"
+        try:
+            fields = get_fields_from_path(model_admin.model, "__".join(parts))
+        except (FieldDoesNotExist, NotRelationField):
+            bad[key] = key
+            continue
+        field = fields[-1]
+        if field.is_relation:
+            field = field.target_field
+        if not all(_value_fits(field, lookup, value) for value in values):
+            bad[key] = str(getattr(fields[0], "verbose_name", key))
+    return bad
+
+
 class PortalModelAdmin(CleanTextAdminMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """Admin base of the portal: permissions come from django-rules, nothing is ever deleted, and saves
     go through the services.
@@ -144,6 +202,26 @@ class PortalModelAdmin(CleanTextAdminMixin, ObjectPermissionsModelAdminMixin, ad
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django sends a missing object to the index with "perhaps it was deleted": an object outside
+        # the reader's scope (``get_queryset``) is a 404 like on the portal's pages, no hint, and logged.
+        audit_denial(request, status=404)
+        raise Http404
+
+    def changelist_view(self, request, extra_context=None):
+        bad = bad_filter_params(self, request.GET)
+        if bad:
+            query = request.GET.copy()
+            for key in bad:
+                query.pop(key)
+            request.GET = query
+            messages.warning(
+                request,
+                gettext("The list cannot filter by “%(filters)s” with the value given; that filter was ignored.")
+                % {"filters": "、".join(dict.fromkeys(bad.values()))},
+            )
+        return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -62,8 +62,10 @@ class Role(models.TextChoices):
 
 #: Roles a person may take by registering online; every other role is granted by city staff.
 SELF_REGISTERED_ROLES = (Role.APPLICANT, Role.ENTERPRISE_CONTACT)
-#: Roles whose holders work in Django admin.
-ADMIN_SITE_ROLES = (Role.ADMINISTRATOR, Role.CITY_STAFF)
+#: Roles whose holders work in Django admin (``is_staff``): district staff see their own division there.
+ADMIN_SITE_ROLES = (Role.ADMINISTRATOR, Role.CITY_STAFF, Role.DISTRICT_STAFF)
+#: Roles only administrators grant (city staff grant the others, district staff among them).
+ADMIN_GRANTED_ROLES = (Role.ADMINISTRATOR, Role.CITY_STAFF)
 
 
 class Division(models.Model):

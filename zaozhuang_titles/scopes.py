@@ -119,6 +119,8 @@ def union_q(user, scopes):
     that one enterprise."""
     found = [q for q in (scope.q(user) for scope in scopes) if q is not None]
     if any(not q for q in found):
+        # An empty ``Q()`` is "every object"; OR-ed with another, Django drops it and keeps the other
+        # (a city staff member who also serves as commissioner would see only the commissioner's share).
         return Q()
     return functools.reduce(operator.or_, found) if found else None
 

@@ -6,7 +6,15 @@ from django.utils.translation import gettext as _
 
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.identifiers import canonical_code
-from zaozhuang_titles.models import ADMIN_SITE_ROLES, SELF_REGISTERED_ROLES, AuditEvent, Role, RoleAssignment, User
+from zaozhuang_titles.models import (
+    ADMIN_GRANTED_ROLES,
+    ADMIN_SITE_ROLES,
+    SELF_REGISTERED_ROLES,
+    AuditEvent,
+    Role,
+    RoleAssignment,
+    User,
+)
 from zaozhuang_titles.rules import receives_staff_digest
 from zaozhuang_titles.validators import normalize_id_number
 
@@ -40,7 +48,9 @@ def user_register(*, real_name, mobile, email, password, role, id_number=None, r
 def role_grant_allowed(*, role, granted_by):
     """Only administrators grant city-staff and administrator roles (the admin's role rows ask the same)."""
     return (
-        role not in ADMIN_SITE_ROLES or granted_by is None or granted_by.has_perm("zaozhuang_titles.grant_admin_roles")
+        role not in ADMIN_GRANTED_ROLES
+        or granted_by is None
+        or granted_by.has_perm("zaozhuang_titles.grant_admin_roles")
     )
 
 

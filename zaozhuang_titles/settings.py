@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "consultations",
     "inspections",
     "dashboard",
-    "django.contrib.admin",
+    # Django admin with the portal's site: its index grouped by the city's work (zaozhuang_titles.admin_site).
+    "zaozhuang_titles.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -261,6 +262,9 @@ OBJECTION_SETTLE_WORKING_DAYS = envint("OBJECTION_SETTLE_WORKING_DAYS", 10)
 ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
 # An admin list shows at most this many pages (of 100 rows); past them, filter or search (0: no limit).
 ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
+#: A bulk action of Django admin over more applications than this runs as a Celery task, its progress
+#: shown on the page (``applications.services.bulk``); up to it, in the request.
+BULK_ACTION_TASK_ABOVE = envint("BULK_ACTION_TASK_ABOVE", 200)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 # Excel exports of filtered lists (zaozhuang_titles.exports): a list of at most this many rows is built in
 # the request and downloaded at once, a longer one by a Celery task with a progress bar; files are kept

@@ -5,10 +5,6 @@ from django.views.i18n import set_language
 
 from zaozhuang_titles import views
 
-admin.site.site_header = "枣庄市专精特新企业职称申报评审平台"
-admin.site.site_title = "职称评审平台管理"
-admin.site.index_title = "市人社局工作台"
-
 account_patterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,7 @@
 """URLs of the audit (under ``audit/``): the queues, and the application's page with its actions, its
 return for correction and its changes between submissions (shared by everyone in the application's life),
-and a file as a submission named it (``submission_file``, staff only)."""
+a file as a submission named it (``submission_file``, staff only), and the progress of a bulk action
+of Django admin (``bulk_status``, polled by its page)."""
 
 from django.urls import path
 
@@ -20,4 +21,5 @@ urlpatterns = [
     ),
     path("audit/applications/<int:pk>/return/", audit.ReturnView.as_view(), name="return"),
     path("audit/applications/<int:pk>/act/<slug:action>/", audit.ActionView.as_view(), name="act"),
+    path("audit/bulk/<int:pk>/status/", audit.BulkRunStatusView.as_view(), name="bulk_status"),
 ]

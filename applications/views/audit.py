@@ -27,6 +27,7 @@ from applications.evidence import CONTENT_TYPES, file_response
 from applications.forms_audit import ALL, QueueFilterForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
+    BulkRun,
     EducationRecord,
     SkillRecord,
     Status,
@@ -34,7 +35,7 @@ from applications.models import (
     TrainingRecord,
     WorkRecord,
 )
-from applications.rules import takes_part_in_applications
+from applications.rules import BULK_RUN_SCOPES, takes_part_in_applications
 from applications.selectors import (
     QUEUE_ORDER,
     QUEUE_STATUS,
@@ -53,6 +54,7 @@ from applications.selectors import (
     submission_files,
     submissions_of,
 )
+from applications.services.bulk import bulk_run_summary
 from applications.snapshots import snapshot_diff
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import date_text, eligibility_rows, safe_next
@@ -64,6 +66,7 @@ from zaozhuang_titles.masking import mask_id_number, mask_mobile
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_hr_staff
+from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.views import export_response
 from zaozhuang_titles.workdays import add_working_days
 
@@ -256,7 +259,7 @@ def _profile(application):
     return profile
 
 
-def _achievements(application):
+def achievements_with_files(application):
     """The achievements, each with its live ``files``, and the files of the application as a whole."""
     files = {}
     for item in application.evidence.all():  # live files only (the selector's prefetch)
@@ -356,7 +359,7 @@ class ApplicationDetailView(ApplicationMixin, View):
         full_numbers = user.has_perm(FULL_ID_PERMISSION)
         # First: kept on the application for the eligibility facts and the guards of why_not (read once).
         signature = nomination_signatures([application])[application.pk]
-        achievements, general_files = _achievements(application)
+        achievements, general_files = achievements_with_files(application)
         profile = _profile(application)
         evaluation, eligibility = _eligibility(application)
         actions = [a for a in workflow_actions(application, user) if a in PAGE_ACTIONS]
@@ -434,6 +437,42 @@ class ActionView(ApplicationMixin, View):
         return redirect(back)
 
 
+def correction_items(application):
+    """``[(target, label, group)]``: what a return for correction may mark on ``application`` (its
+    fields, achievements and files, and the profile's sections), for ``ReturnForm`` on the portal's
+    page and in Django admin alike."""
+    group_application = _("The application")
+    group_achievements = _("Achievements and their files")
+    group_files = _("Files of the application as a whole")
+    group_profile = _("Profile (个人档案)")
+    items = [
+        ("field:specialty", _("Specialty (申报专业)"), group_application),
+        ("field:summary", _("Summary of achievements"), group_application),
+    ]
+    achievements, general_files = achievements_with_files(application)
+    for achievement in achievements:
+        items.append(
+            (
+                f"achievement:{achievement.pk}",
+                _("Achievement: %(title)s") % {"title": achievement.title},
+                group_achievements,
+            )
+        )
+        for item in achievement.files:
+            items.append(
+                (
+                    f"evidence:{item.pk}",
+                    _("File “%(name)s” of “%(title)s”") % {"name": item.original_name, "title": achievement.title},
+                    group_achievements,
+                )
+            )
+    for item in general_files:
+        items.append((f"evidence:{item.pk}", _("File “%(name)s”") % {"name": item.original_name}, group_files))
+    for key, _related, label in PROFILE_SECTIONS:
+        items.append((f"profile:{key}", str(label), group_profile))
+    return items
+
+
 class ReturnView(ApplicationMixin, View):
     """退回补正 — mark the fields, achievements, files and profile sections to correct, each with its
     reason, and set the deadline (by default the batch's working days from today)."""
@@ -441,37 +480,7 @@ class ReturnView(ApplicationMixin, View):
     template_name = "applications/audit/return.html"
 
     def items(self):
-        application = self.application
-        group_application = _("The application")
-        group_achievements = _("Achievements and their files")
-        group_files = _("Files of the application as a whole")
-        group_profile = _("Profile (个人档案)")
-        items = [
-            ("field:specialty", _("Specialty (申报专业)"), group_application),
-            ("field:summary", _("Summary of achievements"), group_application),
-        ]
-        achievements, general_files = _achievements(application)
-        for achievement in achievements:
-            items.append(
-                (
-                    f"achievement:{achievement.pk}",
-                    _("Achievement: %(title)s") % {"title": achievement.title},
-                    group_achievements,
-                )
-            )
-            for item in achievement.files:
-                items.append(
-                    (
-                        f"evidence:{item.pk}",
-                        _("File “%(name)s” of “%(title)s”") % {"name": item.original_name, "title": achievement.title},
-                        group_achievements,
-                    )
-                )
-        for item in general_files:
-            items.append((f"evidence:{item.pk}", _("File “%(name)s”") % {"name": item.original_name}, group_files))
-        for key, _related, label in PROFILE_SECTIONS:
-            items.append((f"profile:{key}", str(label), group_profile))
-        return items
+        return correction_items(self.application)
 
     def default_deadline(self):
 
@@ -593,3 +602,27 @@ class SubmissionFileView(ApplicationMixin, View):
             content_type=evidence.content_type,
             inline=inline,
         )
+
+
+# --- A bulk action's progress -----------------------------------------------------------------------
+
+
+class BulkRunStatusView(ObjectPermissionMixin, TemplateView):
+    """The progress of a bulk action of Django admin, as a fragment its result page polls (htmx) while
+    the Celery task works; finished, the fragment is the result and the polling stops. Its run is the
+    staff member's own (city staff see every run); another's is a 404."""
+
+    role_required = is_hr_staff
+    permission_required = "applications.view_bulkrun"
+    template_name = "admin/applications/application/bulk_progress.html"
+    http_method_names = ["get"]
+
+    def load_object(self):
+        run = visible(BulkRun.objects.all(), self.request.user, BULK_RUN_SCOPES).filter(pk=self.kwargs["pk"]).first()
+        if run is None:
+            raise Http404
+        return run
+
+    def get_context_data(self, **kwargs):
+        run = self.permission_object
+        return super().get_context_data(run=run, summary=bulk_run_summary(run), **kwargs)

@@ -4,6 +4,7 @@ return for correction and its changes between submissions).
 The matrix's applicant owns the application of each setup, at district audit; the matrix's contact and
 chairman belong to its enterprise, and the matrix's district staff serve its division."""
 
+from applications.models import BulkRun
 from applications.snapshots import snapshot_evidence_ids
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
 from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
@@ -30,6 +31,14 @@ def at_district(ctx):
     applicant = users[Role.APPLICANT.value]
     give_regular_qualification(ProfileFactory(user=applicant, enterprise=world.enterprise))
     ctx["application"] = world.at_district(applicant)
+
+
+def bulk_run_of_district(ctx):
+    """A bulk action the matrix's district staff ran over the application at district audit."""
+    at_district(ctx)
+    ctx["run"] = BulkRun.objects.create(
+        action="remind", actor=ctx["users"][Role.DISTRICT_STAFF.value], application_ids=[ctx["application"].pk]
+    )
 
 
 def application_pk(ctx):
@@ -116,5 +125,15 @@ ROWS = [
         setup=at_district,
         # The enterprise's roles may not pass it either way; their outsiders meet the 404 first.
         outsiders=hidden(*SCOPED_PARTICIPANTS, get=405),
+    ),
+    # The progress of a bulk action of Django admin (polled by its page): the staff member who ran it and
+    # city staff; other district staff get 404. GET only.
+    Row(
+        "applications:bulk_status",
+        get=outcome(allowed=STAFF),
+        post=outcome(allowed=STAFF, ok=405),
+        kwargs=lambda ctx: {"pk": ctx["run"].pk},
+        setup=bulk_run_of_district,
+        outsiders=hidden(Role.DISTRICT_STAFF, post=405),
     ),
 ]

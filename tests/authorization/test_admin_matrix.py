@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
+from applications.models import BulkRun
 from applications.services import application_return
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
@@ -19,6 +21,18 @@ from tests.reviews.factories import ExpertFactory, ReviewWorld
 from zaozhuang_titles.models import AuditEvent, CalendarDay, FailedTask, IdentifierIssue, Notice, Role, SmsMessage
 
 ADMIN_ROLES = {Role.CITY_STAFF.value, Role.ADMINISTRATOR.value}
+DISTRICT = Role.DISTRICT_STAFF.value
+#: What district staff work on in admin (issue 14), each list scoped to their division: applications
+#: (and their bulk actions' records), batches (read only), the enterprises with their recognitions and
+#: service log (read only). Every other model's page refuses them (403: they are staff, not its readers).
+DISTRICT_MODELS = {
+    "applications.application",
+    "applications.batch",
+    "applications.bulkrun",
+    "enterprises.enterprise",
+    "enterprises.recognition",
+    "enterprises.servicelog",
+}
 
 #: Models city staff may not even list (administrators may). Empty: city staff see every admin page.
 ADMINISTRATOR_ONLY_MODELS = set()
@@ -39,6 +53,7 @@ NO_ADD_MODELS = {
     "applications.nomination",
     "applications.internalnotice",
     "applications.correctionrequest",
+    "applications.bulkrun",
     "results.publicity",
     "results.objection",
     "results.filing",
@@ -57,6 +72,8 @@ MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 
 
 def expected_for(role, model_label):
+    if role == DISTRICT:
+        return 200 if model_label in DISTRICT_MODELS else 403
     if role == "anonymous" or role not in ADMIN_ROLES:
         return "login"
     if role == Role.CITY_STAFF.value and model_label in ADMINISTRATOR_ONLY_MODELS:
@@ -81,6 +98,7 @@ def test_admin_model_lists_name_registered_models():
         ("ADMINISTRATOR_ONLY_ADD", ADMINISTRATOR_ONLY_ADD),
         ("NO_ADD_MODELS", NO_ADD_MODELS),
         ("OBJECTS_NOT_BUILT", OBJECTS_NOT_BUILT),
+        ("DISTRICT_MODELS", DISTRICT_MODELS),
     ]:
         assert labels - registered == set(), f"{name} names models that admin does not register"
 
@@ -88,7 +106,7 @@ def test_admin_model_lists_name_registered_models():
 def test_admin_index_by_role(role_users, client_for):
     for role in ALL_ROLES:
         response = client_for(role_users[role]).get(reverse("admin:index"))
-        _assert(response, 200 if role in ADMIN_ROLES else "login", f"admin index as {role}")
+        _assert(response, 200 if role in ADMIN_ROLES | {DISTRICT} else "login", f"admin index as {role}")
 
 
 @pytest.mark.parametrize("model", MODELS, ids=[m._meta.label_lower for m in MODELS])
@@ -106,7 +124,7 @@ def test_admin_add_page_by_role(model, role_users, client_for):
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
     for role in ALL_ROLES:
         expected = expected_for(role, opts.label_lower)
-        if expected == 200 and opts.label_lower in NO_ADD_MODELS:
+        if expected == 200 and (opts.label_lower in NO_ADD_MODELS or role == DISTRICT):
             expected = 403
         if role == Role.CITY_STAFF.value and opts.label_lower in ADMINISTRATOR_ONLY_ADD:
             expected = 403
@@ -161,12 +179,24 @@ def admin_world(role_users):
         model="zaozhuang_titles.user", object_id="1", field="mobile", stored_value="１３９", action="reported"
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
+    BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
+
+
+def district_expected(model, obj, user):
+    """District staff open the change page of a model of theirs when the object is in their scope (the
+    admin's own list for them), get 404 otherwise (no hint that it exists), and 403 on any other model."""
+    if model._meta.label_lower not in DISTRICT_MODELS:
+        return 403
+    request = RequestFactory().get("/")
+    request.user = user
+    in_scope = admin.site._registry[model].get_queryset(request).filter(pk=obj.pk).exists()
+    return 200 if in_scope else 404
 
 
 def test_admin_change_pages_refuse_everyone_but_city_staff(role_users, client_for):
     """Each admin model's change page of an existing object: city staff and administrators open it;
-    district staff and every other role are sent to the admin login, by GET and by POST, and the
-    refused POST writes nothing."""
+    district staff open those of their division's (404 for another's, 403 on a model not theirs); every
+    other role is sent to the admin login, by GET and by POST, and the refused POST writes nothing."""
     admin_world(role_users)
     built = set()
     for model in MODELS:
@@ -179,8 +209,10 @@ def test_admin_change_pages_refuse_everyone_but_city_staff(role_users, client_fo
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         for role in ALL_ROLES:
             expected = expected_for(role, opts.label_lower)
+            if role == DISTRICT:
+                expected = district_expected(model, obj, role_users[role])
             _assert(client_for(role_users[role]).get(url), expected, f"GET {url} as {role}")
-            if expected == "login":
+            if expected in ("login", 403, 404):
                 client = client_for(role_users[role])  # logging in records an audit event: before the snapshot
                 before = database_snapshot()
                 response = client.post(url, {"name": "改名"})

@@ -172,3 +172,16 @@ def test_enterprise_scope_check_agrees_with_its_query(world, scope):
     ]
 
     assert disagreements == []
+
+
+@pytest.mark.django_db
+def test_a_city_wide_scope_is_not_narrowed_by_another_role_of_the_same_user():
+    """City staff who also serve as commissioners see every enterprise, not only those they serve: the
+    empty ``Q()`` of the city-wide scope is "everything", which Django drops when OR-ed with another Q."""
+    user = UserFactory(roles=[Role.CITY_STAFF, Role.COMMISSIONER])
+    CommissionerFactory(user=user)
+    enterprises = [EnterpriseFactory(), EnterpriseFactory()]
+
+    assert sorted(visible(Enterprise.objects.all(), user, ENTERPRISE_SCOPES).values_list("pk", flat=True)) == sorted(
+        e.pk for e in enterprises
+    )
