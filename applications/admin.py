@@ -16,10 +16,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.counters import counted
 from applications.forms_audit import BulkConfirmForm, ReasonForm, ReturnForm
 from applications.models import (
     Achievement,
@@ -61,7 +63,7 @@ from applications.views.common import eligibility_rows
 from applications.workflow import ACTION_LABELS, SYSTEM, available_actions, why_not
 from enterprises.admin import ScopedDivisionFilter
 from enterprises.models import Recognition, RecognitionKind
-from zaozhuang_titles.admin import CleanTextInlineMixin, ExportAdminMixin, PortalModelAdmin
+from zaozhuang_titles.admin import CleanTextInlineMixin, EstimatedCountPaginator, ExportAdminMixin, PortalModelAdmin
 from zaozhuang_titles.audit import audit_denial, client_ip
 from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.models import Role
@@ -265,6 +267,30 @@ class OverdueFilter(ChoiceFilter):
         return queryset.filter(overdue_q()) if self.chosen() == "1" else queryset
 
 
+def _whole_table(queryset):
+    """Whether ``queryset`` is the whole table: no filter, search or scoping ``WHERE``."""
+    query = getattr(queryset, "query", None)
+    return query is not None and not (query.where or query.distinct or query.combinator or query.is_sliced)
+
+
+class StatusCountPaginator(EstimatedCountPaginator):
+    """The application list's paginator: the whole table (city staff's unfiltered list) is counted from
+    the status counters kept by ``application_transition`` (``applications.counters``): exact, one query
+    over at most batches × divisions × statuses rows, whatever the table's size. Anything narrower is
+    counted as ``EstimatedCountPaginator`` counts it (exactly, by the filter's index)."""
+
+    @cached_property
+    def by_status(self):
+        """{status: n} of the whole table from the counters, or None when the list is narrowed."""
+        return counted(statuses=Status.values) if _whole_table(self.object_list) else None
+
+    @cached_property
+    def count(self):
+        if self.by_status is not None:
+            return sum(self.by_status.values())
+        return EstimatedCountPaginator.count.func(self)
+
+
 class ApplicationAdmin(ExportAdminMixin, ReadOnlyAdmin):
     """The staff's application list and page (issue 14): city staff see every application, district
     staff their division's from their audit on (``rules.ADMIN_SCOPES``), in every list, search, filter,
@@ -277,6 +303,7 @@ class ApplicationAdmin(ExportAdminMixin, ReadOnlyAdmin):
     selects, with the review's scores and vote (``applications.exports``, ``reviews.exports``)."""
 
     export_kind = "applications"
+    paginator = StatusCountPaginator
 
     change_list_template = "admin/applications/application/change_list.html"
     change_form_template = "admin/applications/application/change_form.html"
@@ -412,10 +439,13 @@ class ApplicationAdmin(ExportAdminMixin, ReadOnlyAdmin):
         waiting = waiting_at_step(rows)
         for row in rows:
             row.waiting = waiting[row.pk]
-        # The whole table's counts by status would read every row again (the count above it is an
-        # estimate then): they are shown once a filter or search narrows the list.
-        if not getattr(changelist.paginator, "is_estimate", False):
+        # The counts by status of what the list shows: the counters' for the whole table (the paginator
+        # read them already), else one grouped count of the filtered rows (bounded by the filter); none
+        # over an estimate.
+        counts = getattr(changelist.paginator, "by_status", None)
+        if counts is None and not getattr(changelist.paginator, "is_estimate", False):
             counts = status_counts(changelist.queryset)
+        if counts is not None:
             response.context_data["status_summary"] = [
                 {"status": value, "label": label, "count": counts[value]}
                 for value, label in Application.Status.choices

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
-from applications.models import Application, Status
+from applications.models import Application, Status, Transition
 from tests.applications.factories import World
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
@@ -80,41 +80,62 @@ def test_application_page_links_to_the_portal_page(world, city_client):
 
 
 def test_application_list_query_count_is_constant(world, city_client, django_assert_num_queries):
-    # 15: 13 (was 16: no second count of the whole table, show_full_result_count, no date hierarchy, its
-    # MIN/MAX and DISTINCT date_trunc), and since issue 14 the enterprises' recognitions of the page's rows
-    # (one prefetch) and the holiday calendar of the working days waited (one query for all rows).
+    # 14 (was 16: no second count of the whole table, show_full_result_count, no date hierarchy, its
+    # MIN/MAX and DISTINCT date_trunc; the whole table's count and counts by status are one query of the
+    # status counters, on SQLite and PostgreSQL alike), and since issue 14 the enterprises' recognitions
+    # of the page's rows (one prefetch) and the holiday calendar of the working days waited.
     assert_constant_queries(
-        django_assert_num_queries,
-        render=lambda: city_client.get(URL),
-        add_item=world.at_district,
-        # PostgreSQL asks pg_class for the table's estimated size first (EstimatedCountPaginator).
-        expected=15 + (connection.vendor == "postgresql"),
+        django_assert_num_queries, render=lambda: city_client.get(URL), add_item=world.at_district, expected=14
     )
 
 
-def test_application_list_unfiltered_counts_by_estimate_on_postgresql(world, city_client, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_class.reltuples is PostgreSQL's; SQLite counts exactly")
-    settings.ADMIN_ESTIMATED_COUNT_ABOVE = 0
+def test_application_list_unfiltered_counts_from_the_status_counters(world, city_client):
     for _ in range(3):
         world.at_district()
     table = connection.ops.quote_name(Application._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
 
     with CaptureQueriesContext(connection) as unfiltered:
         page = city_client.get(URL)
     filtered = city_client.get(URL, {"status__exact": Status.DISTRICT_AUDIT})
 
     counts = [q["sql"] for q in unfiltered.captured_queries if "COUNT(" in q["sql"].upper() and table in q["sql"]]
+    assert counts == []  # no COUNT over the applications: the counters kept by the transitions
+    total = Application.objects.count()
+    assert page.context["cl"].result_count == total
+    assert page.context["status_total"] == total
+    assert page.context["status_summary"] == [
+        {"status": Status.DISTRICT_AUDIT.value, "label": Status.DISTRICT_AUDIT.label, "count": total}
+    ]
+    assert filtered.context["cl"].paginator.by_status is None  # narrowed: counted by its filter
+    assert filtered.context["cl"].result_count == total
+
+
+def test_an_unfiltered_admin_list_counts_by_estimate_on_postgresql(world, city_client, settings):
+    """The transitions' list (as every admin list but the applications', counted by their counters)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_class.reltuples is PostgreSQL's; SQLite counts exactly")
+    settings.ADMIN_ESTIMATED_COUNT_ABOVE = 0
+    for _ in range(3):
+        world.at_district()
+    URL = reverse("admin:applications_transition_changelist")
+    table = connection.ops.quote_name(Transition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        page = city_client.get(URL)
+    filtered = city_client.get(URL, {"action": "submit"})
+    transitions = Transition.objects.count()
+
+    counts = [q["sql"] for q in unfiltered.captured_queries if "COUNT(" in q["sql"].upper() and table in q["sql"]]
     assert counts == []
     assert page.context["cl"].paginator.is_estimate is True
-    assert page.context["cl"].result_count == 3
-    assert len(page.context["cl"].result_list) == 3
+    assert page.context["cl"].result_count == transitions
+    assert len(page.context["cl"].result_list) == transitions
     assert 'data-testid="estimated-count"' in page.content.decode()
     assert 'data-testid="estimated-count"' not in filtered.content.decode()
     assert filtered.context["cl"].paginator.is_estimate is False
-    assert filtered.context["cl"].result_count == 3
+    assert filtered.context["cl"].result_count == Transition.objects.filter(action="submit").count()
 
 
 def test_correction_request_shows_its_items(world, city_client):
