@@ -57,9 +57,10 @@ def document_create(*, actor, kind, title, summary="", visibility, series=(), le
     document.channels = _clean_tags(channels, Channel, "channels")
     document.full_clean(exclude=["current_version", "created_by"])
     document._change_reason = "created"
+    document._history_user = actor
     document.save()
     document_version_publish(document=document, actor=actor, **version)
-    return document
+    return Document.objects.select_related("current_version").get(pk=document.pk)
 
 
 @transaction.atomic
