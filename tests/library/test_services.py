@@ -168,7 +168,7 @@ def test_replacing_a_document_tells_the_enterprises_whose_package_in_hand_holds_
     package = sent_package(holder, commissioner)
     assert package.items.filter(document=guide).exists()
     # Another enterprise prepared a package with the guide but never sent it: not told.
-    drafter, drafter_commissioner, drafter_contact = served()
+    drafter, drafter_commissioner, _drafter_contact = served()
     services.package_start(enterprise=drafter, actor=drafter_commissioner)
 
     version = new_version(guide, staff)
