@@ -28,8 +28,12 @@ def _documents_held_by(enterprise_id):
 
 
 #: HR staff and service commissioners read every document, internal ones included.
+#: (Not ``Q()``: an empty ``Q`` vanishes when OR-ed with the public documents' condition.)
 STAFF_READERS = Scope(
-    "library_is_staff_reader", role=is_hr_staff | is_commissioner, where=lambda user: Q(), holds=lambda u, d: True
+    "library_is_staff_reader",
+    role=is_hr_staff | is_commissioner,
+    where=lambda user: Q(pk__isnull=False),
+    holds=lambda user, document: True,
 )
 #: The contacts of an enterprise read the internal documents its sent packages hold.
 HELD_BY_CONTACT = Scope(

@@ -66,7 +66,7 @@ def document_create(*, actor, kind, title, summary="", visibility, series=(), le
 @transaction.atomic
 def document_update(*, document, actor, title, summary="", visibility, series=(), levels=(), channels=()):
     """Change what describes a document (not its file: that is a new version). Kept in its history."""
-    document = Document.objects.select_for_update().select_related("current_version").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=document.pk)
     document.title = (title or "").strip()
     document.summary = summary
     document.visibility = visibility
@@ -127,7 +127,9 @@ def document_version_publish(
         raise ValidationError({"file": error.messages}) from None
     given = (text or "").strip()
     with transaction.atomic():
-        document = Document.objects.select_for_update().select_related("current_version").get(pk=document.pk)
+        document = (
+            Document.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=document.pk)
+        )
         previous = document.current_version
         number = (document.versions.aggregate(top=Max("number"))["top"] or 0) + 1
         version = DocumentVersion(
@@ -252,7 +254,9 @@ def package_start(*, enterprise, actor, today=None):
 
 
 def _locked_draft(package, actor):
-    package = Package.objects.select_for_update().select_related("enterprise__commissioner").get(pk=package.pk)
+    package = (
+        Package.objects.select_for_update(of=("self",)).select_related("enterprise__commissioner").get(pk=package.pk)
+    )
     _check_commissioner(package.enterprise, actor)
     if package.status != Package.Status.DRAFT:
         raise ValidationError(
