@@ -86,11 +86,17 @@ def enterprise_staff_structure(enterprise, *, today=None):
     today = today or timezone.localdate()
     applications = (
         Application.objects.filter(enterprise=enterprise)
+        .order_by()
         .values_list("batch__series", "batch__level", "batch__channel")
         .distinct()
     )
-    titles = TitleRecord.objects.filter(profile__enterprise=enterprise).values_list("series", "level").distinct()
-    skills = SkillRecord.objects.filter(profile__enterprise=enterprise).values_list("level", flat=True).distinct()
+    # order_by(): the models' default order would join the DISTINCT and return one row per record.
+    titles = (
+        TitleRecord.objects.filter(profile__enterprise=enterprise).order_by().values_list("series", "level").distinct()
+    )
+    skills = (
+        SkillRecord.objects.filter(profile__enterprise=enterprise).order_by().values_list("level", flat=True).distinct()
+    )
     valid = (
         Recognition.objects.filter(enterprise=enterprise)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))

@@ -22,12 +22,12 @@ from library import selectors, services
 from library.files import ranged_response
 from library.forms import DocumentCreateForm, DocumentForm, LibrarySearchForm, PackageForm, VersionForm
 from library.models import Document, DocumentKind, DocumentVersion, Package
-from library.proposals import TAG_DIMENSIONS
+from library.proposals import TAG_DIMENSIONS, propose
 from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.forms import add_errors
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
-from zaozhuang_titles.rules import is_commissioner, is_enterprise_contact, is_hr_staff
+from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_enterprise_contact, is_hr_staff
 
 
 def _tag_labels(document):
@@ -169,14 +169,20 @@ class DocumentCreateView(ManageMixin, FormView):
         return redirect("library:document_edit", pk=document.pk)
 
 
-class StaffDocumentMixin(ManageMixin):
+class StaffDocumentMixin(ObjectPermissionMixin):
+    """City staff (403 for other roles); the document of the URL (404 when there is none)."""
+
+    role_required = is_city_admin
+    permission_required = "library.change_document"
+
+    def load_object(self):
+        try:
+            return selectors.document_for_staff(self.kwargs["pk"])
+        except Document.DoesNotExist:
+            raise Http404 from None
+
     def get_document(self):
-        if not hasattr(self, "_document"):
-            try:
-                self._document = selectors.document_for_staff(self.kwargs["pk"])
-            except Document.DoesNotExist:
-                raise Http404 from None
-        return self._document
+        return self.permission_object
 
 
 class DocumentEditView(StaffDocumentMixin, FormView):
@@ -371,8 +377,9 @@ class PackageEditView(PackageObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         package = self.get_package()
-        proposals = {document.pk: reason for document, reason in selectors.proposals_for(package.enterprise)}
-        structure = selectors.enterprise_staff_structure(package.enterprise)
+        today = timezone.localdate()
+        structure = selectors.enterprise_staff_structure(package.enterprise, today=today)
+        proposals = {document.pk: reason for document, reason in propose(self.get_documents(), structure, today=today)}
         form = kwargs.get("form")
         chosen = set(form["documents"].value() or []) if form is not None else set()
         rows = [

@@ -36,7 +36,9 @@ def test_search_finds_chinese_in_titles_and_in_the_text_of_the_pdf():
     assert titles(ANONYMOUS, query="学时认定") == ["政策明白纸"]  # only in the PDF's body
     assert titles(ANONYMOUS, query="ＰＯＬＩＣＹ") == []
     assert titles(ANONYMOUS, query="申报 流程") == ["职称申报流程图"]  # every term must match
-    assert titles(ANONYMOUS, query="   ") == sorted(["枣庄市职称评审申报指南(2022年版)", "政策明白纸", "职称申报流程图"])
+    assert titles(ANONYMOUS, query="   ") == sorted(
+        ["枣庄市职称评审申报指南(2022年版)", "政策明白纸", "职称申报流程图"]
+    )
 
 
 def test_search_ignores_case_and_full_width_letters():
