@@ -41,8 +41,6 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
     (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
-    (Role.CITY_STAFF, _("Policy library"), "library:manage"),
-    (Role.ADMINISTRATOR, _("Policy library"), "library:manage"),
 ]
 
 
