@@ -380,8 +380,9 @@ class PackageEditView(PackageObjectMixin, FormView):
         today = timezone.localdate()
         structure = selectors.enterprise_staff_structure(package.enterprise, today=today)
         proposals = {document.pk: reason for document, reason in propose(self.get_documents(), structure, today=today)}
-        form = kwargs.get("form")
-        chosen = set(form["documents"].value() or []) if form is not None else set()
+        if "form" not in kwargs:
+            kwargs["form"] = self.get_form()
+        chosen = {str(value) for value in kwargs["form"]["documents"].value() or []}
         rows = [
             {
                 "document": document,

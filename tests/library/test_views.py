@@ -271,6 +271,8 @@ def test_commissioner_starts_edits_and_sends_a_package(client_for):
     assert started["Location"] == reverse("library:package_edit", kwargs={"pk": package.pk})
     edit_page = client.get(started["Location"]).content.decode()
     assert edit_page.count('data-testid="proposed"') == 2
+    # What the package holds is ticked.
+    assert edit_page.count("checked") == 2
 
     sent = client.post(
         reverse("library:package_edit", kwargs={"pk": package.pk}),
