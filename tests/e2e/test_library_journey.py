@@ -66,3 +66,23 @@ def test_commissioner_builds_and_sends_a_package_and_the_contact_acknowledges_it
     public_card = page.locator("[data-testid=policy-package]")
     expect(public_card).to_contain_text("继续教育学时认定政策明白纸")
     expect(public_card).not_to_contain_text("请先读申报指南")
+
+
+def test_library_reads_on_a_phone(mobile_page, live_server):
+    """The public searches the library and opens a document on a phone: nothing sticks out sideways."""
+    make_document(title="枣庄市职称评审申报指南(2022年版)")
+    chart = make_document(title="职称申报评审流程图", kind="flow_chart")
+    page = mobile_page
+
+    page.goto(f"{live_server.url}{reverse('library:index')}")
+    page.locator("#id_q").fill("流程")
+    with page.expect_navigation():
+        page.locator("[data-testid=search-submit]").click()
+    expect(page.locator("[data-testid=document-row]")).to_have_count(1)
+    with page.expect_navigation():
+        page.locator("[data-testid=document-row]").click()
+    expect(page.locator("[data-testid=image]")).to_be_visible()
+    assert page.url.endswith(reverse("library:document", kwargs={"pk": chart.pk}))
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.screenshot(path="test-artifacts/e2e/library-document-390.png", full_page=True)
