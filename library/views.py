@@ -7,7 +7,7 @@ through ``library.services``: their ``ValidationError`` becomes a form error or 
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -409,8 +409,6 @@ class PackageEditView(PackageObjectMixin, FormView):
         except ValidationError as error:
             add_errors(form, error)
             return self.form_invalid(form)
-        except PermissionDenied:
-            raise
         if send:
             messages.success(self.request, _("The package is sent; the enterprise's contacts are told."))
             return redirect("library:package", pk=package.pk)
