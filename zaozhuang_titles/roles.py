@@ -48,6 +48,7 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
     (Role.ADMINISTRATOR, STATISTICS, "dashboard:statistics"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
+    (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
 ]
 
 

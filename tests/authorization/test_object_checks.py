@@ -17,7 +17,7 @@ from tests.authorization.matrix import same_for_all
 from tests.authorization.test_matrix import ROWS, ROWS_BY_NAME
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
-OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results")
+OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results", "library")
 
 #: Routes with arguments that name no object a user may or may not see, each with its reason.
 NOT_AN_OBJECT = {
@@ -35,6 +35,11 @@ PUBLIC = {
         "the objector's acknowledgement, found by its unguessable reference; it shows nothing the objector wrote"
     ),
     "results:certificate_verify": "码上看: the public verification page a certificate's QR code opens, by its token",
+    "library:document": (
+        "a public document of the policy library; an internal one is loaded only within its readers' scope "
+        "(library.selectors.documents_for_user), 404 for anyone else"
+    ),
+    "library:file": "the file of a version of such a document, in the same scope",
 }
 
 
@@ -135,6 +140,8 @@ DECLARED_ON_MODELS = {
     "reviews.Meeting": {"view", "change"},
     "reviews.Assignment": {"score"},
     "results.Certificate": {"view", "open"},
+    "library.Document": {"view", "add", "change", "read"},
+    "library.Package": {"view", "add", "change", "acknowledge"},
 }
 
 
