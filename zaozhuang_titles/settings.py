@@ -317,10 +317,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- PDF, SMS and one-time codes -----------------------------------------------------------
-# A TrueType CJK font embedded in PDFs (zaozhuang_titles.pdf); empty: Debian's fonts-wqy-zenhei.
-PDF_CJK_FONT = envstr("PDF_CJK_FONT")
-PDF_CJK_FONT_INDEX = envint("PDF_CJK_FONT_INDEX", 0)
+# --- Documents, signatures, SMS and one-time codes ------------------------------------------
+# Certificates, nomination letters and meeting records are signed with the key and certificate of this
+# PKCS#12 file (zaozhuang_titles/signing.py). In development it defaults to the demo signer that
+# `manage.py signing_demo_ca` writes (make migrate runs it); production must name the bureau's own.
+DOCUMENT_SIGNING_P12 = envstr("DOCUMENT_SIGNING_P12", str(MEDIA_ROOT / "signing" / "demo-signer.p12") if DEBUG else "")
+DOCUMENT_SIGNING_PASSWORD = envstr("DOCUMENT_SIGNING_PASSWORD", "")
 # Dotted path of the SMS backend (zaozhuang_titles.sms); the default prints and keeps messages.
 SMS_BACKEND = envstr("SMS_BACKEND", "zaozhuang_titles.sms.ConsoleAndDatabaseBackend")
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)

@@ -1,6 +1,7 @@
 """Writes of certificates (证书).
 
-``certificate_issue`` numbers, draws (PDF with QR code) and stores one application's certificate and
+``certificate_issue`` numbers, draws (PDF with QR code, signed by the bureau's key:
+``zaozhuang_titles.signing``) and stores one application's certificate and
 moves it FILED→CERTIFIED, once; ``certificates_issue_for_batch`` does it for a batch (Celery task
 ``applications.issue_certificates``); ``certificate_revoke`` revokes one. The certificate names the
 title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``).
@@ -23,6 +24,7 @@ from results.models import Certificate
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +129,9 @@ def certificate_issue(*, application, actor=None, site_url=None):
                 )
                 certificate.full_clean()
                 certificate.save()
-                content = certificate_pdf(certificate, site_url=site_url)
+                content = sign_pdf(
+                    certificate_pdf(certificate, site_url=site_url), reason=f"职称证书 {certificate.number}"
+                )
                 name = replace_stored(f"certificates/{locked.batch_id}/{certificate.number}.pdf", ContentFile(content))
                 certificate.pdf = name
                 certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from reviews.models import Meeting
 from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
+from tests.documents import embedded_fonts
 from tests.reviews.factories import ReviewWorld
 from tests.reviews.voting_helpers import cast_all
 
@@ -44,8 +45,10 @@ def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
     meeting = Meeting.objects.get()
     data = record_bytes(meeting)
     assert data.startswith(b"%PDF-")
-    assert b"/FontFile2" in data
-    assert re.search(rb"/BaseFont /[A-Z]{6}\+", data)
+    fonts = embedded_fonts(data)  # the OpenType CJK font (Noto), embedded as a subset
+    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+Noto-.*", name) for name in fonts)
+    assert set(fonts.values()) == {"/FontFile3"}
+    assert b"/ByteRange" in data and b"/Sig" in data  # signed
     assert hashlib.sha256(data).hexdigest() == meeting.record_sha256
     assert meeting.record.startswith(f"meetings/{timezone.now():%Y}/{meeting.pk}-")
 
