@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -100,8 +101,9 @@ def _fetcher_class():
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                return super().fetch(url, headers)
+            if scheme == "data":  # decoded in place, by urllib's data: handler alone
+                response = urllib.request.DataHandler().data_open(urllib.request.Request(url))
+                return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
             path = local_file(url)
             if path is None or not path.is_file():
                 logger.warning("Document resource refused (only data: and our static files): %.200s", url)
