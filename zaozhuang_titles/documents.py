@@ -102,7 +102,7 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":  # decoded in place, by urllib's data: handler alone
-                response = urllib.request.DataHandler().data_open(urllib.request.Request(url))
+                response = urllib.request.DataHandler().data_open(urllib.request.Request(url))  # noqa: S310
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
             path = local_file(url)
             if path is None or not path.is_file():

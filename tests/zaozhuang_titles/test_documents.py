@@ -115,5 +115,5 @@ def test_missing_pango_is_said_when_printing(monkeypatch):
 
     monkeypatch.setattr(documents, "_cache", {})
     monkeypatch.setattr(builtins, "__import__", without_pango)
-    with pytest.raises(ImproperlyConfigured, match="apt-get install libpango-1.0-0 libpangoft2-1.0-0"):
+    with pytest.raises(ImproperlyConfigured, match=r"apt-get install libpango-1\.0-0 libpangoft2-1\.0-0"):
         evidence()

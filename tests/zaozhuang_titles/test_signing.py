@@ -60,7 +60,7 @@ def test_anything_appended_after_the_signature_is_not_covered(signed):
 
 
 def test_another_ca_is_not_trusted(tmp_path, settings, signed):
-    p12, ca = signing.demo_ca_write(tmp_path, password="秘密 pass")
+    p12, _ca = signing.demo_ca_write(tmp_path, password="秘密 pass")
     settings.DOCUMENT_SIGNING_P12, settings.DOCUMENT_SIGNING_PASSWORD = str(p12), "秘密 pass"
 
     foreign = signing.validate_pdf(signed)
