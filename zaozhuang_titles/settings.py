@@ -258,6 +258,8 @@ ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
 # An admin list shows at most this many pages (of 100 rows); past them, filter or search (0: no limit).
 ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
+# Largest PDF the public certificate check takes (a certificate is under 300 KB).
+CERTIFICATE_CHECK_MAX_BYTES = envint("CERTIFICATE_CHECK_MAX_MB", 2) * 1024 * 1024
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -143,10 +143,12 @@ def sign_pdf(data, *, reason, location="枣庄市"):
 
 @dataclass(frozen=True)
 class SignatureReport:
-    """What a PDF's signature says. ``signed``: it has one; ``intact``: the signed bytes are unchanged;
-    ``trusted``: the signer chains to our trust roots; ``whole_file``: nothing was added after it."""
+    """What a PDF's signature says. ``signed``: it has one; ``ours``: made with our signing certificate
+    (whether or not it still holds); ``intact``: the signed bytes are unchanged; ``trusted``: the signer
+    chains to our trust roots; ``whole_file``: nothing was added after it."""
 
     signed: bool
+    ours: bool = False
     intact: bool = False
     trusted: bool = False
     whole_file: bool = False
@@ -175,13 +177,18 @@ def validate_pdf(data):
     if not signatures:
         return SignatureReport(signed=False)
     embedded = signatures[0]
+    try:
+        ours = embedded.signer_cert.dump() == signing_certificate().dump()
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return SignatureReport(signed=True)
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(embedded, context)
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # SignatureValidationError too
-        return SignatureReport(signed=True)
+        return SignatureReport(signed=True, ours=ours)
     return SignatureReport(
         signed=True,
+        ours=ours,
         intact=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,

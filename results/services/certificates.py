@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Batch, QualificationDateRule, Status
 from applications.workflow import application_transition
 from results.documents.certificates import certificate_pdf
-from results.models import Certificate
+from results.models import Certificate, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
@@ -201,8 +201,10 @@ def _queue_certificates(batch_id, site_url):
     issue_certificates.delay(batch_id=batch_id, site_url=site_url)
 
 
-def certificate_revoke(*, certificate, actor, reason):
-    """Revoke a certificate with the reason; the verification page says so from then on."""
+def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER):
+    """Revoke a certificate with the reason (kept for staff) and its category (shown with the date by the
+    register and the public verification page from then on). The PDF stays as issued and signed: the
+    register, not the file, says whether it still holds."""
     require_city(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -212,9 +214,11 @@ def certificate_revoke(*, certificate, actor, reason):
         if locked.revoked_at is not None:
             raise ValidationError(_("This certificate was revoked already."), code="revoked")
         locked.revoked_at = timezone.now()
+        locked.revoke_category = category
         locked.revoke_reason = reason[:200]
         locked.full_clean()
-        locked.save(update_fields=["revoked_at", "revoke_reason"])
+        locked.save(update_fields=["revoked_at", "revoke_category", "revoke_reason"])
     logger.info("certificate %s revoked by %s", locked.number, actor.pk if actor else "system")
     certificate.revoked_at, certificate.revoke_reason = locked.revoked_at, locked.revoke_reason
+    certificate.revoke_category = locked.revoke_category
     return certificate

@@ -174,6 +174,7 @@ def test_certificate_revoke(django_capture_on_commit_callbacks):
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revoke_reason == "业绩材料造假，经核实撤销。"
+    assert certificate.revoke_category == "other"  # the category when the caller names none
     assert not certificate.is_valid
     with pytest.raises(ValidationError):
         certificate_revoke(certificate=certificate, actor=world.city, reason="again")
