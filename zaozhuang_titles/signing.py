@@ -13,6 +13,8 @@ the signature (``validate_pdf`` says ``intact=False``), and an update appended a
 modification outside the signature's coverage.
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import io
 import threading
@@ -62,6 +64,17 @@ def _bytes_reserved(own):
     certificates, the signature value and the signed attributes, with a margin."""
     certificates = [own.signing_cert, *own.cert_registry]
     return sum(len(cert.dump()) for cert in certificates) + 2 * 1024 + 4096
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call ``function``, which runs ``asyncio.run`` inside (pyHanko's synchronous API does), from a
+    thread of its own when this thread already runs an event loop (an async caller, a browser test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def p12_path():
@@ -137,7 +150,9 @@ def sign_pdf(data, *, reason, location="枣庄市"):
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
     own = signer()
-    output = signers.PdfSigner(metadata, signer=own).sign_pdf(writer, bytes_reserved=_bytes_reserved(own))
+    output = _outside_event_loop(
+        signers.PdfSigner(metadata, signer=own).sign_pdf, writer, bytes_reserved=_bytes_reserved(own)
+    )
     return output.getvalue()
 
 
@@ -183,7 +198,7 @@ def validate_pdf(data):
         return SignatureReport(signed=True)
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):  # SignatureValidationError too
         return SignatureReport(signed=True, ours=ours)
     return SignatureReport(

@@ -356,7 +356,8 @@ class CertificateCheckView(View):
         response = render(
             request, self.template_name, {"bureau_contact": settings.BUREAU_CONTACT, **context}, status=status
         )
-        response["Referrer-Policy"] = "no-referrer"
+        # The portal's Referrer-Policy (same-origin) stays: with no-referrer a browser posts the form with
+        # "Origin: null", which the CSRF check refuses. The URL holds no token to leak anyway.
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response

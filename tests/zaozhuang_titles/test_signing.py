@@ -125,3 +125,13 @@ def test_the_demo_ca_command_needs_a_place(settings, tmp_path):
         call_command("signing_demo_ca")
     call_command("signing_demo_ca", "--dir", str(tmp_path), stdout=io.StringIO())
     assert (tmp_path / signing.DEMO_P12_NAME).is_file()
+
+
+def test_signing_and_validating_work_from_inside_an_event_loop():
+    import asyncio
+
+    async def inside():
+        data = signing.sign_pdf(render_pdf("documents/demo_evidence.html", {"title": "x"}), reason="x")
+        return signing.validate_pdf(data)
+
+    assert asyncio.run(inside()).valid
