@@ -146,20 +146,28 @@ def certificate_issue(*, application, actor=None, site_url=None):
     return None  # pragma: no cover - the loop returns or raises
 
 
-def certificates_issue_for_batch(*, batch_id, site_url=None):
+#: ``certificates_issue_for_batch`` reports its progress after this many certificates.
+PROGRESS_EVERY = 50
+
+
+def certificates_issue_for_batch(*, batch_id, site_url=None, progress=None):
     """Issue the certificate of every filed application of a batch that has none; return how many
-    were issued now (0 on a second run)."""
+    were issued now (0 on a second run). ``progress(done, total)`` is called every PROGRESS_EVERY
+    certificates and at the end (the Celery task reports it as its state)."""
     batch = Batch.objects.filter(pk=batch_id).first()
     if batch is None:
         return 0
+    ready = list(selectors.ready_for_certificate(batch).order_by("number"))
     issued = 0
-    for application in selectors.ready_for_certificate(batch).order_by("number"):
+    for done, application in enumerate(ready, start=1):
         try:
             certificate_issue(application=application, site_url=site_url)
         except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
             logger.warning("application %s: no certificate issued: %s", application.number, error.messages)
-            continue
-        issued += 1
+        else:
+            issued += 1
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(ready)):
+            progress(done, len(ready))
     logger.info("batch %s: issued %d certificates", batch_id, issued)
     return issued
 
