@@ -324,3 +324,18 @@ def test_certificate_issue_under_filing_rule_needs_the_filing_date(django_captur
 
     assert "no filing date" in refused.value.messages[0]
     assert not Certificate.objects.exists()
+
+
+def test_batch_issue_reports_its_progress(django_capture_on_commit_callbacks, monkeypatch):
+    from results.services import certificates as services
+
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    world = filed_world(3, django_capture_on_commit_callbacks)
+    seen = []
+
+    issued = certificates_issue_for_batch(
+        batch_id=world.batch.pk, progress=lambda done, total: seen.append((done, total))
+    )
+
+    assert issued == 3
+    assert seen == [(2, 3), (3, 3)]
