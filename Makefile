@@ -32,19 +32,19 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 	@test -f locale/en/LC_MESSAGES/django.mo && test -f locale/zh_Hans/LC_MESSAGES/django.mo
 
-# PDFs (举荐信, certificates) embed a TrueType CJK font; ReportLab cannot embed Noto CJK (OpenType/CFF).
-# Installs Debian's fonts-wqy-zenhei when no such font is found (see zaozhuang_titles/pdf.py), or says how.
-PDF_FONT_PACKAGE := fonts-wqy-zenhei
+# Documents (certificates, 举荐信, records, notices) are printed by WeasyPrint, which needs Debian's pango and
+# a CJK font (Noto CJK, embedded as OpenType subsets). Installs them when missing (see
+# zaozhuang_titles/documents.py), or says how.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 pdf-font: $(VENV)/.installed
-	@if $(PY) -m zaozhuang_titles.pdf >/dev/null 2>&1; then exit 0; fi; \
-	if [ -n "$$PDF_CJK_FONT" ]; then $(PY) -m zaozhuang_titles.pdf; exit 1; fi; \
+	@if $(PY) -m zaozhuang_titles.documents >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "No TrueType CJK font for PDFs: apt-get install $(PDF_FONT_PACKAGE)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PDF_FONT_PACKAGE) >/dev/null; \
-		$(PY) -m zaozhuang_titles.pdf; \
+		echo "Documents need pango and a CJK font: apt-get install $(PDF_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) >/dev/null; \
+		$(PY) -m zaozhuang_titles.documents; \
 	else \
-		echo "No TrueType CJK font for PDFs. Run as root: apt-get install $(PDF_FONT_PACKAGE)" >&2; \
-		echo "(or set PDF_CJK_FONT to a .ttf/.ttc file with Chinese glyphs), then make setup again." >&2; \
+		$(PY) -m zaozhuang_titles.documents; \
+		echo "Run as root: apt-get install $(PDF_PACKAGES), then make setup again." >&2; \
 		exit 1; \
 	fi
 
@@ -55,8 +55,11 @@ messages: $(VENV)/.installed
 	$(MANAGE) makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --no-obsolete --no-location
 	$(PY) scripts/fill_english_catalogue.py
 
+# The demo signs its documents with a CA of its own (kept when it exists; DOCUMENT_SIGNING_P12 names the
+# bureau's PKCS#12 file instead, README "Signed documents").
 migrate: setup
 	$(MANAGE) migrate --no-input
+	$(MANAGE) signing_demo_ca
 
 seed: migrate
 	$(MANAGE) seed_demo

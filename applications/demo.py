@@ -60,7 +60,7 @@ from applications.validators import id_number_check_char, patent_check_char
 from applications.workflow import application_transition
 from enterprises.demo import DEMO_ENTERPRISE_NAME
 from enterprises.models import Enterprise, EnterpriseContact
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import render_pdf
 from zaozhuang_titles.models import Division, Notice, Role, RoleAssignment, User
 from zaozhuang_titles.services import role_grant
 from zaozhuang_titles.workdays import add_working_days, is_working_day, period_end
@@ -251,15 +251,7 @@ class _Calendar:
 
 
 def _pdf_bytes(title):
-    s = pdf.styles()
-    return pdf.build(
-        [
-            pdf.paragraph(title, s["Title"]),
-            pdf.paragraph("本文件由枣庄市专精特新企业职称申报评审平台生成，仅供演示，不具任何证明效力。"),
-        ],
-        title=title,
-        author="枣庄市人社局（演示）",
-    )
+    return render_pdf("documents/demo_evidence.html", {"title": title})
 
 
 def _evidence_files():

@@ -2,7 +2,7 @@
 (``VmHWM`` on Linux, else ``ru_maxrss``; the interpreter with Django loaded is reported as
 ``base_mb``):
 
-    python -m benchmarks.heavy filing|publicity_close|export|import ROWS
+    python -m benchmarks.heavy filing|publicity_close|export|import|certificates ROWS
 
 Each arranges its data and runs the project's own code inside one transaction that is rolled back,
 so the benchmark database keeps the generated data; what ``transaction.on_commit`` would queue (the
@@ -19,7 +19,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zaozhuang_titles.test_settings")
 
-TASKS = ("filing", "publicity_close", "export", "import")
+TASKS = ("filing", "publicity_close", "export", "import", "certificates")
 
 
 class _Rollback(Exception):
@@ -182,6 +182,47 @@ def _import(rows):
     return time.perf_counter() - started, f"{count} enterprises read from a workbook and created"
 
 
+def _certificates(rows):
+    """Issue ``rows`` certificates of one numbered filing as the Celery task does: each printed by
+    WeasyPrint, signed with the PKCS#12 of DOCUMENT_SIGNING_P12 (a demo CA made in a temporary directory
+    when none is set) and stored in a temporary media directory."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from applications.models import QualificationDateRule
+    from benchmarks.filing import arrange
+    from results.models import Certificate
+    from results.services.certificates import certificates_issue_for_batch
+    from zaozhuang_titles.signing import demo_ca_write
+
+    filing = arrange(rows)
+    filing.number, filing.filed_on = "鲁人社职备〔2026〕1号", filing.created_at.date()
+    filing.save(update_fields=["number", "filed_on"])
+    batch = filing.batch
+    batch.qualification_date_rule = QualificationDateRule.FILING_APPROVED
+    batch.save(update_fields=["qualification_date_rule"])
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        signer = {}
+        if not settings.DOCUMENT_SIGNING_P12:
+            p12, _ca = demo_ca_write(Path(media) / "signing")
+            signer = {"DOCUMENT_SIGNING_P12": str(p12), "DOCUMENT_SIGNING_PASSWORD": ""}
+        with override_settings(**signer):
+            started = time.perf_counter()
+            issued = certificates_issue_for_batch(batch_id=batch.pk, site_url="https://titles.example.cn")
+            seconds = time.perf_counter() - started
+        sizes = [(Path(media) / name).stat().st_size for name in Certificate.objects.values_list("pdf", flat=True)]
+    kb = [size / 1024 for size in sizes]
+    note = (
+        f"{issued} certificates printed, signed and stored; PDF size KB mean {statistics.mean(kb):.0f}, "
+        f"max {max(kb):.0f}"
+    )
+    return seconds, note
+
+
 def run(task, rows):
     import django
 
@@ -194,9 +235,12 @@ def run(task, rows):
     try:
         with transaction.atomic():
             with TestCase.captureOnCommitCallbacks(execute=True):
-                seconds, note = {"filing": _filing, "publicity_close": _publicity_close, "export": _export}.get(
-                    task, _import
-                )(rows)
+                seconds, note = {
+                    "filing": _filing,
+                    "publicity_close": _publicity_close,
+                    "export": _export,
+                    "certificates": _certificates,
+                }.get(task, _import)(rows)
             outcome = {"seconds": round(seconds, 2), "rows": rows, "note": note}
             raise _Rollback
     except _Rollback:

@@ -26,8 +26,14 @@ RESULTS = {"province": ROOT / "benchmarks" / "results.json", "small": ROOT / "be
 WORLD_TABLE = "benchmark_world"
 #: Rows of each heavy task at each scale.
 HEAVY_ROWS = {
-    "small": {"filing": 1_000, "publicity_close": 1_000, "export": 10_000, "import": 500},
-    "province": {"filing": 10_000, "publicity_close": 10_000, "export": 100_000, "import": 5_000},
+    "small": {"filing": 1_000, "publicity_close": 1_000, "export": 10_000, "import": 500, "certificates": 50},
+    "province": {
+        "filing": 10_000,
+        "publicity_close": 10_000,
+        "export": 100_000,
+        "import": 5_000,
+        "certificates": 1_000,
+    },
 }
 AUTOSAVE = {"small": {"experts": 20, "duration": 10}, "province": {"experts": 86, "duration": 60}}
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms_audit import DateInput
+from results.models import RevokeCategory
 from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.identifiers import CodeField
 
@@ -19,9 +20,23 @@ class FilingNumberForm(CleanTextMixin, forms.Form):
 
 
 class RevokeForm(CleanTextMixin, forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", "---------"), *RevokeCategory.choices],
+        help_text=_("Shown with the date on the register and the public verification page."),
+    )
     reason = forms.CharField(
         label=_("Why it is revoked"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The verification page shows that the certificate is revoked and since when, not why."),
+        help_text=_("For staff and the log: the verification page shows the category and the date, not these words."),
+    )
+
+
+class CertificateCheckForm(CleanTextMixin, forms.Form):
+    """The public check of a certificate's PDF file (码上看 by file)."""
+
+    file = forms.FileField(
+        label=_("Certificate PDF"),
+        help_text=_("The PDF as it was downloaded from the portal; it is checked and not kept."),
     )

@@ -239,6 +239,17 @@ class FilingEntry(models.Model):
         return f"{self.filing}: {self.application}"
 
 
+class RevokeCategory(models.TextChoices):
+    """Why a certificate was revoked, in the category the register and the public verification page
+    show (the reason in words stays with staff)."""
+
+    FRAUD = "fraud", _("Fraud in the application (弄虚作假)")
+    DISCIPLINE = "discipline", _("Breach of review discipline (违反评审纪律)")
+    OBJECTION = "objection", _("Result annulled after an objection (异议成立)")
+    ERROR = "error", _("Issued in error (证书信息有误)")
+    OTHER = "other", _("Other reason")
+
+
 class Certificate(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """证书 — the title certificate of a filed application; its QR code opens the public verification
     page (码上看) by an unguessable token, never by a sequential key."""
@@ -257,9 +268,11 @@ class Certificate(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     granted_on = models.DateField(_("date granted"))
     committee_name = models.CharField(_("issuing committee"), max_length=200)
     pdf = models.CharField(_("PDF (stored as)"), max_length=200, blank=True, editable=False)
-    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False)
+    # Indexed: an uploaded PDF is looked up by its SHA-256 (results.verification).
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False, db_index=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_category = models.CharField(_("revoked because"), max_length=16, choices=RevokeCategory.choices, blank=True)
     revoke_reason = models.CharField(_("why it was revoked"), max_length=200, blank=True)
 
     class Meta:

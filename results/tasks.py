@@ -57,11 +57,18 @@ def build_filing_files(*, filing_id):
     return filing.row_count if filing is not None else None
 
 
-@shared_task(name="applications.issue_certificates", **RETRYING)
-def issue_certificates(*, batch_id, site_url=None):
+@shared_task(name="applications.issue_certificates", bind=True, **RETRYING)
+def issue_certificates(self, *, batch_id, site_url=None):
     """Issue the certificate of every filed application of a batch that has none yet (idempotent);
-    ``site_url``: the portal's address for the QR codes, taken from the request that queued it."""
+    ``site_url``: the portal's address for the QR codes, taken from the request that queued it. Its
+    state is PROGRESS with ``{"done": n, "total": m}`` while it runs (and each step is logged)."""
     if not Batch.objects.filter(pk=batch_id).exists():
         logger.info("batch %s is gone; no certificates to issue", batch_id)
         return None
-    return certificates_issue_for_batch(batch_id=batch_id, site_url=site_url)
+
+    def progress(done, total):
+        logger.info("batch %s: certificates %d of %d", batch_id, done, total)
+        if self.request.id and not self.request.is_eager:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return certificates_issue_for_batch(batch_id=batch_id, site_url=site_url, progress=progress)

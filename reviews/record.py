@@ -1,15 +1,15 @@
-"""The meeting record (评审会议记录): the panel, attendance and quorum, the rule of the vote in words, per
-application the recusals, the counts and the result, and who closed the vote when — a PDF in Chinese
-with the embedded CJK font, built once when the vote closes and stored with its SHA-256 (immutable)."""
+"""The meeting record (评审会议纪要): the panel, attendance and quorum, the rule of the vote in words, per
+application the recusals, the counts and the result, who closed the vote when, and the signature areas
+of the panel's chair and recorder — printed from ``templates/documents/meeting_record.html``
+(``zaozhuang_titles.documents``), built once when the vote closes and stored signed with its SHA-256
+(immutable)."""
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from reportlab.lib.units import mm
 
 from reviews.models import PanelMember
 from reviews.voting import outcome_text, quorum_text, result_word, rule_text
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import ISSUING_ORGAN, document_number, render_pdf
 
 
 def _name(expert):
@@ -22,135 +22,65 @@ def _seat_label(member):
     return member.get_kind_display()
 
 
-def meeting_record_pdf(*, meeting, attendance, tallies, invariant=False):
-    """The record's bytes. ``attendance`` is the ``AttendanceState`` and ``tallies`` the unsealed
-    ``CaseTally`` list the close counted; ``meeting.closed_by`` and ``voting_closed_at`` are set."""
+def _recusal_reason(reason):
+    if reason:
+        return reason
+    return _("conflict declared") if reason is not None else _("not assigned at the draw (recusal)")
+
+
+def meeting_record_context(*, meeting, attendance, tallies):
+    """What the record shows, its words in Chinese (the record is filed)."""
     with translation.override("zh-hans"):
-        s = pdf.styles()
-        closed_at = timezone.localtime(meeting.voting_closed_at).strftime("%Y-%m-%d %H:%M:%S")
-        title = _("Review meeting record")
-        flowables = [
-            pdf.paragraph(title, s["Title"]),
-            pdf.table(
-                [
-                    [_("Meeting"), meeting.name],
-                    [_("Batch"), meeting.batch.name],
-                    [_("Specialty"), meeting.specialty.name],
-                    [_("Meeting date"), meeting.held_on.isoformat()],
-                    [
-                        _("Attendance"),
-                        quorum_text(
-                            min(attendance.attending, attendance.panel_size),
-                            attendance.panel_size,
-                            attendance.numerator,
-                            attendance.denominator,
-                        ),
-                    ],
-                    [_("Rule of the vote"), rule_text()],
-                ],
-                [35 * mm, 125 * mm],
-                header=False,
+        closed_by = meeting.closed_by
+        return {
+            "meeting": meeting,
+            "organ": ISSUING_ORGAN,
+            "doc_number": document_number("record", meeting.voting_closed_at.year, meeting.pk),
+            "attendance_text": quorum_text(
+                min(attendance.attending, attendance.panel_size),
+                attendance.panel_size,
+                attendance.numerator,
+                attendance.denominator,
             ),
-            pdf.paragraph(_("Panel and attendance"), s["Heading"]),
-            pdf.table(
-                [
-                    [
-                        _("Order"),
-                        _("Expert"),
-                        pgettext("professional title", "Title"),
-                        _("Employer"),
-                        _("Seat"),
-                        _("Attendance"),
-                    ]
-                ]
-                + [
-                    [
-                        str(seat.member.order),
-                        _name(seat.expert),
-                        seat.expert.title_name,
-                        seat.expert.employer_name,
-                        _seat_label(seat.member),
-                        _("present") if seat.present else _("absent"),
-                    ]
-                    for seat in attendance.seats
-                ],
-                [10 * mm, 30 * mm, 28 * mm, 42 * mm, 28 * mm, 22 * mm],
-            ),
-            pdf.paragraph(_("Results by application"), s["Heading"]),
-            pdf.table(
-                [
-                    [
-                        _("No."),
-                        _("Applicant"),
-                        _("Present, not recused"),
-                        pgettext("vote", "Agree"),
-                        pgettext("vote", "Disagree"),
-                        pgettext("vote", "Abstain"),
-                        _("Did not vote"),
-                        _("Result"),
-                    ]
-                ]
-                + [
-                    [
-                        tally.case.application.number,
-                        tally.case.application.applicant.real_name,
-                        str(tally.present),
-                        str(tally.yes),
-                        str(tally.no),
-                        str(tally.abstain),
-                        str(tally.not_voted),
-                        result_word(tally.passed),
-                    ]
-                    for tally in tallies
-                ],
-                [30 * mm, 22 * mm, 18 * mm, 14 * mm, 14 * mm, 14 * mm, 18 * mm, 30 * mm],
-                style=s["Small"],
-            ),
-        ]
-        for tally in tallies:
-            flowables.append(
-                pdf.paragraph(
-                    " ".join(
-                        (
-                            tally.case.application.number,
-                            tally.case.application.applicant.real_name,
-                            outcome_text(tally.yes, tally.present),
-                        )
-                    ),
-                    s["Small"],
-                )
-            )
-        flowables.append(pdf.paragraph(_("Recusals (回避)"), s["Heading"]))
-        recusals = [
-            [
-                tally.case.application.number,
-                _name(expert),
-                reason or (_("conflict declared") if reason is not None else _("not assigned at the draw (recusal)")),
-            ]
-            for tally in tallies
-            for expert, reason in tally.recused
-        ]
-        if recusals:
-            flowables.append(pdf.table([[_("No."), _("Expert"), _("Reason")], *recusals], [35 * mm, 30 * mm, 95 * mm]))
-        else:
-            flowables.append(pdf.paragraph(_("No expert present was recused from any application.")))
-        if meeting.seed_sha256:
-            flowables.append(
-                pdf.paragraph(
-                    _("Panel draw: seed %(seed)s, SHA-256 of the seed %(sha)s.")
-                    % {"seed": meeting.seed or "—", "sha": meeting.seed_sha256},
-                    s["Small"],
-                )
-            )
-        flowables += [
-            pdf.paragraph(""),
-            pdf.paragraph(
-                _(
-                    "The vote was closed by %(name)s (city HR staff) at %(time)s; this record was produced then "
-                    "and is final."
-                )
-                % {"name": meeting.closed_by.real_name or meeting.closed_by.username, "time": closed_at}
-            ),
-            pdf.paragraph(_("Signed off by staff: ____________________")),
-        ]
-        return pdf.build(flowables, title=title, author=_("Zaozhuang HR Bureau"), invariant=invariant)
+            "rule": rule_text(),
+            "seats": [
+                {
+                    "order": seat.member.order,
+                    "name": _name(seat.expert),
+                    "title": seat.expert.title_name,
+                    "employer": seat.expert.employer_name,
+                    "seat": _seat_label(seat.member),
+                    "attendance": _("present") if seat.present else _("absent"),
+                }
+                for seat in attendance.seats
+            ],
+            "results": [
+                {
+                    "number": tally.case.application.number,
+                    "name": tally.case.application.applicant.real_name,
+                    "present": tally.present,
+                    "yes": tally.yes,
+                    "no": tally.no,
+                    "abstain": tally.abstain,
+                    "not_voted": tally.not_voted,
+                    "result": result_word(tally.passed),
+                    "outcome": outcome_text(tally.yes, tally.present),
+                }
+                for tally in tallies
+            ],
+            "recusals": [
+                {"number": tally.case.application.number, "expert": _name(expert), "reason": _recusal_reason(reason)}
+                for tally in tallies
+                for expert, reason in tally.recused
+            ],
+            "closed_at": timezone.localtime(meeting.voting_closed_at),
+            "closed_by": closed_by.real_name or closed_by.username,
+        }
+
+
+def meeting_record_pdf(*, meeting, attendance, tallies, invariant=False):
+    """The record's (unsigned) bytes. ``attendance`` is the ``AttendanceState`` and ``tallies`` the unsealed
+    ``CaseTally`` list the close counted; ``meeting.closed_by`` and ``voting_closed_at`` are set."""
+    return render_pdf(
+        "documents/meeting_record.html", meeting_record_context(meeting=meeting, attendance=attendance, tallies=tallies)
+    )

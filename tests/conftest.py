@@ -44,6 +44,24 @@ def pytest_report_header(config):
     return [f"database: {vendor} {version}", f"broker: {broker}"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def document_signer(tmp_path_factory):
+    """A demo CA and signing certificate for the whole run, made in a temporary directory (as
+    ``manage.py signing_demo_ca`` makes them for the demo); yields the CA certificate's path, the trust
+    root of the signed documents. Exported to the environment too, for the worker processes tests start."""
+    import os
+
+    from django.test import override_settings
+
+    from zaozhuang_titles.signing import demo_ca_write
+
+    p12, ca = demo_ca_write(tmp_path_factory.mktemp("signing"))
+    os.environ["DOCUMENT_SIGNING_P12"] = str(p12)
+    os.environ["DOCUMENT_SIGNING_PASSWORD"] = ""
+    with override_settings(DOCUMENT_SIGNING_P12=str(p12), DOCUMENT_SIGNING_PASSWORD=""):
+        yield ca
+
+
 @pytest.fixture(autouse=True)
 def celery_joins_allowed():
     """Tests wait for eager tasks with ``task.delay().get()``. Celery refuses that while its process-wide

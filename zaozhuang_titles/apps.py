@@ -9,7 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self):
         # deferred: modules that need the app registry ready (the usual place for receivers and checks)
         from zaozhuang_titles import (
-            pdf,  # noqa: F401  (registers the CJK font check)
+            documents,  # noqa: F401  (registers the pango and CJK font check)
             signals,  # noqa: F401  (connects the audit receivers)
+            signing,  # noqa: F401  (registers the signing certificate check)
             sms,  # noqa: F401  (registers the SMS backend check)
         )

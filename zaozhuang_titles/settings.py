@@ -271,6 +271,8 @@ OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 # this many days, then removed by beat.
 EXPORT_IN_REQUEST_MAX_ROWS = envint("EXPORT_IN_REQUEST_MAX_ROWS", 2000)
 EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
+# Largest PDF the public certificate check takes (a certificate is under 300 KB).
+CERTIFICATE_CHECK_MAX_BYTES = envint("CERTIFICATE_CHECK_MAX_MB", 2) * 1024 * 1024
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -330,10 +332,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- PDF, SMS and one-time codes -----------------------------------------------------------
-# A TrueType CJK font embedded in PDFs (zaozhuang_titles.pdf); empty: Debian's fonts-wqy-zenhei.
-PDF_CJK_FONT = envstr("PDF_CJK_FONT")
-PDF_CJK_FONT_INDEX = envint("PDF_CJK_FONT_INDEX", 0)
+# --- Documents, signatures, SMS and one-time codes ------------------------------------------
+# Certificates, nomination letters and meeting records are signed with the key and certificate of this
+# PKCS#12 file (zaozhuang_titles/signing.py). In development it defaults to the demo signer that
+# `manage.py signing_demo_ca` writes (make migrate runs it); production must name the bureau's own.
+DOCUMENT_SIGNING_P12 = envstr("DOCUMENT_SIGNING_P12", str(MEDIA_ROOT / "signing" / "demo-signer.p12") if DEBUG else "")
+DOCUMENT_SIGNING_PASSWORD = envstr("DOCUMENT_SIGNING_PASSWORD", "")
 # Dotted path of the SMS backend (zaozhuang_titles.sms); the default prints and keeps messages.
 SMS_BACKEND = envstr("SMS_BACKEND", "zaozhuang_titles.sms.ConsoleAndDatabaseBackend")
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)

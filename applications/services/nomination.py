@@ -20,6 +20,7 @@ from applications.snapshots import application_sha256
 from applications.workflow import application_transition
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.otp import otp_issue, otp_verify
+from zaozhuang_titles.signing import sign_pdf
 
 NOMINATION_PURPOSE = "sign_nomination"  # zaozhuang_titles.otp.Purpose.SIGN_NOMINATION: its own SMS wording
 
@@ -125,7 +126,7 @@ def nomination_sign(*, chairman, enterprise, batch, ranking, code, ip=None):
                     now=now,
                     reason=_("Ranked %(rank)d of %(count)d.") % {"rank": entry.rank, "count": len(entries)},
                 )
-        pdf = nomination_letter_pdf(nomination=nomination, entries=entries)
+        pdf = sign_pdf(nomination_letter_pdf(nomination=nomination, entries=entries), reason="董事长署名举荐信")
         name = default_storage.save(
             f"nominations/{now:%Y}/{nomination.pk}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf", ContentFile(pdf)
         )

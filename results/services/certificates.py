@@ -1,6 +1,7 @@
 """Writes of certificates (证书).
 
-``certificate_issue`` numbers, draws (PDF with QR code) and stores one application's certificate and
+``certificate_issue`` numbers, draws (PDF with QR code, signed by the bureau's key:
+``zaozhuang_titles.signing``) and stores one application's certificate and
 moves it FILED→CERTIFIED, once; ``certificates_issue_for_batch`` does it for a batch (Celery task
 ``applications.issue_certificates``); ``certificate_revoke`` revokes one. The certificate names the
 title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``).
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Batch, QualificationDateRule, Status
 from applications.workflow import application_transition
 from results.documents.certificates import certificate_pdf
-from results.models import Certificate
+from results.models import Certificate, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +129,9 @@ def certificate_issue(*, application, actor=None, site_url=None):
                 )
                 certificate.full_clean()
                 certificate.save()
-                content = certificate_pdf(certificate, site_url=site_url)
+                content = sign_pdf(
+                    certificate_pdf(certificate, site_url=site_url), reason=f"职称证书 {certificate.number}"
+                )
                 name = replace_stored(f"certificates/{locked.batch_id}/{certificate.number}.pdf", ContentFile(content))
                 certificate.pdf = name
                 certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
@@ -142,20 +146,28 @@ def certificate_issue(*, application, actor=None, site_url=None):
     return None  # pragma: no cover - the loop returns or raises
 
 
-def certificates_issue_for_batch(*, batch_id, site_url=None):
+#: ``certificates_issue_for_batch`` reports its progress after this many certificates.
+PROGRESS_EVERY = 50
+
+
+def certificates_issue_for_batch(*, batch_id, site_url=None, progress=None):
     """Issue the certificate of every filed application of a batch that has none; return how many
-    were issued now (0 on a second run)."""
+    were issued now (0 on a second run). ``progress(done, total)`` is called every PROGRESS_EVERY
+    certificates and at the end (the Celery task reports it as its state)."""
     batch = Batch.objects.filter(pk=batch_id).first()
     if batch is None:
         return 0
+    ready = list(selectors.ready_for_certificate(batch).order_by("number"))
     issued = 0
-    for application in selectors.ready_for_certificate(batch).order_by("number"):
+    for done, application in enumerate(ready, start=1):
         try:
             certificate_issue(application=application, site_url=site_url)
         except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
             logger.warning("application %s: no certificate issued: %s", application.number, error.messages)
-            continue
-        issued += 1
+        else:
+            issued += 1
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(ready)):
+            progress(done, len(ready))
     logger.info("batch %s: issued %d certificates", batch_id, issued)
     return issued
 
@@ -197,8 +209,10 @@ def _queue_certificates(batch_id, site_url):
     issue_certificates.delay(batch_id=batch_id, site_url=site_url)
 
 
-def certificate_revoke(*, certificate, actor, reason):
-    """Revoke a certificate with the reason; the verification page says so from then on."""
+def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER):
+    """Revoke a certificate with the reason (kept for staff) and its category (shown with the date by the
+    register and the public verification page from then on). The PDF stays as issued and signed: the
+    register, not the file, says whether it still holds."""
     require_city(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -208,9 +222,11 @@ def certificate_revoke(*, certificate, actor, reason):
         if locked.revoked_at is not None:
             raise ValidationError(_("This certificate was revoked already."), code="revoked")
         locked.revoked_at = timezone.now()
+        locked.revoke_category = category
         locked.revoke_reason = reason[:200]
         locked.full_clean()
-        locked.save(update_fields=["revoked_at", "revoke_reason"])
+        locked.save(update_fields=["revoked_at", "revoke_category", "revoke_reason"])
     logger.info("certificate %s revoked by %s", locked.number, actor.pk if actor else "system")
     certificate.revoked_at, certificate.revoke_reason = locked.revoked_at, locked.revoke_reason
+    certificate.revoke_category = locked.revoke_category
     return certificate

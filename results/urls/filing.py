@@ -20,5 +20,6 @@ urlpatterns = [
     path("certificates/<int:pk>/", filing.CertificateView.as_view(), name="certificate"),
     path("certificates/<int:pk>/pdf/", filing.CertificatePdfView.as_view(), name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", filing.CertificateRevokeView.as_view(), name="certificate_revoke"),
+    path("verify/check/", filing.CertificateCheckView.as_view(), name="certificate_check"),
     path("verify/<str:token>/", filing.VerifyView.as_view(), name="certificate_verify"),
 ]

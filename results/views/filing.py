@@ -9,6 +9,8 @@ which says "not found" and nothing else for a wrong or tampered token.
 Every file sent is logged in the audit log; the 备案表 holds whole ID numbers and is an export.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,17 +25,20 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import clean_name
 from results.documents.certificates import verification_url
-from results.forms_filing import FilingNumberForm, RevokeForm
+from results.forms_filing import CertificateCheckForm, FilingNumberForm, RevokeForm
 from results.rules import opens_certificates
 from results.selectors import certificates as certificate_selectors
 from results.selectors import filing as selectors
 from results.services import certificates as certificate_services
 from results.services import filing as services
+from results.verification import Verdict, certificate_check_upload
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.links import site_url
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
+
+logger = logging.getLogger(__name__)
 
 FILING_PERMISSION = "results.run_filing"
 CERTIFICATE_PERMISSION = "results.open_certificate"
@@ -258,7 +263,10 @@ class CertificateRevokeView(StaffMixin, View):
         if form.is_valid():
             try:
                 certificate_services.certificate_revoke(
-                    certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
+                    certificate=certificate,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    category=form.cleaned_data["category"],
                 )
             except ValidationError as error:
                 _error_messages(request, error)
@@ -335,3 +343,39 @@ class VerifyView(View):
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CertificateCheckView(View):
+    """码上看 by file: anyone uploads a certificate's PDF and learns whether its signature and content match
+    the register (``results.verification``): valid, revoked (date and category), altered or unknown. The
+    file is read in memory and not kept; only a file that is the issued certificate shows its facts."""
+
+    template_name = "results/filing/check.html"
+
+    def _render(self, request, context, status=200):
+        response = render(
+            request, self.template_name, {"bureau_contact": settings.BUREAU_CONTACT, **context}, status=status
+        )
+        # The portal's Referrer-Policy (same-origin) stays: with no-referrer a browser posts the form with
+        # "Origin: null", which the CSRF check refuses. The URL holds no token to leak anyway.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def get(self, request):
+        return self._render(request, {"form": CertificateCheckForm()})
+
+    def post(self, request):
+        form = CertificateCheckForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, {"form": form})
+        try:
+            check = certificate_check_upload(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self._render(request, {"form": form})
+        logger.info("certificate check by file: %s", check.verdict)
+        return self._render(
+            request,
+            {"form": CertificateCheckForm(), "check": check, "certificate": check.certificate, "Verdict": Verdict},
+        )

@@ -28,6 +28,7 @@ from reviews.selectors.voting import attendance_state, case_tallies, seat_holder
 from reviews.voting import outcome_text, rule_text
 from reviews.workflow import before_meeting_date, early_vote_message, meeting_transition
 from zaozhuang_titles.rules import is_city_admin
+from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +215,9 @@ def vote_close(*, meeting, actor, confirm_early=False):
         meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now, confirm_early=confirm_early)
         locked.voting_closed_at = now
         locked.closed_by = actor
-        pdf = meeting_record_pdf(meeting=locked, attendance=attendance, tallies=tallies)
+        pdf = sign_pdf(
+            meeting_record_pdf(meeting=locked, attendance=attendance, tallies=tallies), reason="评审会议纪要"
+        )
         digest = hashlib.sha256(pdf).hexdigest()
         locked.record = default_storage.save(f"meetings/{now:%Y}/{locked.pk}-{digest[:16]}.pdf", ContentFile(pdf))
         locked.record_sha256 = digest

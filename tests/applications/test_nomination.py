@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 
 from applications import services
 from applications.models import Nomination, NominationEntry, Status
 from tests.applications.factories import World
+from tests.documents import needs_poppler, pdf_text, snapshot
 from tests.enterprises.factories import EnterpriseFactory
+from zaozhuang_titles import signing
 from zaozhuang_titles.models import OneTimeCode, SmsMessage
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +49,41 @@ def test_sign_ranks_moves_and_writes_the_letter(world):
         application.refresh_from_db()
         assert application.status == Status.NOMINATED
         assert application.transitions.filter(action="nominate", actor_role="chairman").count() == 1
+
+
+@needs_poppler
+def test_the_letter_is_on_the_letterhead_attested_closed_and_signed(world):
+    first, second = world.submitted(), world.submitted()
+    nomination = services.nomination_sign(
+        chairman=world.chairman,
+        enterprise=world.enterprise,
+        batch=world.batch,
+        ranking=[(second, "贡献最大 <b>&amp;</b>"), (first, "骨干")],
+        code=code_sent(world),
+    )
+    with default_storage.open(nomination.letter, "rb") as letter:
+        data = letter.read()
+    snapshot("nomination_letter", data)
+    text = pdf_text(data)
+
+    for expected in (
+        world.enterprise.name,  # letterhead and closing block
+        world.enterprise.credit_code,
+        "举荐信",
+        second.applicant.real_name,
+        first.number,
+        "贡献最大<b>&amp;</b>",  # stored text printed as it is
+        f"本人{world.chairman.real_name}（董事长）确认",
+        "短信验证码",
+        "（盖章）",
+        *[entry.content_sha256 for entry in nomination.entries.all()],
+    ):
+        assert expected in text, expected
+    assert text.index(second.applicant.real_name) < text.index(first.applicant.real_name)  # ranked
+    for application in (first, second):
+        assert application.applicant.id_number not in text and application.applicant.mobile not in text
+    assert world.chairman.mobile not in text
+    assert signing.validate_pdf(data).valid
 
 
 def test_wrong_code_writes_nothing(world):

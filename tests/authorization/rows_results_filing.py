@@ -139,4 +139,11 @@ ROWS = [
         kwargs=lambda ctx: {"token": ctx["certificate"].token},
         setup=filed,
     ),
+    # 码上看 by file: public; a POST without a file shows the form again with the error.
+    Row(
+        "results:certificate_check",
+        anonymous_cache=PRIVATE,
+        get=same_for_all(200),
+        post=same_for_all(200),
+    ),
 ]

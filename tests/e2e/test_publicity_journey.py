@@ -1,6 +1,7 @@
 """Issue 6 in a real browser: the public reads a publicity notice and files an objection; city staff
 dismiss it; the period closes; staff file the batch and issue its certificates; the applicant
-downloads its certificate from its application page and its QR page verifies it. The database is
+downloads its certificate from its application page (a signed PDF that pyHanko validates), its QR page
+verifies it, and the public check of the file says valid, and altered once one byte is changed. The database is
 checked after each step.
 
 Arranged in the database, because no page of this journey covers it or time cannot pass in a test:
@@ -28,6 +29,7 @@ from results.tasks import close_due_publicities
 from tests.applications.factories import World
 from tests.e2e.conftest import login, logout, snapshot
 from tests.factories import PASSWORD, DivisionFactory
+from zaozhuang_titles import signing
 
 FACTS = "该同志申报材料中的成果转化效益与本单位实际情况不符，请核实。"
 CONCLUSION = "经向所在单位和用户核实，成果转化效益有合同和财务凭证为据，异议不成立。"
@@ -171,7 +173,10 @@ def applicant_downloads_and_verifies(page, live_server, application):
     download = download_info.value
     assert download.suggested_filename == f"职称证书-{certificate.number}.pdf"
     with open(download.path(), "rb") as pdf:
-        assert pdf.read(5) == b"%PDF-"
+        data = pdf.read()
+    # A signed PDF (PAdES), which pyHanko validates against the bureau's CA (here the tests' demo CA).
+    assert data.startswith(b"%PDF-") and b"/ByteRange" in data and b"/Sig" in data
+    assert signing.validate_pdf(data).valid
 
     verify = page.locator("[data-testid=verify-link]")
     assert verify.get_attribute("href") == verification_url(certificate)  # what the QR code holds
@@ -180,6 +185,21 @@ def applicant_downloads_and_verifies(page, live_server, application):
     expect(page.locator("[data-testid=holder]")).to_have_text(certificate.holder_name)
     expect(page.locator("[data-testid=number]")).to_have_text(certificate.number)
     snapshot(page, "certificate-verified")
+
+    # 码上看 by file: the downloaded PDF matches the register; one byte changed does not.
+    page.goto(url(live_server, "results:certificate_check"))
+    page.locator("input[type=file]").set_input_files(download.path())
+    click_and_wait(page, page.locator("[data-testid=check-form] button[type=submit]"))
+    expect(page.locator("[data-testid=check-result]")).to_have_attribute("data-verdict", "valid")
+    expect(page.locator("[data-testid=holder]")).to_have_text(certificate.holder_name)
+    altered = bytearray(data)
+    altered[data.index(b"stream") + 40] ^= 0x01
+    page.locator("input[type=file]").set_input_files(
+        {"name": "证书.pdf", "mimeType": "application/pdf", "buffer": bytes(altered)}
+    )
+    click_and_wait(page, page.locator("[data-testid=check-form] button[type=submit]"))
+    expect(page.locator("[data-testid=check-result]")).to_have_attribute("data-verdict", "altered")
+    snapshot(page, "certificate-check-altered")
 
 
 def test_objection_dismissed_then_certificate_verified(page, live_server, arranged):

@@ -1,19 +1,18 @@
 """Certificates (证书): issued once to a filed application, numbered, drawn as a PDF with the QR code of
 the verification URL (which holds the unguessable token), moved FILED→CERTIFIED, revoked with a reason."""
 
-import base64
 import datetime
 import hashlib
+import io
 import re
-import zlib
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from reportlab.lib.utils import ImageReader
 
 from applications.models import Batch, Status, Transition
 from results.documents.certificates import certificate_pdf, qr_image, verification_url
@@ -26,6 +25,7 @@ from results.services.certificates import (
     certificates_queue_for_batch,
 )
 from results.services.filing import filing_create
+from tests.documents import embedded_fonts
 from tests.results.filing_factories import FilingWorld, number_filing
 
 pytestmark = pytest.mark.django_db
@@ -48,16 +48,12 @@ def _stored(name):
 
 
 def _pdf_images(content):
-    """The pixel data of every image XObject in a ReportLab PDF (ASCII85 then Flate encoded)."""
+    """The pixels (black and white, as RGB bytes) of every image XObject of the PDF."""
     images = []
-    for match in re.finditer(rb"/Subtype /Image.*?stream\r?\n(.*?)endstream", content, re.DOTALL):
-        header = content[max(0, match.start() - 400) : match.start() + 400]
-        data = match.group(1).strip()
-        if b"ASCII85Decode" in header:
-            data = base64.a85decode(data, adobe=True)
-        if b"FlateDecode" in header:
-            data = zlib.decompress(data)
-        images.append(data)
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        for page in pdf.pages:
+            for image in page.get_images().values():
+                images.append(pikepdf.PdfImage(image).as_pil_image().convert("RGB").tobytes())
     return images
 
 
@@ -81,7 +77,8 @@ def test_certificate_issue_certifies_a_filed_application(django_capture_on_commi
     assert certificate.committee_name == world.publicity.committee_name
     content = _stored(certificate.pdf)
     assert content.startswith(b"%PDF")
-    assert b"/FontFile2" in content  # the CJK TrueType font is embedded
+    assert set(embedded_fonts(content).values()) == {"/FontFile3"}  # the OpenType CJK font is embedded
+    assert b"/ByteRange" in content  # and the file is signed
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
 
 
@@ -94,9 +91,9 @@ def test_certificate_qr_code_holds_the_token_url(django_capture_on_commit_callba
     assert url == settings.SITE_URL + reverse("results:certificate_verify", args=[certificate.token])
     assert certificate.token in url
     # The image drawn into the PDF is, pixel for pixel, the QR code of that URL.
-    expected = ImageReader(qr_image(url)).getRGBData()
+    expected = qr_image(url).tobytes()
     assert expected in _pdf_images(_stored(certificate.pdf))
-    other = ImageReader(qr_image(url.replace(certificate.token, "x" * len(certificate.token)))).getRGBData()
+    other = qr_image(url.replace(certificate.token, "x" * len(certificate.token))).tobytes()
     assert other not in _pdf_images(_stored(certificate.pdf))
 
 
@@ -177,6 +174,7 @@ def test_certificate_revoke(django_capture_on_commit_callbacks):
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revoke_reason == "业绩材料造假，经核实撤销。"
+    assert certificate.revoke_category == "other"  # the category when the caller names none
     assert not certificate.is_valid
     with pytest.raises(ValidationError):
         certificate_revoke(certificate=certificate, actor=world.city, reason="again")
@@ -326,3 +324,18 @@ def test_certificate_issue_under_filing_rule_needs_the_filing_date(django_captur
 
     assert "no filing date" in refused.value.messages[0]
     assert not Certificate.objects.exists()
+
+
+def test_batch_issue_reports_its_progress(django_capture_on_commit_callbacks, monkeypatch):
+    from results.services import certificates as services
+
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    world = filed_world(3, django_capture_on_commit_callbacks)
+    seen = []
+
+    issued = certificates_issue_for_batch(
+        batch_id=world.batch.pk, progress=lambda done, total: seen.append((done, total))
+    )
+
+    assert issued == 3
+    assert seen == [(2, 3), (3, 3)]

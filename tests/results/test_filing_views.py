@@ -228,12 +228,25 @@ def test_certificate_revoke_page(client_for, django_capture_on_commit_callbacks)
     certificate = certificate_issue(application=world.applications[0])
 
     response = client_for(world.city).post(
-        reverse("results:certificate_revoke", args=[certificate.pk]), {"reason": "经核实业绩造假"}
+        reverse("results:certificate_revoke", args=[certificate.pk]), {"category": "fraud", "reason": "经核实业绩造假"}
     )
 
     assert response.status_code == 302
     certificate.refresh_from_db()
-    assert certificate.revoke_reason == "经核实业绩造假"
+    assert (certificate.revoke_category, certificate.revoke_reason) == ("fraud", "经核实业绩造假")
+
+
+def test_certificate_revoke_page_needs_a_category(client_for, django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    response = client_for(world.city).post(
+        reverse("results:certificate_revoke", args=[certificate.pk]), {"reason": "经核实业绩造假"}
+    )
+
+    assert response.status_code == 200 and response.context["form"].errors["category"]
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
 
 
 def test_certificate_pdf_for_its_holder_and_city_staff_only(client_for, django_capture_on_commit_callbacks):

@@ -2,7 +2,6 @@
 publicity notice, the Excel 备案表 and the certificate name them alike for one batch."""
 
 import shutil
-import subprocess
 
 import pytest
 from django.core.files.storage import default_storage
@@ -19,6 +18,7 @@ from results.services.filing import filing_create
 from results.services.publicity import publicity_close
 from reviews.models import Committee
 from tests.applications.factories import World
+from tests.documents import pdf_text as squeezed_text
 from tests.results.filing_factories import EARLY, number_filing
 from tests.results.test_publicity import publish
 
@@ -27,7 +27,8 @@ pdftotext = shutil.which("pdftotext")
 
 
 def pdf_text(data):
-    return subprocess.run([pdftotext, "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    """The text without white space: a long committee name wraps in its table cell."""
+    return squeezed_text(data)
 
 
 @pytest.mark.parametrize(

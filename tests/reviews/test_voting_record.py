@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from reviews.models import Meeting
 from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
+from tests.documents import embedded_fonts, snapshot
 from tests.reviews.factories import ReviewWorld
 from tests.reviews.voting_helpers import cast_all
+from zaozhuang_titles import signing
 
 pytestmark = pytest.mark.django_db
 pdftotext = shutil.which("pdftotext")
@@ -44,8 +46,10 @@ def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
     meeting = Meeting.objects.get()
     data = record_bytes(meeting)
     assert data.startswith(b"%PDF-")
-    assert b"/FontFile2" in data
-    assert re.search(rb"/BaseFont /[A-Z]{6}\+", data)
+    fonts = embedded_fonts(data)  # the OpenType CJK font (Noto), embedded as a subset
+    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+Noto-.*", name) for name in fonts)
+    assert set(fonts.values()) == {"/FontFile3"}
+    assert b"/ByteRange" in data and b"/Sig" in data  # signed
     assert hashlib.sha256(data).hexdigest() == meeting.record_sha256
     assert meeting.record.startswith(f"meetings/{timezone.now():%Y}/{meeting.pk}-")
 
@@ -64,6 +68,20 @@ def test_record_says_panel_attendance_recusals_counts_rule_and_closer(closed_mee
     assert "同一单位" in text  # the recusal and its reason
     assert world.city.real_name in text
     assert world.meeting.name in text
+    for expected in (
+        "评审会议纪要",
+        "枣庄市人力资源和社会保障局",
+        f"枣人社职评纪〔{timezone.localdate().year}〕{world.meeting.pk}号",
+        "出席与法定人数",
+        "评审组组长（签名）",
+        "记录人（签名）",
+        "（盖章）",
+    ):
+        assert expected in text, expected
+    snapshot("meeting_record", data)
+    assert signing.validate_pdf(data).valid
+    for application in world.applications:  # no ID number or mobile of an applicant in a record
+        assert application.applicant.id_number not in text and application.applicant.mobile not in text
     first, second = (case.refresh_from_db() or case for case in world.cases)
     assert (first.present, first.yes, first.result) == (4, 3, "passed")
     assert (second.present, second.yes, second.result) == (3, 2, "passed")

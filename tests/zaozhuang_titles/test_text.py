@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from openpyxl import Workbook, load_workbook
 
 from tests.strategies_text import hostile_text, import_text, stored_text
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import render_pdf
 from zaozhuang_titles.excel import read_rows, safe_cell, write_row
 from zaozhuang_titles.forms import CleanTextMixin
 from zaozhuang_titles.text import (
@@ -319,32 +319,17 @@ def test_read_rows_returns_only_clean_text_or_refuses(text):
         assert forbidden_characters(raw["specialties"], multiline=True) == []
 
 
-# PDF text.
+# PDF text (the documents are printed from templates: zaozhuang_titles/documents.py).
 
 
 @pytest.mark.skipif(pdftotext is None, reason="pdftotext (poppler-utils) reads the text back")
-def test_pdf_paragraph_keeps_markup_as_text_and_replaces_control_characters(caplog):
-    s = pdf.styles()
+def test_pdf_keeps_markup_as_text_and_replaces_control_characters(caplog):
     with caplog.at_level(logging.WARNING, logger="zaozhuang_titles.text"):
-        data = pdf.build(
-            [
-                pdf.paragraph("<b>王</b> & 赵 <br/> &amp;", s["Normal"]),
-                pdf.paragraph("机械\x01设计\u202e", where="test paragraph"),
-                pdf.table([["专业", "机械\x02"]], header=False, where="test table"),
-            ],
-            title="标题\x01",
-            author="作者\u202e",
-            invariant=True,
-        )
+        data = render_pdf("documents/demo_evidence.html", {"title": "<b>王</b> & 赵 <br/> &amp; 机械\x01设计\u202e"})
 
     text = subprocess.run([pdftotext, "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert "<b>王</b> & 赵 <br/> &amp;" in text
     assert re.search("机械.?设计", text)
     assert "\x01" not in text and "\u202e" not in text
     places = {record.getMessage().split(":")[0] for record in caplog.records}
-    assert places == {
-        "Replaced 2 forbidden character(s) in test paragraph",
-        "Replaced 1 forbidden character(s) in test table",
-        "Replaced 1 forbidden character(s) in PDF title",
-        "Replaced 1 forbidden character(s) in PDF author",
-    }
+    assert places == {"Replaced 4 forbidden character(s) in documents/demo_evidence.html"}  # title and heading
