@@ -15,8 +15,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from applications import evidence
-from applications.evidence import (
+from tests.applications import hostile_files
+from zaozhuang_titles import uploads as evidence
+from zaozhuang_titles.uploads import (
     MIB,
     check_total,
     clean_name,
@@ -25,7 +26,6 @@ from applications.evidence import (
     inspect_upload,
     store_upload,
 )
-from tests.applications import hostile_files
 
 
 def _image(fmt, size=(40, 30)):
