@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -26,6 +27,14 @@ from zaozhuang_titles.uploads import (
     inspect_upload,
     store_upload,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are compared in English (they moved here from the applications tests, which read
+    them in English)."""
+    with translation.override("en"):
+        yield
 
 
 def _image(fmt, size=(40, 30)):
