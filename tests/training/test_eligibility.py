@@ -66,9 +66,7 @@ def test_recognising_the_pending_hours_turns_the_rule_to_met():
     assert training_rule(application).outcome == Outcome.FAIL
     city = UserFactory(roles=[Role.CITY_STAFF])
     services.entry_decide(entry=specialty, actor=city, recognise=True)
-    assert str(training_rule(application).parts[2].reason) == (
-        f"{third}: 60 hours, fewer than 90, not met"
-    )
+    assert str(training_rule(application).parts[2].reason) == (f"{third}: 60 hours, fewer than 90, not met")
     services.entry_decide(entry=public, actor=city, recognise=True)
     assert training_rule(application).outcome == Outcome.PASS
 
@@ -109,8 +107,8 @@ def test_eligibility_reads_hours_in_one_query(django_assert_num_queries):
     application = application_with()
     for year in years_checked():
         recognised_hours(application.applicant, year, specialty=60, public=30)
-    application = type(application).objects.select_related("batch", "applicant__applicant_profile").get(
-        pk=application.pk
+    application = (
+        type(application).objects.select_related("batch", "applicant__applicant_profile").get(pk=application.pk)
     )
     with django_assert_num_queries(4):  # educations, titles, skills: the profile; hours: one
         application_eligibility(application, on=datetime.date(timezone.localdate().year, 6, 1))
