@@ -42,7 +42,7 @@ def seed(*, stdout=None):
     today = timezone.localdate()
     rows = [
         {
-            "record": f"SDJXJY-{year}-{applicant.pk:05d}-{index}",
+            "record": f"{year}{applicant.pk:06d}{index:02d}",
             "id_number": applicant.id_number,
             "name": applicant.real_name,
             "year": str(year),
@@ -89,9 +89,9 @@ def give_hours(*, person, years):
     now = timezone.now()
     entries = []
     for year, (total, specialty) in sorted(years.items()):
-        for category, hours, course in (
-            (Category.SPECIALTY, specialty, "专业科目学时（平台汇总）"),
-            (Category.PUBLIC, total - specialty, "公需科目学时（平台汇总）"),
+        for index, category, hours, course in (
+            (1, Category.SPECIALTY, specialty, "专业科目学时（平台汇总）"),
+            (2, Category.PUBLIC, total - specialty, "公需科目学时（平台汇总）"),
         ):
             if hours:
                 entries.append(
@@ -103,7 +103,7 @@ def give_hours(*, person, years):
                         course=course,
                         source=Source.IMPORTED,
                         training_import=training_import,
-                        platform_record=f"SDJXJY-{year}-{person.pk:05d}-{category}",
+                        platform_record=f"{year}{person.pk:06d}{index:02d}",
                         status=EntryStatus.RECOGNISED,
                         decided_by=city,
                         decided_at=now,
