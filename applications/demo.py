@@ -51,7 +51,6 @@ from applications.models import (
     Status,
     Submission,
     TitleRecord,
-    TrainingRecord,
     Transition,
     WorkRecord,
 )
@@ -60,6 +59,7 @@ from applications.validators import id_number_check_char, patent_check_char
 from applications.workflow import application_transition
 from enterprises.demo import DEMO_ENTERPRISE_NAME
 from enterprises.models import Enterprise, EnterpriseContact
+from training.demo import give_hours
 from zaozhuang_titles.documents import render_pdf
 from zaozhuang_titles.models import Division, Notice, Role, RoleAssignment, User
 from zaozhuang_titles.services import role_grant
@@ -507,15 +507,17 @@ def _profile(*, user, enterprise, rng, today, topics):
             started_on=graduated.replace(day=15),
         ),
     ]
+    hours = {}
     for year in range(today.year - 3, today.year):
         total = rng.randint(90, 128)
-        specialty_hours = min(total, -(-total * 2 // 3) + rng.randint(0, 8))
-        records.append(TrainingRecord(profile=profile, year=year, total_hours=total, specialty_hours=specialty_hours))
+        hours[year] = (total, min(total, -(-total * 2 // 3) + rng.randint(0, 8)))
     # The same checks as ``profile_record_save``, written in one go (a new profile has nothing to lock).
     for record in records:
         record.full_clean()
-    for model in (EducationRecord, TitleRecord, WorkRecord, TrainingRecord):
+    for model in (EducationRecord, TitleRecord, WorkRecord):
         model.objects.bulk_create([record for record in records if type(record) is model])
+    # Continuing education is recognised by staff in the training app (the demo applicant has its own).
+    give_hours(person=user, years=hours)
     return specialty
 
 

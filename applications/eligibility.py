@@ -33,6 +33,8 @@ What ``evaluate`` returns (``Evaluation.results``), in this order:
     ``training_years_checked`` full calendar years before the reference date, at least
     ``training_hours_per_year`` hours of which at least ``training_specialty_share`` in specialty
     subjects. Its ``parts`` are one result per year; all must be met. A year without a record is not met.
+    The hours are those recognised by staff (``training.selectors.recognised_years``); the national
+    numbers and the comparison of a year against them are ``training.requirement``'s.
 
 The dedicated channel (专项通道) waives the rules named in ``RuleSet.waivable`` (破除"四唯"): "education"
 and "years" together waive ``qualification`` (its routes combine the two, so they cannot be waived one
@@ -61,6 +63,8 @@ from django.db import models
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
+
+from training.requirement import HOURS_PER_YEAR, SPECIALTY_SHARE, specialty_share_met
 
 # --- Vocabulary shared with the models -------------------------------------------------------------
 
@@ -192,9 +196,9 @@ class RuleSet:
     # Senior (正高级工程师), 人社部发〔2019〕16号.
     senior_years_after_deputy_senior: int = 5
     # Continuing education, 人社部令第25号.
-    training_hours_per_year: int = 90
+    training_hours_per_year: int = HOURS_PER_YEAR
     #: The least share of specialty hours as (numerator, denominator), so that no float is involved.
-    training_specialty_share: tuple[int, int] = (2, 3)
+    training_specialty_share: tuple[int, int] = SPECIALTY_SHARE
     #: How many full calendar years before the reference date are checked.
     training_years_checked: int = 3
     #: What the dedicated channel waives; ignored in the regular channel.
@@ -593,7 +597,7 @@ def _check_training_year(year, records, ruleset):
             Outcome.FAIL,
             _text(_("%(year)d: %(total)d hours, fewer than %(required)d, not met"), **params),
         )
-    if specialty * denominator < total * numerator:
+    if not specialty_share_met(total, specialty, ruleset.training_specialty_share):
         return result(
             Outcome.FAIL,
             _text(

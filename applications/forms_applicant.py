@@ -12,7 +12,6 @@ from applications.models import (
     EducationRecord,
     SkillRecord,
     TitleRecord,
-    TrainingRecord,
     WorkRecord,
 )
 from zaozhuang_titles.forms import CleanTextMixin
@@ -94,12 +93,6 @@ class WorkForm(CleanTextMixin, LockableMixin, forms.ModelForm):
         model = WorkRecord
         fields = ["employer", "position", "started_on", "ended_on"]
         widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
-
-
-class TrainingForm(CleanTextMixin, LockableMixin, forms.ModelForm):
-    class Meta:
-        model = TrainingRecord
-        fields = ["year", "total_hours", "specialty_hours"]
 
 
 class ApplicationForm(CleanTextMixin, forms.ModelForm):

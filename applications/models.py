@@ -3,7 +3,8 @@ achievements and evidence, the enterprise's internal notice, the chairman's nomi
 returns for correction, and the transition log with immutable submission snapshots.
 
 - ``Batch`` — 评审批次, one call with its window, channel and rule set.
-- ``ApplicantProfile`` and its records — 个人档案: education, titles, skills, work, training hours.
+- ``ApplicantProfile`` and its records — 个人档案: education, titles, skills, work. Continuing-education
+  hours are the ``training`` app's (recognised by staff), read through ``training.selectors``.
 - ``Application`` — 申报, one per applicant per batch; its ``status`` only changes through
   ``applications.workflow.application_transition``.
 - ``Achievement`` and ``Evidence`` — 业绩成果 and their 佐证材料 (files kept outside any public URL).
@@ -289,35 +290,6 @@ class WorkRecord(models.Model):
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end of a period of work cannot be before its start.")})
-
-
-class TrainingRecord(models.Model):
-    """继续教育 — the hours of continuing education of one year (at least 90, 2/3 in the specialty)."""
-
-    profile = models.ForeignKey(ApplicantProfile, on_delete=models.CASCADE, related_name="training")
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
-    total_hours = models.PositiveSmallIntegerField(_("total hours (学时)"), validators=[MaxValueValidator(2000)])
-    specialty_hours = models.PositiveSmallIntegerField(
-        _("hours of specialty subjects"), validators=[MaxValueValidator(2000)]
-    )
-
-    class Meta:
-        verbose_name = _("continuing education")
-        verbose_name_plural = _("continuing education")
-        ordering = ["-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["profile", "year"], name="training_one_record_per_year"),
-            models.CheckConstraint(
-                condition=models.Q(specialty_hours__lte=models.F("total_hours")), name="training_specialty_within_total"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.year}: {self.total_hours}"
-
-    def clean(self):
-        if None not in (self.total_hours, self.specialty_hours) and self.specialty_hours > self.total_hours:
-            raise ValidationError({"specialty_hours": _("Specialty hours cannot exceed the total hours of the year.")})
 
 
 class EligibilityResult(models.TextChoices):

@@ -30,6 +30,7 @@ from applications.models import (
 )
 from applications.rules import APPLICATION_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.snapshots import applications_sha256, snapshot_diff, snapshot_evidence_ids
+from training.selectors import recognised_years
 from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import WorkingCalendar
 
@@ -231,8 +232,10 @@ def last_diff(application):
 # --- Eligibility ---------------------------------------------------------------------------------
 
 
-def eligibility_facts(application, *, nominated=None):
-    """The facts the eligibility engine reads, from the applicant's profile."""
+def eligibility_facts(application, *, nominated=None, training=None):
+    """The facts the eligibility engine reads: the applicant's profile, and its continuing-education
+    hours as recognised by staff (``training.selectors.recognised_years``; pass ``training`` when the
+    page has read them already)."""
 
     try:
         profile = application.applicant.applicant_profile
@@ -241,27 +244,30 @@ def eligibility_facts(application, *, nominated=None):
     if nominated is None:
         nominated = nomination_signature(application).valid
     pending = not nominated and application.status in Status.NOMINATION_AHEAD
+    if training is None:
+        training = recognised_years(application.applicant_id)
+    hours = tuple(TrainingYear(year=y.year, total_hours=y.total, specialty_hours=y.specialty) for y in training)
     if profile is None:
-        return Facts(educations=(), titles=(), skills=(), training=(), nominated=nominated, nomination_pending=pending)
+        return Facts(
+            educations=(), titles=(), skills=(), training=hours, nominated=nominated, nomination_pending=pending
+        )
     return Facts(
         educations=tuple(Education(degree=e.degree, graduated_on=e.graduated_on) for e in profile.educations.all()),
         titles=tuple(TitleHeld(series=t.series, level=t.level, granted_on=t.granted_on) for t in profile.titles.all()),
         skills=tuple(SkillHeld(level=s.level, granted_on=s.granted_on) for s in profile.skills.all()),
-        training=tuple(
-            TrainingYear(year=t.year, total_hours=t.total_hours, specialty_hours=t.specialty_hours)
-            for t in profile.training.all()
-        ),
+        training=hours,
         nominated=nominated,
         nomination_pending=pending,
     )
 
 
-def application_eligibility(application, *, on=None):
-    """The eligibility evaluation of ``application`` on ``on`` (its submission date, else today)."""
+def application_eligibility(application, *, on=None, training=None):
+    """The eligibility evaluation of ``application`` on ``on`` (its submission date, else today);
+    ``training``: the applicant's recognised years when already read."""
 
     if on is None:
         on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
-    return evaluate(facts=eligibility_facts(application), ruleset=application.batch.ruleset(), on=on)
+    return evaluate(facts=eligibility_facts(application, training=training), ruleset=application.batch.ruleset(), on=on)
 
 
 def eligibility_result(application):

@@ -20,9 +20,9 @@ from applications.models import (
     SkillRecord,
     Submission,
     TitleRecord,
-    TrainingRecord,
     WorkRecord,
 )
+from training.selectors import legacy_prefetch, legacy_rows
 
 SNAPSHOT_VERSION = 1
 
@@ -70,7 +70,7 @@ def _for_snapshot():
             "applicant__applicant_profile__titles",
             "applicant__applicant_profile__skills",
             "applicant__applicant_profile__work_history",
-            "applicant__applicant_profile__training",
+            legacy_prefetch("applicant"),
         )
         .select_related("applicant__applicant_profile__enterprise")
     )
@@ -131,9 +131,9 @@ def application_snapshot(application):
                 {"id": w.pk, **_row(w, ["employer", "position", "started_on", "ended_on"])}
                 for w in profile.work_history.all()
             ],
-            "training": [
-                {"id": t.pk, **_row(t, ["year", "total_hours", "specialty_hours"])} for t in profile.training.all()
-            ],
+            # The yearly rows the profile held before hours were recognised by staff, as they were then
+            # (``training.selectors.legacy_rows``): hours recognised since are not the applicant's to sign.
+            "training": legacy_rows(user),
         }
     return data
 
@@ -189,8 +189,11 @@ _SECTION_LABELS = {
     "training": _("Continuing education"),
 }
 _MODELS = [Application, ApplicantProfile, Achievement, EducationRecord, TitleRecord, SkillRecord, WorkRecord]
-_MODELS += [TrainingRecord, Evidence]
+_MODELS += [Evidence]
 _FIELD_LABELS = {
+    # The carried-over yearly rows of continuing education (``training.selectors.legacy_rows``).
+    "total_hours": _("total hours (学时)"),
+    "specialty_hours": _("hours of specialty subjects"),
     "real_name": _("real name"),
     "id_number": _("ID number"),
     "mobile": _("mobile number"),

@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
-from applications.evidence import CHUNK_BYTES, clean_name, format_mb
+from zaozhuang_titles.uploads import CHUNK_BYTES, clean_name, format_mb
 
 MIB = 1024 * 1024
 #: The largest document (guide, compilation, leaflet, flow chart) and the largest video.

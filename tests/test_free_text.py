@@ -32,7 +32,7 @@ from zaozhuang_titles.identifiers import CodeField
 from zaozhuang_titles.models import Division, Role, User
 from zaozhuang_titles.text import CleanTextValidator, forbidden_characters
 
-PACKAGES = ["zaozhuang_titles", "enterprises", "applications", "reviews", "results", "dashboard"]
+PACKAGES = ["zaozhuang_titles", "enterprises", "training", "applications", "reviews", "results", "dashboard"]
 SKIPPED_MODULES = {"zaozhuang_titles.wsgi", "zaozhuang_titles.test_settings"}
 
 

@@ -36,6 +36,9 @@ STATISTICS = pgettext_lazy("menu", "Statistics")
 ROLE_PAGES = [
     (Role.ENTERPRISE_CONTACT, _("Employees' applications"), "applications:enterprise_applications"),
     (Role.APPLICANT, _("My profile"), "applications:profile"),
+    (Role.APPLICANT, _("My training hours"), "training:my_hours"),
+    # City staff reach the hours from their queue's page: their row of the navbar is full.
+    (Role.DISTRICT_STAFF, _("Training hours"), "training:staff_entries"),
     (Role.CITY_STAFF, _("Review meetings"), "reviews:staff_meetings"),
     (Role.CITY_STAFF, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.CITY_STAFF, _("Result publicity"), "results:publicity_staff"),

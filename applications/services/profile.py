@@ -11,13 +11,12 @@ from applications.models import (
     SkillRecord,
     Status,
     TitleRecord,
-    TrainingRecord,
     WorkRecord,
 )
 from applications.services.common import _require_applicant, application_touch
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
-PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord, TrainingRecord)
+PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord)
 
 
 def profile_get_or_create(*, user):

@@ -33,7 +33,6 @@ from applications.forms_applicant import (
     ProfileForm,
     SkillForm,
     TitleForm,
-    TrainingForm,
     WithdrawForm,
     WorkForm,
     achievement_form,
@@ -50,7 +49,6 @@ from applications.models import (
     SkillRecord,
     Status,
     TitleRecord,
-    TrainingRecord,
     WorkRecord,
 )
 from applications.rules import takes_part_in_applications
@@ -207,7 +205,6 @@ def profile_with_counts(user):
             title_count=Count("titles", distinct=True),
             skill_count=Count("skills", distinct=True),
             work_count=Count("work_history", distinct=True),
-            training_count=Count("training", distinct=True),
         )
         .first()
     )
@@ -221,7 +218,6 @@ def _counts(profile):
         "titles": profile.title_count,
         "skills": profile.skill_count,
         "work": profile.work_count,
-        "training": profile.training_count,
     }
 
 
@@ -265,8 +261,12 @@ SECTIONS = {
     "titles": (TitleRecord, TitleForm, "titles", gettext_lazy("Titles held (专业技术职称)")),
     "skills": (SkillRecord, SkillForm, "skills", gettext_lazy("Vocational skill level (职业技能等级)")),
     "work": (WorkRecord, WorkForm, "work_history", gettext_lazy("Work history (工作经历)")),
-    "training": (TrainingRecord, TrainingForm, "training", gettext_lazy("Continuing education (继续教育)")),
 }
+
+
+#: The profile item a return for correction names for continuing-education hours (``profile:training``):
+#: the hours live in the training app, whose page the profile links to.
+TRAINING_SECTION = "training"
 
 
 def profile_marks(user):
@@ -316,7 +316,14 @@ class ProfileView(ApplicantMixin, View):
                 "sex": {"M": _("Male"), "F": _("Female")}.get(id_number_sex(id_number)) if id_number else "",
                 "birth_date": id_number_birth_date(id_number) if id_number else None,
                 "sections": sections,
-                "other_marks": [reason for key, reasons in marks.items() if key not in SECTIONS for reason in reasons],
+                # Hours are kept by the training app: a return naming them links there.
+                "training_marks": marks.get(TRAINING_SECTION, []),
+                "other_marks": [
+                    reason
+                    for key, reasons in marks.items()
+                    if key not in SECTIONS and key != TRAINING_SECTION
+                    for reason in reasons
+                ],
                 "profile_gaps": profile_gaps(profile, counts),
             },
         )

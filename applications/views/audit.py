@@ -32,7 +32,6 @@ from applications.models import (
     SkillRecord,
     Status,
     TitleRecord,
-    TrainingRecord,
     WorkRecord,
 )
 from applications.rules import BULK_RUN_SCOPES, takes_part_in_applications
@@ -60,6 +59,7 @@ from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import date_text, eligibility_rows, safe_next
 from applications.workflow import ADMIN, CHAIRMAN, CITY, CONTACT, DISTRICT, TransitionConflict, actor_role, why_not
 from applications.workflow import available_actions as workflow_actions
+from training.selectors import recognised_years
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.masking import mask_id_number, mask_mobile
@@ -245,7 +245,8 @@ PROFILE_SECTIONS = (
     ("titles", "titles", gettext_lazy("Titles held (专业技术职称)")),
     ("skills", "skills", gettext_lazy("Vocational skill level (职业技能等级)")),
     ("work", "work_history", gettext_lazy("Work history (工作经历)")),
-    ("training", "training", gettext_lazy("Continuing education (继续教育)")),
+    # Kept by the training app (recognised hours), not a record of the profile: nothing to prefetch.
+    ("training", None, gettext_lazy("Continuing education (继续教育)")),
 )
 
 
@@ -255,7 +256,7 @@ def _profile(application):
         profile = application.applicant.applicant_profile
     except ObjectDoesNotExist:
         return None
-    prefetch_related_objects([profile], *[related for _key, related, _label in PROFILE_SECTIONS])
+    prefetch_related_objects([profile], *[related for _key, related, _label in PROFILE_SECTIONS if related])
     return profile
 
 
@@ -270,8 +271,8 @@ def achievements_with_files(application):
     return achievements, files.get(None, [])
 
 
-def _eligibility(application):
-    evaluation = application_eligibility(application)
+def _eligibility(application, training_years):
+    evaluation = application_eligibility(application, training=training_years)
     return evaluation, eligibility_rows(evaluation)
 
 
@@ -281,7 +282,6 @@ _SECTION_MODELS = {
     "titles": TitleRecord,
     "skills": SkillRecord,
     "work": WorkRecord,
-    "training": TrainingRecord,
 }
 _MASKED = {"id_number": mask_id_number, "mobile": mask_mobile}
 
@@ -361,7 +361,9 @@ class ApplicationDetailView(ApplicationMixin, View):
         signature = nomination_signatures([application])[application.pk]
         achievements, general_files = achievements_with_files(application)
         profile = _profile(application)
-        evaluation, eligibility = _eligibility(application)
+        # Read once for the profile's card and the eligibility rule.
+        training_years = recognised_years(applicant)
+        evaluation, eligibility = _eligibility(application, training_years)
         actions = [a for a in workflow_actions(application, user) if a in PAGE_ACTIONS]
         corrections = corrections_of(application)
         return {
@@ -375,6 +377,8 @@ class ApplicationDetailView(ApplicationMixin, View):
             "birth_date": id_number_birth_date(applicant.id_number) if full_numbers and applicant.id_number else None,
             "sex": id_number_sex(applicant.id_number) if full_numbers and applicant.id_number else None,
             "profile": profile,
+            "training_years": training_years,
+            "can_recognise_hours": is_hr_staff(user),
             "achievements": achievements,
             "general_files": general_files,
             "claimed_elsewhere": patent_claimed_elsewhere(application) if staff else {},

@@ -23,7 +23,6 @@ from applications.models import (
     NominationEntry,
     Status,
     TitleRecord,
-    TrainingRecord,
 )
 from applications.workflow import application_transition
 from tests.enterprises.factories import ContactFactory, EnterpriseFactory
@@ -70,6 +69,8 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
 
 def give_regular_qualification(profile, *, years=6, on=None):
+    from tests.training.factories import recognised_hours  # the training factories build on these
+
     """A bachelor's degree and the 工程师 title held ``years`` years, plus 90 hours a year of training."""
     on = on or timezone.localdate()
     EducationRecord.objects.create(
@@ -87,7 +88,7 @@ def give_regular_qualification(profile, *, years=6, on=None):
         certificate_number="鲁中职-0001",
     )
     for year in range(on.year - 4, on.year):
-        TrainingRecord.objects.create(profile=profile, year=year, total_hours=96, specialty_hours=64)
+        recognised_hours(profile.user, year, specialty=64, public=32)
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

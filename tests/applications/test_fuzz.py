@@ -93,8 +93,10 @@ def test_fuzz_applicant_forms(world):
     for kind in ("patent", "project", "transformation", "award", "standard", "product", "performance"):
         fuzz(client, reverse("applications:achievement_add", args=[application.pk, kind]))
     fuzz(client, reverse("applications:profile"))
-    for section in ("educations", "titles", "skills", "work", "training"):
+    for section in ("educations", "titles", "skills", "work"):
         fuzz(client, reverse("applications:profile_section", args=[section]))
+    # Continuing-education hours are entered on the training app's page.
+    fuzz(client, reverse("training:entry_add"))
 
 
 def test_fuzz_withdraw_and_start(world):

@@ -19,7 +19,6 @@ from applications.models import (
     Evidence,
     Status,
     Submission,
-    TrainingRecord,
     Transition,
 )
 from applications.validators import patent_check_char
@@ -194,11 +193,11 @@ def test_profile_locked_under_audit_shows_the_reason_and_saves_nothing(world, ap
     assert response.status_code == 200
     assert applicant.applicant_profile.department == "技术部"
     response = client.post(
-        reverse("applications:profile_section", args=["training"]),
-        {"year": 2020, "total_hours": 100, "specialty_hours": 70},
+        reverse("applications:profile_section", args=["educations"]),
+        {"degree": "master", "school": "山东大学", "major": "机械工程", "graduated_on": "2012-06-30"},
     )
     assert response.status_code == 200
-    assert not TrainingRecord.objects.filter(profile__user=applicant, year=2020).exists()
+    assert not EducationRecord.objects.filter(profile__user=applicant, degree="master").exists()
 
 
 def test_profile_record_add_edit_remove(applicant, english):
@@ -233,15 +232,22 @@ def test_profile_record_invalid_shows_field_error(applicant, english):
     assert not EducationRecord.objects.filter(school="枣庄学院").exists()
 
 
-def test_profile_training_duplicate_year_is_refused(applicant, english):
-    year = TrainingRecord.objects.filter(profile__user=applicant).first().year
-    response = english(applicant).post(
-        reverse("applications:profile_section", args=["training"]),
-        {"year": year, "total_hours": 100, "specialty_hours": 80},
+def test_profile_links_to_the_training_hours_and_carries_their_correction_mark(world, applicant, english):
+    """Hours are kept by the training app: the profile has no section of its own for them (404), links
+    to the person's hours page, and shows there the reason of a return for correction naming them."""
+    application = world.at_district(applicant)
+    services.application_return(
+        application=application,
+        actor=world.district,
+        reason="请补正",
+        items=[("profile:training", "继续教育", "请补充2021年度学时认定材料。")],
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert TrainingRecord.objects.filter(profile__user=applicant, year=year).count() == 1
+    client = english(applicant)
+    assert client.get(reverse("applications:profile_section", args=["training"])).status_code == 404
+    page = client.get(reverse("applications:profile")).content.decode()
+    link = page.index('data-testid="section-training"')
+    assert reverse("training:my_hours") in page[link - 200 : link]
+    assert "请补充2021年度学时认定材料。" in page[link:]
 
 
 def test_profile_record_of_another_applicant_is_404(world, applicant, english):
@@ -776,16 +782,16 @@ def test_profile_section_marked_for_correction_is_highlighted(world, applicant, 
         application=application,
         actor=world.district,
         reason="请补正",
-        items=[("profile:training", "继续教育", "缺少2021年度学时证明")],
+        items=[("profile:educations", "学历", "缺少学位证书编号")],
     )
     client = english(applicant)
     response = client.get(reverse("applications:profile"))
-    assert ("training", ["缺少2021年度学时证明"]) in [
+    assert ("educations", ["缺少学位证书编号"]) in [
         (key, reasons) for key, _t, _c, reasons in response.context["sections"]
     ]
     assert response.context["lock_reason"] == ""  # returned: the profile can change again
-    page = client.get(reverse("applications:profile_section", args=["training"])).content.decode()
-    assert 'data-testid="section-marks"' in page and "缺少2021年度学时证明" in page
+    page = client.get(reverse("applications:profile_section", args=["educations"])).content.decode()
+    assert 'data-testid="section-marks"' in page and "缺少学位证书编号" in page
 
 
 def test_profile_invalid_mobile_is_a_field_error(world, applicant, english):

@@ -115,6 +115,7 @@ def _plan():
                 ("home", reverse("applications:applicant_home")),
                 ("application", reverse("applications:my_application", args=[applicant_application.pk])),
                 ("profile", reverse("applications:profile")),
+                ("training", reverse("training:my_hours")),
                 ("notices", reverse("notices")),
             ],
         ),
@@ -143,6 +144,7 @@ def _plan():
             [
                 ("home", reverse("applications:district_queue")),
                 ("audit", reverse("applications:detail", args=[in_district.pk])),
+                ("training", reverse("training:staff_entries") + "?status="),
             ],
         ),
         (

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from zaozhuang_titles.management.commands.seed_demo import demo_modules
 
 #: The dependency order of the apps that ship demo data; ``results`` joins at the end once it has one.
-EXPECTED = ["zaozhuang_titles.demo", "enterprises.demo", "applications.demo", "reviews.demo"]
+EXPECTED = ["zaozhuang_titles.demo", "enterprises.demo", "training.demo", "applications.demo", "reviews.demo"]
 
 
 def test_demo_modules_are_the_project_apps_in_installed_apps_order():

@@ -10,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from applications import evidence
-from applications.evidence import (
+from tests.applications import hostile_files
+from zaozhuang_titles import uploads as evidence
+from zaozhuang_titles.uploads import (
     MIB,
     check_total,
     clean_name,
@@ -25,7 +27,14 @@ from applications.evidence import (
     inspect_upload,
     store_upload,
 )
-from tests.applications import hostile_files
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are compared in English (they moved here from the applications tests, which read
+    them in English)."""
+    with translation.override("en"):
+        yield
 
 
 def _image(fmt, size=(40, 30)):
