@@ -17,7 +17,7 @@ from django.db import transaction
 from enterprises.models import Enterprise
 from library import services
 from library.models import Document, DocumentKind, Visibility
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import render_pdf
 
 GUIDE_TITLE = "枣庄市职称评审申报指南(2022年版)"
 FLOW_CHART_TITLE = "职称申报评审流程图"
@@ -142,9 +142,7 @@ NOTE = (
 
 
 def _pdf(title, lines):
-    data = pdf.build(
-        [pdf.paragraph(title, pdf.styles()["Title"]), *[pdf.paragraph(line) for line in lines]], title=title
-    )
+    data = render_pdf("documents/demo_text.html", {"title": title, "lines": lines})
     return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
 
 

@@ -6,12 +6,18 @@ import library.models
 import rules.contrib.models
 import simple_history.models
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 
 #: The trigram index of the searched text (``library.search``): PostgreSQL only; SQLite searches without.
 SEARCH_INDEX = "library_document_search_trgm"
+
+
+def create_trigram_extension(apps, schema_editor):
+    # pg_trgm (a trusted extension since PostgreSQL 13). Unapplying leaves it: other objects may use it,
+    # and Django's TrigramExtension would ask pg_extension on SQLite when migrating backwards.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def create_search_index(apps, schema_editor):
@@ -36,8 +42,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # pg_trgm (a trusted extension since PostgreSQL 13): created on PostgreSQL only, skipped elsewhere.
-        TrigramExtension(),
+        # pg_trgm: created on PostgreSQL only, skipped elsewhere.
+        migrations.RunPython(create_trigram_extension, migrations.RunPython.noop),
         migrations.CreateModel(
             name='Document',
             fields=[

@@ -11,13 +11,13 @@ from PIL import Image
 from library import services
 from library.models import DocumentKind, Visibility
 from tests.factories import UserFactory
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import render_pdf
 from zaozhuang_titles.models import Role
 
 
 def pdf_file(text="枣庄市职称评审申报指南", name="指南.pdf"):
-    """A real PDF with ``text`` in the CJK font (ReportLab, as the portal's own PDFs)."""
-    data = pdf.build([pdf.paragraph(text)], title=name, invariant=True)
+    """A real PDF with ``text`` in the CJK font (printed as the portal's own documents)."""
+    data = render_pdf("documents/demo_text.html", {"title": name, "lines": [text]})
     return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 

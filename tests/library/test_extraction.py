@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 from library.extraction import parse_cmap, pdf_text, tidy
-from zaozhuang_titles import pdf
+from zaozhuang_titles.documents import render_pdf
 
 TWO_BYTE_CMAP = b"""/CIDInit /ProcSet findresource begin
 12 dict begin begincmap
@@ -78,9 +78,11 @@ def test_pdf_text_without_a_map_gives_nothing_for_cid_fonts():
     assert pdf_text(_type0_pdf("00100020", cmap=b"")) == ""
 
 
-def test_pdf_text_of_a_reportlab_pdf_keeps_chinese_phrases_whole_across_lines():
+def test_pdf_text_of_a_printed_document_keeps_chinese_phrases_whole_across_lines():
     phrase = "专精特新中小企业和制造业单项冠军企业职称申报评审专项行动"
-    data = pdf.build([pdf.paragraph("枣庄市职称评审申报指南（2022年版）"), pdf.paragraph(phrase * 4)], title="指南")
+    data = render_pdf(
+        "documents/demo_text.html", {"title": "指南", "lines": ["枣庄市职称评审申报指南（2022年版）", phrase * 4]}
+    )
 
     text = pdf_text(io.BytesIO(data))
 
@@ -92,7 +94,7 @@ def test_pdf_text_of_a_reportlab_pdf_keeps_chinese_phrases_whole_across_lines():
 def test_pdf_text_agrees_with_poppler(tmp_path):
     """poppler's pdftotext is a test-time reference only, never a runtime need."""
     words = ["山东省专业技术人员管理服务平台", "继续教育学时认定", "Zaozhuang 2022"]
-    data = pdf.build([pdf.paragraph(word) for word in words], title="对照")
+    data = render_pdf("documents/demo_text.html", {"title": "对照", "lines": words})
     path = tmp_path / "reference.pdf"
     path.write_bytes(data)
     reference = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
