@@ -168,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-scoring-deadlines": {"task": "reviews.remind_scoring_deadlines", "schedule": crontab(minute=5)},
     # The staff's daily digest (每日待办提醒), before the office opens; the task skips days off.
     "send-staff-digest": {"task": "zaozhuang_titles.send_staff_digest", "schedule": crontab(hour=7, minute=30)},
+    # Enterprises that have not answered a questionnaire, 3 and 1 working days before its deadline.
+    "remind-survey-deadlines": {"task": "surveys.remind_survey_deadlines", "schedule": crontab(hour=8, minute=10)},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -232,6 +234,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
