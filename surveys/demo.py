@@ -31,7 +31,14 @@ INTRODUCTION = (
 ANSWERED = 20
 #: (kind, text, required, options, condition: (question index, option label) or None, extra fields)
 QUESTIONS = [
-    (QuestionKind.SINGLE, "贵单位专业技术人员中具有中级及以上职称的比例", True, ["不足20%", "20%–50%", "50%以上"], None, {}),
+    (
+        QuestionKind.SINGLE,
+        "贵单位专业技术人员中具有中级及以上职称的比例",
+        True,
+        ["不足20%", "20%–50%", "50%以上"],
+        None,
+        {},
+    ),
     (QuestionKind.SINGLE, "今年是否有人员计划通过专项通道申报高级工程师？", True, ["是", "否", "尚未确定"], None, {}),
     (QuestionKind.NUMBER, "预计申报人数", True, [], (1, "是"), {"min_value": 1, "max_value": 500}),
     (

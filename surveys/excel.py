@@ -74,7 +74,9 @@ def results_workbook(dispatch):
     workbook = Workbook(write_only=True)
 
     summary = workbook.create_sheet(_("Summary"))
-    write_row(summary, [dispatch.questionnaire.title, _("Version %(version)s") % {"version": dispatch.questionnaire.version}])
+    write_row(
+        summary, [dispatch.questionnaire.title, _("Version %(version)s") % {"version": dispatch.questionnaire.version}]
+    )
     write_row(summary, [_("Deadline"), dispatch.deadline.isoformat()])
     write_row(summary, [])
     write_row(summary, [_("No."), _("Question"), _("Kind"), _("Answer"), _("Enterprises"), _("Share (%)")])

@@ -188,7 +188,9 @@ class AnswerForm(CleanTextMixin, forms.Form):
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=check), **common)
         if kind == QuestionKind.MULTIPLE:
             choices = [(str(option.pk), option.label) for option in question.options.all()]
-            return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple(attrs=check), **common)
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple(attrs=check), **common
+            )
         if kind == QuestionKind.SCALE:
             choices = [(str(point), str(point)) for point in SCALE_POINTS]
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=check), **common)

@@ -333,6 +333,9 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups of answers (转办)")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return str(self.service_log)
+
 
 class SurveyEvent(models.Model):
     """操作记录 — who did what with a questionnaire, a dispatch or a response, and when."""

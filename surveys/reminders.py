@@ -93,15 +93,21 @@ def survey_reminders_send(*, today=None):
             subject = _("Questionnaire “%(title)s” closes on %(deadline)s") % values
             response = getattr(recipient, "response", None)
             if response is not None:
-                body = _(
-                    "Your enterprise saved a draft of the questionnaire “%(title)s” but has not submitted it. Please "
-                    "submit it by %(deadline)s (%(days)d working days left)."
-                ) % values
+                body = (
+                    _(
+                        "Your enterprise saved a draft of the questionnaire “%(title)s” but has not submitted it. "
+                        "Please submit it by %(deadline)s (%(days)d working days left)."
+                    )
+                    % values
+                )
             else:
-                body = _(
-                    "Your enterprise has not answered the questionnaire “%(title)s” yet. Please answer it by "
-                    "%(deadline)s (%(days)d working days left)."
-                ) % values
+                body = (
+                    _(
+                        "Your enterprise has not answered the questionnaire “%(title)s” yet. Please answer it by "
+                        "%(deadline)s (%(days)d working days left)."
+                    )
+                    % values
+                )
             url = reverse("surveys:answer", args=[recipient.token])
             for contact in contacts.get(recipient.enterprise_id, []):
                 reminded.add(dispatch.pk)

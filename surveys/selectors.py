@@ -9,7 +9,17 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Recognition
-from surveys.models import Answer, Dispatch, FollowUp, Option, Question, QuestionKind, Questionnaire, Recipient, Response
+from surveys.models import (
+    Answer,
+    Dispatch,
+    FollowUp,
+    Option,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Recipient,
+    Response,
+)
 from surveys.rules import CONTACT_OF_RECIPIENT, RECIPIENT_SCOPES, STAFF_SCOPES
 from zaozhuang_titles.db import subquery_count
 from zaozhuang_titles.scopes import visible

@@ -46,8 +46,8 @@ from surveys.selectors import (
 from surveys.services import (
     closed_message,
     dispatch_send,
-    number_text,
     follow_up_create,
+    number_text,
     question_delete,
     question_move,
     question_save,
@@ -185,7 +185,9 @@ class QuestionnairePreviewView(QuestionnaireMixin, TemplateView):
         questions = questions_of(self.questionnaire)
         form = AnswerForm(questions=questions)
         return super().get_context_data(
-            questionnaire=self.questionnaire, items=_items(form, questions, visible_question_ids(questions, {})), **kwargs
+            questionnaire=self.questionnaire,
+            items=_items(form, questions, visible_question_ids(questions, {})),
+            **kwargs,
         )
 
 
@@ -412,7 +414,9 @@ class ResultsExportView(DispatchMixin, View):
             excel.results_workbook(dispatch),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="questionnaire-{dispatch.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="questionnaire-{dispatch.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
         return response
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def complete(questions, *, yes=True, count="12", scale="4", text=""):
-    q1, q2, q3, q4, q5, q6 = questions
+    q1, q2, q3, q4, _q5, q6 = questions
     answers = {q1.pk: q1.opt["是" if yes else "否"].pk, q4.pk: scale, q3.pk: [q3.opt["A"].pk]}
     if yes:
         answers[q2.pk] = count

@@ -103,7 +103,7 @@ def test_clean_answers_names_what_is_wrong_with_a_value(survey, number, value, m
 
 
 def test_an_option_of_another_question_is_refused(survey):
-    _questionnaire, (q1, q2, q3, *_rest) = survey
+    _questionnaire, (q1, _q2, q3, *_rest) = survey
 
     with pytest.raises(ValidationError) as raised:
         clean_answers(survey[1], {q3.pk: [q1.opt["是"].pk]}, complete=False)
@@ -112,7 +112,7 @@ def test_an_option_of_another_question_is_refused(survey):
 
 
 def test_response_save_stores_no_answer_of_a_hidden_question(recipient, contact, survey):
-    _questionnaire, (q1, q2, q3, q4, q5, q6) = survey
+    _questionnaire, (q1, q2, q3, q4, q5, _q6) = survey
     raw = {q1.pk: str(q1.opt["否"].pk), q2.pk: "30", q3.pk: [str(q3.opt["B"].pk)], q4.pk: "2", q5.pk: "不该存"}
 
     response = response_save(recipient=recipient, user=contact, answers=raw, submit=True)

@@ -11,6 +11,7 @@ from surveys.selectors import enterprises_selected
 from surveys.services import dispatch_send, questionnaire_new_version
 from tests.enterprises.factories import ContactFactory, EnterpriseFactory, RecognitionFactory
 from tests.factories import DivisionFactory
+from tests.surveys.factories import QuestionnaireFactory
 from zaozhuang_titles.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_sending_is_refused_with_a_reason(survey, city_user, division, case, mes
     elif case == "past deadline":
         deadline -= datetime.timedelta(days=1)
     elif case == "no question":
-        questionnaire.questions.all().delete()
+        questionnaire = QuestionnaireFactory(created_by=city_user)
     else:
         questionnaire_new_version(questionnaire=questionnaire, actor=city_user)
 

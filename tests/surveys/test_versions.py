@@ -29,7 +29,14 @@ def answered(recipient, contact, survey):
 def test_a_questionnaire_without_answers_can_change_even_once_sent(recipient, survey, city_user):
     questionnaire, (q1, *_rest) = survey
 
-    question_save(questionnaire=questionnaire, question=q1, actor=city_user, kind="single", text="新的问题", options=["是", "否", "不确定"])
+    question_save(
+        questionnaire=questionnaire,
+        question=q1,
+        actor=city_user,
+        kind="single",
+        text="新的问题",
+        options=["是", "否", "不确定"],
+    )
 
     assert list(q1.options.values_list("label", flat=True)) == ["是", "否", "不确定"]
     assert Question.objects.get(pk=q1.pk).text == "新的问题"
@@ -40,7 +47,9 @@ def test_a_draft_answer_locks_the_questions(answered, city_user):
 
     assert questionnaire.has_answers()
     with pytest.raises(ValidationError, match=LOCKED):
-        question_save(questionnaire=questionnaire, question=q1, actor=city_user, kind="single", text="改", options=["是", "否"])
+        question_save(
+            questionnaire=questionnaire, question=q1, actor=city_user, kind="single", text="改", options=["是", "否"]
+        )
     with pytest.raises(ValidationError, match=LOCKED):
         question_save(questionnaire=questionnaire, actor=city_user, kind="short_text", text="新增")
     with pytest.raises(ValidationError, match=LOCKED):
@@ -75,7 +84,9 @@ def test_a_new_version_copies_questions_options_and_branches(answered, city_user
     assert copied[4].show_if.question == copied[2] and copied[4].show_if.label == "C"
     assert {o.question.questionnaire_id for o in Option.objects.filter(question__in=copied)} == {copy.pk}
     # ... and the copy can change.
-    question_save(questionnaire=copy, question=copied[0], actor=city_user, kind="single", text="改了", options=["是", "否"])
+    question_save(
+        questionnaire=copy, question=copied[0], actor=city_user, kind="single", text="改了", options=["是", "否"]
+    )
     assert SurveyEvent.objects.filter(questionnaire=copy, action=SurveyEvent.Action.VERSION_CREATED).exists()
 
 
@@ -92,35 +103,49 @@ def test_an_option_a_branch_depends_on_cannot_be_removed(survey, city_user):
     questionnaire, (q1, *_rest) = survey
 
     with pytest.raises(ValidationError) as raised:
-        question_save(questionnaire=questionnaire, question=q1, actor=city_user, kind="single", text="是否申报", options=["否", "不"])
+        question_save(
+            questionnaire=questionnaire,
+            question=q1,
+            actor=city_user,
+            kind="single",
+            text="是否申报",
+            options=["否", "不"],
+        )
 
-    assert raised.value.message_dict["options"] == ["Question 2 is shown only when “是” is chosen; change its condition before removing that option."]
+    assert raised.value.message_dict["options"] == [
+        "Question 2 is shown only when “是” is chosen; change its condition before removing that option."
+    ]
     assert list(q1.options.values_list("label", flat=True)) == ["是", "否"]
 
 
 def test_a_question_cannot_move_above_its_condition(survey, city_user):
-    _questionnaire, (q1, q2, *_rest) = survey
+    _questionnaire, (_q1, q2, *_rest) = survey
 
     with pytest.raises(ValidationError, match="Question 2 is shown only when an answer of question 1 is chosen"):
         question_move(question=q2, actor=city_user, up=True)
 
 
 def test_a_question_moves_and_keeps_its_options(survey, city_user):
-    questionnaire, (q1, q2, q3, q4, *_rest) = survey
+    questionnaire, (_q1, _q2, _q3, q4, *_rest) = survey
 
     question_move(question=q4, actor=city_user, up=True)
 
-    assert list(questionnaire.questions.order_by("position").values_list("text", flat=True))[2:4] == ["满意度", "需要的服务"]
+    assert list(questionnaire.questions.order_by("position").values_list("text", flat=True))[2:4] == [
+        "满意度",
+        "需要的服务",
+    ]
 
 
 def test_a_condition_must_be_on_an_earlier_question(survey):
-    _questionnaire, (q1, q2, q3, *_rest) = survey
+    _questionnaire, (q1, _q2, q3, *_rest) = survey
     q1.show_if = q3.opt["A"]
 
     with pytest.raises(ValidationError) as raised:
         q1.full_clean()
 
-    assert raised.value.message_dict["show_if"] == ["A question can depend only on an answer to an earlier question; choose one above it."]
+    assert raised.value.message_dict["show_if"] == [
+        "A question can depend only on an answer to an earlier question; choose one above it."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,6 +159,8 @@ def test_choice_options_are_checked(survey, city_user, options, message):
     questionnaire, _questions = survey
 
     with pytest.raises(ValidationError) as raised:
-        question_save(questionnaire=questionnaire, actor=city_user, kind=QuestionKind.MULTIPLE, text="选项", options=options)
+        question_save(
+            questionnaire=questionnaire, actor=city_user, kind=QuestionKind.MULTIPLE, text="选项", options=options
+        )
 
     assert raised.value.message_dict["options"] == [message]
