@@ -77,7 +77,7 @@ def results_workbook(dispatch):
     write_row(
         summary, [dispatch.questionnaire.title, _("Version %(version)s") % {"version": dispatch.questionnaire.version}]
     )
-    write_row(summary, [_("Deadline"), dispatch.deadline.isoformat()])
+    write_row(summary, [_("Answer deadline"), dispatch.deadline.isoformat()])
     write_row(summary, [])
     write_row(summary, [_("No."), _("Question"), _("Kind"), _("Answer"), _("Enterprises"), _("Share (%)")])
     for item in results:
@@ -88,7 +88,7 @@ def results_workbook(dispatch):
                 write_row(summary, [*head, row["label"], row["count"], row["percent"]])
         if "stats" in item:
             stats = item["stats"]
-            write_row(summary, [*head, _("Mean"), stats["mean"], ""])
+            write_row(summary, [*head, _("Average"), stats["mean"], ""])
             write_row(summary, [*head, _("Smallest"), float(stats["low"]), ""])
             write_row(summary, [*head, _("Largest"), float(stats["high"]), ""])
         if item["kind"] in QuestionKind.TEXT or item["kind"] == QuestionKind.NUMBER:

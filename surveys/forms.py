@@ -85,7 +85,7 @@ CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
 class DispatchForm(CleanTextMixin, forms.Form):
     """Send a questionnaire: a deadline, and the enterprises by criteria or by hand."""
 
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Answer deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     divisions = forms.ModelMultipleChoiceField(
         label=_("Divisions"),
         queryset=Division.objects.order_by("ordering", "code"),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from surveys.models import Dispatch, Response
 from surveys.selectors import answers_of
-from tests.e2e.conftest import login, logout
+from tests.e2e.conftest import login, logout, snapshot
 from tests.enterprises.factories import ContactFactory, EnterpriseFactory, RecognitionFactory
 from tests.factories import PASSWORD, DivisionFactory, UserFactory
 from tests.surveys.factories import QuestionnaireFactory, build_survey
@@ -22,7 +22,7 @@ def test_questionnaire_journey_send_answer_on_a_phone_and_chart(page, mobile_pag
     enterprise = EnterpriseFactory(division=division, name="滕州浏览器问卷测试有限公司")
     RecognitionFactory(enterprise=enterprise, kind="specialized_sme")
     contact = ContactFactory(enterprise=enterprise, user__roles=[Role.ENTERPRISE_CONTACT]).user
-    questionnaire, (q1, q2, _q3, q4, *_rest) = build_survey(QuestionnaireFactory(created_by=city, title="浏览器问卷"))
+    _questionnaire, (q1, q2, _q3, q4, *_rest) = build_survey(QuestionnaireFactory(created_by=city, title="浏览器问卷"))
 
     # 1. City staff add a question and send the questionnaire to 滕州市.
     login(page, live_server, city.username, PASSWORD)
@@ -39,6 +39,7 @@ def test_questionnaire_journey_send_answer_on_a_phone_and_chart(page, mobile_pag
     with page.expect_navigation():
         page.locator("[data-testid=question-form] [data-testid=submit]").click()
     expect(page.locator("[data-testid=question]")).to_have_count(7)
+    snapshot(page, "surveys-builder")
     page.locator("[data-testid=send]").click()
     deadline = timezone.localdate() + datetime.timedelta(days=10)
     page.locator("#id_deadline").fill(deadline.isoformat())
@@ -46,6 +47,7 @@ def test_questionnaire_journey_send_answer_on_a_phone_and_chart(page, mobile_pag
     with page.expect_navigation():
         page.locator("[data-testid=preview-selection]").click()
     expect(page.locator("[data-testid=matched]")).to_have_text("1 家企业将收到问卷。")
+    snapshot(page, "surveys-send")
     with page.expect_navigation():
         page.locator("[data-testid=dispatch-form] [data-testid=send]").click()
     dispatch = Dispatch.objects.get()
@@ -65,6 +67,7 @@ def test_questionnaire_journey_send_answer_on_a_phone_and_chart(page, mobile_pag
     mobile_page.locator(f"#id_q{q2.pk}").fill("8")
     mobile_page.locator(f"label[for=id_q{q4.pk}_3]").click()  # 4 on the scale
     assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 390
+    snapshot(mobile_page, "surveys-answer-phone")
     with mobile_page.expect_navigation():
         mobile_page.locator("[data-testid=submit-answer]").click()
     expect(mobile_page.locator("[data-testid=response-state]")).to_contain_text("已提交")
@@ -81,4 +84,5 @@ def test_questionnaire_journey_send_answer_on_a_phone_and_chart(page, mobile_pag
     box = chart.bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 50
     expect(page.locator(f"#result-{q1.pk} [data-testid=count]").first).to_have_text("1")
+    snapshot(page, "surveys-results")
     logout(page)

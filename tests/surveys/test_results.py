@@ -116,11 +116,11 @@ def test_export_holds_the_summary_the_answers_and_the_cross_tables(answered):
     assert workbook.sheetnames == ["Summary", "Answers", "By division", "By recognition kind"]
     summary = [list(row) for row in workbook["Summary"].iter_rows(values_only=True)]
     assert [1, "是否申报", "Single choice (单选)", "是", 2, 66.7] in summary
-    assert [2, "人数", "Number (数字)", "Mean", 7, None] in summary or [
+    assert [2, "人数", "Number (数字)", "Average", 7, None] in summary or [
         2,
         "人数",
         "Number (数字)",
-        "Mean",
+        "Average",
         7.0,
         None,
     ] in summary
