@@ -478,14 +478,14 @@ def response_save(*, recipient, user, answers, submit):
     answered). A submitted answer may be changed until the deadline, and stays submitted: it is only
     saved complete. Hidden questions' answers are dropped (branching). Returns the response."""
     contact = contact_for(user, recipient.enterprise)
-    recipient = Recipient.objects.select_for_update().select_related("dispatch").get(pk=recipient.pk)
+    recipient = Recipient.objects.select_for_update(of=("self",)).select_related("dispatch").get(pk=recipient.pk)
     dispatch = recipient.dispatch
     if not dispatch.is_open():
         raise ValidationError(closed_message(dispatch))
     response = Response.objects.filter(recipient=recipient).first()
     if response is None:
         # The first answer locks the questionnaire's questions: serialised with their edits.
-        Questionnaire.objects.select_for_update().filter(pk=dispatch.questionnaire_id).first()
+        list(Questionnaire.objects.select_for_update().filter(pk=dispatch.questionnaire_id))
     questions = questions_of(dispatch.questionnaire_id)
     was_submitted = response is not None and response.status == Response.Status.SUBMITTED
     complete = submit or was_submitted
@@ -521,7 +521,7 @@ def follow_up_create(*, response, actor, kind, summary, question=None):
     """Turn a submitted answer into a consultation or a problem in the service log of the enterprise's
     commissioner (一企一员), where it counts in the commissioner's figures; ``FollowUp`` records who did it."""
     response = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("recipient__enterprise__commissioner__user", "recipient__dispatch")
         .get(pk=response.pk)
     )
