@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-staff-digest": {"task": "zaozhuang_titles.send_staff_digest", "schedule": crontab(hour=7, minute=30)},
     # Export files (导出) older than EXPORT_KEEP_DAYS are removed from storage, nightly.
     "purge-expired-exports": {"task": "zaozhuang_titles.purge_expired_exports", "schedule": crontab(hour=3, minute=20)},
+    # Enterprises that have not answered a questionnaire, 3 and 1 working days before its deadline.
+    "remind-survey-deadlines": {"task": "surveys.remind_survey_deadlines", "schedule": crontab(hour=8, minute=10)},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

@@ -17,7 +17,7 @@ from tests.authorization.matrix import same_for_all
 from tests.authorization.test_matrix import ROWS, ROWS_BY_NAME
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
-OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results", "library")
+OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results", "library", "surveys")
 
 #: Routes with arguments that name no object a user may or may not see, each with its reason.
 NOT_AN_OBJECT = {
