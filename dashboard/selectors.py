@@ -32,8 +32,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from applications.counters import counted_by_key
-from applications.models import Application, Batch, Status, Transition
+from applications.counters import counted_by_key, stays_counted
+from applications.models import Application, Batch, Status
 from applications.rules import AUDIT_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.selectors import QUEUE_STATUSES
 from enterprises.models import Recognition, RecognitionKind
@@ -196,32 +196,22 @@ def applications_by_kind(user, filters):
 # --- Decisions and working days at each step (the transition log) --------------------------------
 
 
-def _as_date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def step_moves(user, filters):
-    """``[(step, target, arrived_on, left_on, n)]``: the moves out of each timed step of the reader's
-    applications, with the day the application had arrived at the step (the move before it in the log)
-    and the day it left, counted (one query)."""
-    applications, params = scoped_applications(user, filters).order_by().values("id").query.sql_with_params()
-    transition = connection.ops.quote_name(Transition._meta.db_table)
-    tzname = timezone.get_current_timezone_name()
-    arrived, arrived_params = connection.ops.datetime_cast_date_sql("moves.arrived_at", (), tzname)
-    left, left_params = connection.ops.datetime_cast_date_sql("moves.left_at", (), tzname)
-    steps = ", ".join(["%s"] * len(TIMED_STEPS))
-    sql = (
-        f"SELECT moves.step, moves.target, {arrived}, {left}, COUNT(*) FROM ("  # noqa: S608 - Django's SQL and ours
-        "SELECT t.from_status AS step, t.to_status AS target, t.at AS left_at, "
-        "LAG(t.at) OVER (PARTITION BY t.application_id ORDER BY t.at, t.id) AS arrived_at "
-        f"FROM {transition} t WHERE t.application_id IN ({applications})"
-        f") moves WHERE moves.step IN ({steps}) AND moves.arrived_at IS NOT NULL "
-        "GROUP BY 1, 2, 3, 4"
+def step_stays(user, filters):
+    """``{(step, target, working_days): n}``: the completed stays at each timed step of the reader's
+    applications, from the kept counts (``applications.counters.stays_counted``, one query over at most
+    batches × divisions × statuses × steps × targets × working days rows)."""
+    stage = reader_stage(user)
+    if stage is None:
+        return {}
+    division_id = division_of(user, filters)
+    if stage == "district" and division_id is None:
+        return {}
+    return stays_counted(
+        statuses=QUEUE_STATUSES[stage],
+        steps=TIMED_STEPS,
+        batch_id=filters.batch.pk if filters.batch is not None else None,
+        division_id=division_id,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*arrived_params, *left_params, *params, *TIMED_STEPS))
-        rows = cursor.fetchall()
-    return [(step, target, _as_date(arrived_on), _as_date(left_on), n) for step, target, arrived_on, left_on, n in rows]
 
 
 def percentile(histogram, fraction):
@@ -255,17 +245,17 @@ def _outcome(step, target):
     return None
 
 
-def step_figures(moves, ordinals):
+def step_figures(stays):
     """Per step: decisions (``passed``, ``returned``, ``refused``, ``withdrawn``, ``pass_rate`` = passed ÷
     (passed + refused), None without a decision) for the decision steps, and for every timed step the
     completed stays (``stays``), ``median`` and ``p90`` of the working days they took."""
     decisions = defaultdict(Counter)
     durations = defaultdict(Counter)
-    for step, target, arrived_on, left_on, n in moves:
+    for (step, target, working_days), n in stays.items():
         outcome = _outcome(step, target)
         if outcome is not None:
             decisions[step][outcome] += n
-        durations[step][ordinals[left_on] - ordinals[arrived_on]] += n
+        durations[step][working_days] += n
     figures = {}
     for step in TIMED_STEPS:
         histogram = durations[step]
@@ -388,17 +378,15 @@ def statistics_figures(user, filters, *, batches):
     overdue count applies (the chosen one, or all). Ten queries whatever the number of rows."""
     counts = application_counts(user, filters)
     kinds = applications_by_kind(user, filters)
-    moves = step_moves(user, filters)
+    stays = step_stays(user, filters)
     today = filters.day
     longest = max((batch.step_time_limit_days for batch in batches), default=5)
-    first = min([today - datetime.timedelta(days=longest * 2 + 40), *(arrived for _s, _t, arrived, _l, _n in moves)])
-    last = max([today, *(left for _s, _t, _a, left, _n in moves)])
-    ordinals = working_day_ordinals(first, last)
+    ordinals = working_day_ordinals(today - datetime.timedelta(days=longest * 2 + 40), today)
     thresholds = overdue_since(batches, ordinals, today)
     return {
         "counts": counts,
         "kinds": kinds,
-        "steps": step_figures(moves, ordinals),
+        "steps": step_figures(stays),
         "waiting": waiting_by_division(user, filters, thresholds),
         "meetings": meeting_progress(user, filters),
         "objections": objection_outcomes(user, filters),
