@@ -373,7 +373,9 @@ class Application(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="application_status_valid"),
         ]
         indexes = [
-            models.Index(fields=["batch", "status"], name="application_batch_status_idx"),
+            # A batch's applications in some statuses; with the enterprise, the statistics page counts
+            # them per enterprise (by recognition kind) from the index alone.
+            models.Index(fields=["batch", "status", "enterprise"], name="application_batch_st_ent_idx"),
             models.Index(fields=["enterprise", "status"], name="application_ent_status_idx"),
             # The staff queues: one status (a tab), oldest first, paged by (status_changed_at, id).
             models.Index(fields=["status", "status_changed_at", "id"], name="application_queue_idx"),

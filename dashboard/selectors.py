@@ -5,22 +5,23 @@ administrators every submitted application, district staff those of their own di
 audit on. Cases and objections are counted through the same scopes carried to them (``Scope.through``);
 service logs are those ``enterprises.selectors.service_logs_for_user`` returns. No rule is written here.
 
-Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10):
+Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10, pinned in the tests):
 
 - by status, division and channel: the kept counts (``applications.counters.counted_by_key``), one query
   over batches × divisions × statuses rows;
-- by recognition kind: one query grouping the applications by enterprise, joined to the enterprises'
-  kinds;
-- decisions and working days at each step: one query over the transition log (each move paired with the
-  move that brought the application to the step, by the window function ``LAG``), grouped by step,
-  target, day of arrival and day of leaving; the working days are then the difference of the two days'
-  working-day ordinals (``zaozhuang_titles.workdays.working_day_ordinals``, one query for the calendar),
-  so the calendar is read once per distinct day, never per row, and the median and 90th percentile are
-  taken from the resulting histogram (``percentile_cont``'s linear interpolation, on SQLite and
-  PostgreSQL alike);
+- by recognition kind: one query grouping the applications by enterprise (``COUNT(*)``, answered from
+  the index (batch, enterprise, status) alone), joined to the enterprises' kinds;
+- decisions and working days at each step: the kept stays (``applications.counters.stays_counted``): one
+  query summing the rows per (step, target, working days) over the statuses of the reader's scope, kept
+  by the transition function and recounted from the transition log by ``check_status_counters``; the
+  median and 90th percentile are taken from that histogram (``percentile_cont``'s linear interpolation,
+  on SQLite and PostgreSQL alike);
 - overdue per division: one query over the applications waiting at an audit step, by the index
-  (batch, status, status_changed_at): "arrived before the first day still within the batch's limit";
-- scoring per meeting, objections, service by month: one grouped query each.
+  (batch, status, status_changed_at): "arrived before the first day still within the batch's limit"
+  (the calendar's working-day ordinals, one query, ``zaozhuang_titles.workdays.working_day_ordinals``);
+- scoring per meeting: two grouped queries (cases per meeting, assignments per meeting, no distinct
+  count) and the meetings;
+- objections, service by month: one grouped query each.
 """
 
 import dataclasses
@@ -28,6 +29,8 @@ import datetime
 import math
 from collections import Counter, defaultdict
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -39,7 +42,7 @@ from applications.selectors import QUEUE_STATUSES
 from enterprises.models import Recognition, RecognitionKind
 from enterprises.selectors import service_by_month, service_logs_for_user
 from results.models import Objection
-from reviews.models import Assignment, Case
+from reviews.models import Assignment, Case, Meeting
 from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import first_day_within, working_day_ordinals
 
@@ -172,7 +175,8 @@ def applications_by_kind(user, filters):
         scoped_applications(user, filters)
         .order_by()
         .values("enterprise_id")
-        .annotate(n=Count("id"))
+        # COUNT(*), not COUNT(id): the index (batch, enterprise, status) answers it without the table.
+        .annotate(n=Count("*"))
         .values_list("enterprise_id", "n")
     )
     inner, params = per_enterprise.query.sql_with_params()
@@ -319,36 +323,51 @@ def waiting_by_division(user, filters, thresholds):
 
 
 def meeting_progress(user, filters):
-    """One row per meeting with assignments on the reader's applications: cases, assignments, recused,
-    submitted, decided (cases whose vote has a result), in meeting order (one query)."""
-    assignments = _carried(Assignment, "case__application", user, filters)
-    rows = (
-        assignments.order_by()
-        .values("case__meeting_id", "case__meeting__name", "case__meeting__held_on", "case__meeting__status")
+    """One row per meeting with cases on the reader's applications: cases, decided (cases whose vote has
+    a result), assignments, recused, submitted, in meeting order (three queries: the cases per meeting
+    and the assignments per meeting, each grouped by the meeting's key alone, with no distinct count over
+    assignments joined to cases; then the meetings themselves)."""
+    cases = {
+        meeting_id: (n, decided)
+        for meeting_id, n, decided in _carried(Case, "application", user, filters)
+        .order_by()
+        .values_list("meeting_id")
+        .annotate(n=Count("id"), decided=Count("id", filter=~Q(result=Case.Result.PENDING)))
+    }
+    judged = Q(conflict_declared_at__isnull=True)
+    assignments = {
+        meeting_id: (n, recused, submitted)
+        for meeting_id, n, recused, submitted in _carried(Assignment, "case__application", user, filters)
+        .order_by()
+        .values_list("case__meeting_id")
         .annotate(
-            cases=Count("case", distinct=True),
-            assignments=Count("id", filter=Q(conflict_declared_at__isnull=True)),
-            recused=Count("id", filter=Q(conflict_declared_at__isnull=False)),
-            submitted=Count("id", filter=Q(conflict_declared_at__isnull=True, submitted_at__isnull=False)),
-            decided=Count("case", distinct=True, filter=~Q(case__result=Case.Result.PENDING)),
+            n=Count("id", filter=judged),
+            recused=Count("id", filter=~judged),
+            submitted=Count("id", filter=judged & Q(submitted_at__isnull=False)),
         )
-        .order_by("-case__meeting__held_on", "-case__meeting_id")
-    )
-    return [
-        {
-            "meeting_id": row["case__meeting_id"],
-            "name": row["case__meeting__name"],
-            "held_on": row["case__meeting__held_on"],
-            "status": row["case__meeting__status"],
-            "cases": row["cases"],
-            "assignments": row["assignments"],
-            "recused": row["recused"],
-            "submitted": row["submitted"],
-            "decided": row["decided"],
-            "progress": row["submitted"] / row["assignments"] if row["assignments"] else None,
-        }
-        for row in rows
-    ]
+    }
+    meetings = Meeting.objects.filter(pk__in=list(cases)).order_by("-held_on", "-id")
+    rows = []
+    for meeting_id, name, held_on, status in meetings.values_list("id", "name", "held_on", "status"):
+        (n_cases, decided), (n_assignments, recused, submitted) = (
+            cases[meeting_id],
+            assignments.get(meeting_id, (0, 0, 0)),
+        )
+        rows.append(
+            {
+                "meeting_id": meeting_id,
+                "name": name,
+                "held_on": held_on,
+                "status": status,
+                "cases": n_cases,
+                "assignments": n_assignments,
+                "recused": recused,
+                "submitted": submitted,
+                "decided": decided,
+                "progress": submitted / n_assignments if n_assignments else None,
+            }
+        )
+    return rows
 
 
 def objection_outcomes(user, filters):
@@ -392,3 +411,26 @@ def statistics_figures(user, filters, *, batches):
         "objections": objection_outcomes(user, filters),
         "service": service_months(user, filters),
     }
+
+
+def statistics_figures_kept(user, filters, *, batches):
+    """``(figures, as_of)``: ``statistics_figures`` as computed at ``as_of``, kept in the cache for
+    ``settings.STATISTICS_CACHE_SECONDS`` (0: computed on every call) so that the page, its charts' JSON
+    and its downloads, requested one after the other, are computed once and agree.
+
+    Kept per reader (its account, its audit stage and the division it is confined to: a change of role
+    is a new key), batch, division and day; never shared between readers, whose service logs may
+    differ."""
+    seconds = settings.STATISTICS_CACHE_SECONDS
+    if not seconds:
+        return statistics_figures(user, filters, batches=batches), timezone.now()
+    batch = filters.batch.pk if filters.batch is not None else "all"
+    key = (
+        f"dashboard:statistics:{user.pk}:{reader_stage(user)}:{own_division_id(user)}:{batch}:"
+        f"{division_of(user, filters)}:{filters.day.isoformat()}"
+    )
+    kept = cache.get(key)
+    if kept is None:
+        kept = (statistics_figures(user, filters, batches=batches), timezone.now())
+        cache.set(key, kept, seconds)
+    return kept

@@ -259,6 +259,9 @@ OBJECTION_SETTLE_WORKING_DAYS = envint("OBJECTION_SETTLE_WORKING_DAYS", 10)
 ADMIN_ESTIMATED_COUNT_ABOVE = envint("ADMIN_ESTIMATED_COUNT_ABOVE", 10_000)
 # An admin list shows at most this many pages (of 100 rows); past them, filter or search (0: no limit).
 ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
+# The statistics page (统计分析): its figures are kept in the cache this many seconds per reader and filter,
+# shared by the page, its charts' JSON and its downloads, and shown "as of" the time computed (0: never kept).
+STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 120)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 #: Where objections may also be brought (address, telephone), printed on every publicity notice.
 PUBLICITY_OBJECTION_CONTACT = envstr("PUBLICITY_OBJECTION_CONTACT", "")

@@ -172,3 +172,10 @@ def test_percentile_interpolates_as_percentile_cont():
     assert percentile({3: 1}, 0.9) == 3
     assert percentile({1: 1, 2: 3, 4: 1}, 0.9) == pytest.approx(3.2)
     assert percentile({0: 2, 10: 2}, 0.5) == 5
+
+
+def test_figures_cost_a_fixed_number_of_queries(world, city, django_assert_num_queries):
+    figures_of(city, world)  # the reader's roles, loaded once per request
+
+    with django_assert_num_queries(10):
+        figures_of(city, world)
