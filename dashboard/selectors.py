@@ -5,7 +5,7 @@ administrators every submitted application, district staff those of their own di
 audit on. Cases and objections are counted through the same scopes carried to them (``Scope.through``);
 service logs are those ``enterprises.selectors.service_logs_for_user`` returns. No rule is written here.
 
-Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10, pinned in the tests):
+Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10, pinned):
 
 - by status, division and channel: the kept counts (``applications.counters.counted_by_key``), one query
   over batches × divisions × statuses rows;
