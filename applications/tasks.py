@@ -1,4 +1,5 @@
-"""Background work on applications: reminding applicants of correction deadlines. (Closing publicity
+"""Background work on applications: reminding applicants of correction deadlines, recounting the
+working days spent at each step after a change of the calendar. (Closing publicity
 periods, building the filing's files and issuing certificates are ``results.tasks``.)
 
 Each task is thin: it takes IDs only, finds its object again (and returns quietly when it is gone),
@@ -12,6 +13,7 @@ import logging
 
 from celery import shared_task
 
+from applications.counters import stay_counts_rebuild
 from applications.reminders import correction_reminders_send
 from applications.services.bulk import bulk_run_execute
 from zaozhuang_titles.tasks import RETRYING
@@ -33,3 +35,12 @@ def bulk_run(*, run_id):
     first stopped and changes nothing it already did."""
     run = bulk_run_execute(run_id=run_id)
     return None if run is None else run.count("done")
+
+
+@shared_task(name="applications.rebuild_stay_counts", **RETRYING)
+def rebuild_stay_counts():
+    """After a calendar entry changed: rewrite the working days spent at each step from the log."""
+    repaired = stay_counts_rebuild()
+    if repaired:
+        logger.info("Stay counts: %d rows rewritten from a recount after a calendar change.", len(repaired))
+    return len(repaired)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications import guards
-from applications.counters import status_count_move
+from applications.counters import status_count_move, stay_count_move
 from applications.models import Application, Status, Transition
 from applications.notices import transition_notices
 from applications.rules import (
@@ -281,7 +281,7 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
     staff acting at once exactly one succeeds and the other gets a ``TransitionConflict`` naming the new
     state. Under the lock, checks that the move is in the table for this actor and runs the move's
     guards (``Move.guards``: a refusal is a ``ValidationError`` with the reason), then writes the log,
-    moves the queues' count (``applications.counters``),
+    moves the queues' count and the working days spent at each step (``applications.counters``),
     stores a snapshot on submission, and writes the notices (an outbox: their emails are queued on
     commit, ``notice_note`` is added to them). ``target`` picks among moves of the same action from the
     same state (a resubmission goes back to the step that returned it).
@@ -328,6 +328,15 @@ def application_transition(*, application, action, actor, reason="", ip=None, ta
             division_id=locked.enterprise.division_id,
             source=log.from_status,
             target=move.target,
+        )
+        # So do the working days spent at each step (the statistics page's histogram).
+        stay_count_move(
+            application_id=locked.pk,
+            batch_id=locked.batch_id,
+            division_id=locked.enterprise.division_id,
+            source=log.from_status,
+            target=move.target,
+            transition_id=log.pk,
         )
         for field, value in updates.items():
             setattr(locked, field, value)

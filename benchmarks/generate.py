@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from applications.counters import status_counts_rebuild
+from applications.counters import status_counts_rebuild, stay_counts_rebuild
 from applications.models import Achievement, Application, Batch, Status, Transition
 from applications.validators import patent_check_char
 from enterprises.models import Enterprise
@@ -508,8 +508,9 @@ def generate(scale):
     )
     generated = [Enterprise, User, RoleAssignment, Expert, through, Application, Achievement, Transition]
     reset_sequences([*generated, PanelMember, Case, Assignment, Score, PublicityEntry, Certificate])
-    # The rows came by COPY, past the transition function that keeps the queues' counters: count once.
+    # The rows came by COPY, past the transition function that keeps the counters: count them once.
     status_counts_rebuild()
+    stay_counts_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

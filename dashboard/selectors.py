@@ -5,22 +5,23 @@ administrators every submitted application, district staff those of their own di
 audit on. Cases and objections are counted through the same scopes carried to them (``Scope.through``);
 service logs are those ``enterprises.selectors.service_logs_for_user`` returns. No rule is written here.
 
-Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10):
+Every figure costs a fixed number of queries whatever the number of rows (``statistics_figures``: 10, pinned):
 
 - by status, division and channel: the kept counts (``applications.counters.counted_by_key``), one query
   over batches × divisions × statuses rows;
-- by recognition kind: one query grouping the applications by enterprise, joined to the enterprises'
-  kinds;
-- decisions and working days at each step: one query over the transition log (each move paired with the
-  move that brought the application to the step, by the window function ``LAG``), grouped by step,
-  target, day of arrival and day of leaving; the working days are then the difference of the two days'
-  working-day ordinals (``zaozhuang_titles.workdays.working_day_ordinals``, one query for the calendar),
-  so the calendar is read once per distinct day, never per row, and the median and 90th percentile are
-  taken from the resulting histogram (``percentile_cont``'s linear interpolation, on SQLite and
-  PostgreSQL alike);
+- by recognition kind: one query grouping the applications by enterprise (``COUNT(*)``, answered from
+  the index (batch, enterprise, status) alone), joined to the enterprises' kinds;
+- decisions and working days at each step: the kept stays (``applications.counters.stays_counted``): one
+  query summing the rows per (step, target, working days) over the statuses of the reader's scope, kept
+  by the transition function and recounted from the transition log by ``check_status_counters``; the
+  median and 90th percentile are taken from that histogram (``percentile_cont``'s linear interpolation,
+  on SQLite and PostgreSQL alike);
 - overdue per division: one query over the applications waiting at an audit step, by the index
-  (batch, status, status_changed_at): "arrived before the first day still within the batch's limit";
-- scoring per meeting, objections, service by month: one grouped query each.
+  (batch, status, status_changed_at): "arrived before the first day still within the batch's limit"
+  (the calendar's working-day ordinals, one query, ``zaozhuang_titles.workdays.working_day_ordinals``);
+- scoring per meeting: two grouped queries (cases per meeting, assignments per meeting, no distinct
+  count) and the meetings;
+- objections, service by month: one grouped query each.
 """
 
 import dataclasses
@@ -28,18 +29,20 @@ import datetime
 import math
 from collections import Counter, defaultdict
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from applications.counters import counted_by_key
-from applications.models import Application, Batch, Status, Transition
+from applications.counters import counted_by_key, stays_counted
+from applications.models import Application, Batch, Status
 from applications.rules import AUDIT_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.selectors import QUEUE_STATUSES
 from enterprises.models import Recognition, RecognitionKind
 from enterprises.selectors import service_by_month, service_logs_for_user
 from results.models import Objection
-from reviews.models import Assignment, Case
+from reviews.models import Assignment, Case, Meeting
 from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import first_day_within, working_day_ordinals
 
@@ -172,7 +175,8 @@ def applications_by_kind(user, filters):
         scoped_applications(user, filters)
         .order_by()
         .values("enterprise_id")
-        .annotate(n=Count("id"))
+        # COUNT(*), not COUNT(id): the index (batch, enterprise, status) answers it without the table.
+        .annotate(n=Count("*"))
         .values_list("enterprise_id", "n")
     )
     inner, params = per_enterprise.query.sql_with_params()
@@ -196,32 +200,22 @@ def applications_by_kind(user, filters):
 # --- Decisions and working days at each step (the transition log) --------------------------------
 
 
-def _as_date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def step_moves(user, filters):
-    """``[(step, target, arrived_on, left_on, n)]``: the moves out of each timed step of the reader's
-    applications, with the day the application had arrived at the step (the move before it in the log)
-    and the day it left, counted (one query)."""
-    applications, params = scoped_applications(user, filters).order_by().values("id").query.sql_with_params()
-    transition = connection.ops.quote_name(Transition._meta.db_table)
-    tzname = timezone.get_current_timezone_name()
-    arrived, arrived_params = connection.ops.datetime_cast_date_sql("moves.arrived_at", (), tzname)
-    left, left_params = connection.ops.datetime_cast_date_sql("moves.left_at", (), tzname)
-    steps = ", ".join(["%s"] * len(TIMED_STEPS))
-    sql = (
-        f"SELECT moves.step, moves.target, {arrived}, {left}, COUNT(*) FROM ("  # noqa: S608 - Django's SQL and ours
-        "SELECT t.from_status AS step, t.to_status AS target, t.at AS left_at, "
-        "LAG(t.at) OVER (PARTITION BY t.application_id ORDER BY t.at, t.id) AS arrived_at "
-        f"FROM {transition} t WHERE t.application_id IN ({applications})"
-        f") moves WHERE moves.step IN ({steps}) AND moves.arrived_at IS NOT NULL "
-        "GROUP BY 1, 2, 3, 4"
+def step_stays(user, filters):
+    """``{(step, target, working_days): n}``: the completed stays at each timed step of the reader's
+    applications, from the kept counts (``applications.counters.stays_counted``, one query over at most
+    batches × divisions × statuses × steps × targets × working days rows)."""
+    stage = reader_stage(user)
+    if stage is None:
+        return {}
+    division_id = division_of(user, filters)
+    if stage == "district" and division_id is None:
+        return {}
+    return stays_counted(
+        statuses=QUEUE_STATUSES[stage],
+        steps=TIMED_STEPS,
+        batch_id=filters.batch.pk if filters.batch is not None else None,
+        division_id=division_id,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*arrived_params, *left_params, *params, *TIMED_STEPS))
-        rows = cursor.fetchall()
-    return [(step, target, _as_date(arrived_on), _as_date(left_on), n) for step, target, arrived_on, left_on, n in rows]
 
 
 def percentile(histogram, fraction):
@@ -255,17 +249,17 @@ def _outcome(step, target):
     return None
 
 
-def step_figures(moves, ordinals):
+def step_figures(stays):
     """Per step: decisions (``passed``, ``returned``, ``refused``, ``withdrawn``, ``pass_rate`` = passed ÷
     (passed + refused), None without a decision) for the decision steps, and for every timed step the
     completed stays (``stays``), ``median`` and ``p90`` of the working days they took."""
     decisions = defaultdict(Counter)
     durations = defaultdict(Counter)
-    for step, target, arrived_on, left_on, n in moves:
+    for (step, target, working_days), n in stays.items():
         outcome = _outcome(step, target)
         if outcome is not None:
             decisions[step][outcome] += n
-        durations[step][ordinals[left_on] - ordinals[arrived_on]] += n
+        durations[step][working_days] += n
     figures = {}
     for step in TIMED_STEPS:
         histogram = durations[step]
@@ -329,36 +323,51 @@ def waiting_by_division(user, filters, thresholds):
 
 
 def meeting_progress(user, filters):
-    """One row per meeting with assignments on the reader's applications: cases, assignments, recused,
-    submitted, decided (cases whose vote has a result), in meeting order (one query)."""
-    assignments = _carried(Assignment, "case__application", user, filters)
-    rows = (
-        assignments.order_by()
-        .values("case__meeting_id", "case__meeting__name", "case__meeting__held_on", "case__meeting__status")
+    """One row per meeting with cases on the reader's applications: cases, decided (cases whose vote has
+    a result), assignments, recused, submitted, in meeting order (three queries: the cases per meeting
+    and the assignments per meeting, each grouped by the meeting's key alone, with no distinct count over
+    assignments joined to cases; then the meetings themselves)."""
+    cases = {
+        meeting_id: (n, decided)
+        for meeting_id, n, decided in _carried(Case, "application", user, filters)
+        .order_by()
+        .values_list("meeting_id")
+        .annotate(n=Count("id"), decided=Count("id", filter=~Q(result=Case.Result.PENDING)))
+    }
+    judged = Q(conflict_declared_at__isnull=True)
+    assignments = {
+        meeting_id: (n, recused, submitted)
+        for meeting_id, n, recused, submitted in _carried(Assignment, "case__application", user, filters)
+        .order_by()
+        .values_list("case__meeting_id")
         .annotate(
-            cases=Count("case", distinct=True),
-            assignments=Count("id", filter=Q(conflict_declared_at__isnull=True)),
-            recused=Count("id", filter=Q(conflict_declared_at__isnull=False)),
-            submitted=Count("id", filter=Q(conflict_declared_at__isnull=True, submitted_at__isnull=False)),
-            decided=Count("case", distinct=True, filter=~Q(case__result=Case.Result.PENDING)),
+            n=Count("id", filter=judged),
+            recused=Count("id", filter=~judged),
+            submitted=Count("id", filter=judged & Q(submitted_at__isnull=False)),
         )
-        .order_by("-case__meeting__held_on", "-case__meeting_id")
-    )
-    return [
-        {
-            "meeting_id": row["case__meeting_id"],
-            "name": row["case__meeting__name"],
-            "held_on": row["case__meeting__held_on"],
-            "status": row["case__meeting__status"],
-            "cases": row["cases"],
-            "assignments": row["assignments"],
-            "recused": row["recused"],
-            "submitted": row["submitted"],
-            "decided": row["decided"],
-            "progress": row["submitted"] / row["assignments"] if row["assignments"] else None,
-        }
-        for row in rows
-    ]
+    }
+    meetings = Meeting.objects.filter(pk__in=list(cases)).order_by("-held_on", "-id")
+    rows = []
+    for meeting_id, name, held_on, status in meetings.values_list("id", "name", "held_on", "status"):
+        (n_cases, decided), (n_assignments, recused, submitted) = (
+            cases[meeting_id],
+            assignments.get(meeting_id, (0, 0, 0)),
+        )
+        rows.append(
+            {
+                "meeting_id": meeting_id,
+                "name": name,
+                "held_on": held_on,
+                "status": status,
+                "cases": n_cases,
+                "assignments": n_assignments,
+                "recused": recused,
+                "submitted": submitted,
+                "decided": decided,
+                "progress": submitted / n_assignments if n_assignments else None,
+            }
+        )
+    return rows
 
 
 def objection_outcomes(user, filters):
@@ -388,19 +397,40 @@ def statistics_figures(user, filters, *, batches):
     overdue count applies (the chosen one, or all). Ten queries whatever the number of rows."""
     counts = application_counts(user, filters)
     kinds = applications_by_kind(user, filters)
-    moves = step_moves(user, filters)
+    stays = step_stays(user, filters)
     today = filters.day
     longest = max((batch.step_time_limit_days for batch in batches), default=5)
-    first = min([today - datetime.timedelta(days=longest * 2 + 40), *(arrived for _s, _t, arrived, _l, _n in moves)])
-    last = max([today, *(left for _s, _t, _a, left, _n in moves)])
-    ordinals = working_day_ordinals(first, last)
+    ordinals = working_day_ordinals(today - datetime.timedelta(days=longest * 2 + 40), today)
     thresholds = overdue_since(batches, ordinals, today)
     return {
         "counts": counts,
         "kinds": kinds,
-        "steps": step_figures(moves, ordinals),
+        "steps": step_figures(stays),
         "waiting": waiting_by_division(user, filters, thresholds),
         "meetings": meeting_progress(user, filters),
         "objections": objection_outcomes(user, filters),
         "service": service_months(user, filters),
     }
+
+
+def statistics_figures_kept(user, filters, *, batches):
+    """``(figures, as_of)``: ``statistics_figures`` as computed at ``as_of``, kept in the cache for
+    ``settings.STATISTICS_CACHE_SECONDS`` (0: computed on every call) so that the page, its charts' JSON
+    and its downloads, requested one after the other, are computed once and agree.
+
+    Kept per reader (its account, its audit stage and the division it is confined to: a change of role
+    is a new key), batch, division and day; never shared between readers, whose service logs may
+    differ."""
+    seconds = settings.STATISTICS_CACHE_SECONDS
+    if not seconds:
+        return statistics_figures(user, filters, batches=batches), timezone.now()
+    batch = filters.batch.pk if filters.batch is not None else "all"
+    key = (
+        f"dashboard:statistics:{user.pk}:{reader_stage(user)}:{own_division_id(user)}:{batch}:"
+        f"{division_of(user, filters)}:{filters.day.isoformat()}"
+    )
+    kept = cache.get(key)
+    if kept is None:
+        kept = (statistics_figures(user, filters, batches=batches), timezone.now())
+        cache.set(key, kept, seconds)
+    return kept

@@ -1,13 +1,17 @@
 """统计分析 — the statistics page, its charts' JSON and the Excel download of each table.
 
 All three read the same filters (``StatisticsFilterForm``) and build the same tables
-(``dashboard.tables``), so a chart, its table and its download cannot disagree. A district reader sees
-its own division; asking for another division answers 404, as any object outside its scope does.
+(``dashboard.tables``) from the same figures, kept a short while in the cache
+(``dashboard.selectors.statistics_figures_kept``), so a chart, its table and its download cannot
+disagree. A district reader sees its own division; asking for another division answers 404, as any
+object outside its scope does.
 """
 
 import io
+import math
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applications.models import Batch
 from dashboard.forms import ALL_BATCHES, StatisticsFilterForm
-from dashboard.selectors import Filters, own_division_id, statistics_figures
+from dashboard.selectors import Filters, own_division_id, statistics_figures_kept
 from dashboard.tables import TABLE_KEYS, chart_data, statistics_tables
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.excel import write_row
@@ -48,8 +52,8 @@ class StatisticsMixin(PermissionRequiredMixin):
         elif division is not None:
             divisions = [division]
         filters = Filters(batch=batch, division_id=division.pk if division is not None else None)
-        figures = statistics_figures(user, filters, batches=[batch] if batch is not None else batches)
-        self.form, self.batch, self.division, self.own = form, batch, division, own
+        figures, as_of = statistics_figures_kept(user, filters, batches=[batch] if batch is not None else batches)
+        self.form, self.batch, self.division, self.own, self.as_of = form, batch, division, own, as_of
         return statistics_tables(user, filters, figures, divisions=divisions)
 
     def query(self):
@@ -80,6 +84,8 @@ class StatisticsView(StatisticsMixin, TemplateView):
             district_only=self.own is not None,
             query=query,
             data_url=f"{reverse('dashboard:data')}?{query}",
+            as_of=timezone.localtime(self.as_of),
+            kept_minutes=math.ceil(settings.STATISTICS_CACHE_SECONDS / 60),
             **kwargs,
         )
 
@@ -93,7 +99,8 @@ class StatisticsDataView(StatisticsMixin, View):
             messages = [message for errors in self.form.errors.values() for message in errors]
             return JsonResponse({"errors": messages}, status=400, json_dumps_params={"ensure_ascii": False})
         return JsonResponse(
-            {"charts": [chart_data(table) for table in tables]}, json_dumps_params={"ensure_ascii": False}
+            {"as_of": timezone.localtime(self.as_of).isoformat(), "charts": [chart_data(table) for table in tables]},
+            json_dumps_params={"ensure_ascii": False},
         )
 
 

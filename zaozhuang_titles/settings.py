@@ -267,6 +267,9 @@ ADMIN_MAX_PAGES = envint("ADMIN_MAX_PAGES", 100)
 #: A bulk action of Django admin over more applications than this runs as a Celery task, its progress
 #: shown on the page (``applications.services.bulk``); up to it, in the request.
 BULK_ACTION_TASK_ABOVE = envint("BULK_ACTION_TASK_ABOVE", 200)
+# The statistics page (统计分析): its figures are kept in the cache this many seconds per reader and filter,
+# shared by the page, its charts' JSON and its downloads, and shown "as of" the time computed (0: never kept).
+STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 120)
 OBJECTION_MAX_FILE_BYTES = envint("OBJECTION_MAX_FILE_MB", 20) * 1024 * 1024
 # Excel exports of filtered lists (zaozhuang_titles.exports): a list of at most this many rows is built in
 # the request and downloaded at once, a longer one by a Celery task with a progress bar; files are kept

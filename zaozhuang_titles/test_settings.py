@@ -22,3 +22,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 STATIC_ROOT = BASE_DIR / "test-artifacts" / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Every request computes the statistics (tests pin its queries); the tests of the cache turn it on.
+STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 0)  # noqa: F405

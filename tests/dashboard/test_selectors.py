@@ -3,8 +3,10 @@
 import pytest
 
 from applications.models import Status
+from applications.workflow import application_transition
 from dashboard.selectors import Filters, percentile, statistics_figures
-from tests.dashboard.fixture import TODAY, HandCounted
+from reviews.models import Case
+from tests.dashboard.fixture import TODAY, HandCounted, at
 from tests.factories import UserFactory
 from zaozhuang_titles.models import Role
 
@@ -172,3 +174,31 @@ def test_percentile_interpolates_as_percentile_cont():
     assert percentile({3: 1}, 0.9) == 3
     assert percentile({1: 1, 2: 3, 4: 1}, 0.9) == pytest.approx(3.2)
     assert percentile({0: 2, 10: 2}, 0.5) == 5
+
+
+def test_figures_cost_a_fixed_number_of_queries(world, city, django_assert_num_queries):
+    figures_of(city, world)  # the reader's roles, loaded once per request
+
+    with django_assert_num_queries(10):
+        figures_of(city, world)
+
+
+def test_a_move_through_the_transition_function_shows_in_the_working_days(world, city, other_division):
+    regular = figures_of(city, world, batch=world.batch_b)["steps"][S.DISTRICT_AUDIT]
+    staff = UserFactory(roles=[Role.DISTRICT_STAFF], roles__division=other_division)
+
+    # app8 arrived at the district audit on Tue 12; passed on Thu 14: two working days.
+    application_transition(application=world.apps["app8"], action="pass", actor=staff, now=at(3, 14))
+
+    moved = figures_of(city, world, batch=world.batch_b)["steps"][S.DISTRICT_AUDIT]
+    assert (regular["stays"], regular["passed"]) == (0, 0)
+    assert (moved["stays"], moved["median"], moved["passed"], moved["pass_rate"]) == (1, 2, 1, 1.0)
+
+
+def test_a_meeting_counts_its_cases_without_assignments_too(world, city):
+    # A case every judge is conflicted on gets no assignment; it is still one of the meeting's cases.
+    Case.objects.create(meeting=world.meeting, application=world.apps["app1"], position=2)
+
+    (meeting,) = figures_of(city, world)["meetings"]
+
+    assert (meeting["cases"], meeting["assignments"], meeting["submitted"], meeting["decided"]) == (3, 5, 3, 1)

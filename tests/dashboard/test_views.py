@@ -5,10 +5,12 @@ import io
 from urllib.parse import parse_qsl
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications.models import Status
+from tests.applications.factories import ApplicationFactory
 from tests.dashboard.fixture import HandCounted, add_row
 from tests.factories import BatchFactory, UserFactory
 from tests.helpers import assert_constant_queries
@@ -43,7 +45,7 @@ def test_page_queries_stay_constant_as_rows_grow(client_for, city, division, dja
     batch = BatchFactory(year=2024)
     client = client_for(city)
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(URL), lambda: add_row(batch, division), expected=17
+        django_assert_num_queries, lambda: client.get(URL), lambda: add_row(batch, division), expected=19
     )
     print(f"\ndashboard:statistics queries = {count}")
 
@@ -52,7 +54,7 @@ def test_data_queries_stay_constant_as_rows_grow(client_for, city, division, dja
     batch = BatchFactory(year=2024)
     client = client_for(city)
     count = assert_constant_queries(
-        django_assert_num_queries, lambda: client.get(DATA), lambda: add_row(batch, division), expected=16
+        django_assert_num_queries, lambda: client.get(DATA), lambda: add_row(batch, division), expected=18
     )
     print(f"\ndashboard:data queries = {count}")
 
@@ -225,3 +227,58 @@ def test_export_of_an_unknown_table_is_404_and_a_bad_filter_goes_back_to_the_pag
 def test_menu_of_staff_leads_to_the_page(client_for, city, district):
     for user in (city, district):
         assert URL in client_for(user).get(URL).content.decode().split("</nav>")[0]
+
+
+@pytest.fixture
+def kept(settings):
+    """The figures kept two minutes, as in production (the suite computes them on every request)."""
+    settings.STATISTICS_CACHE_SECONDS = 120
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _count(response, status):
+    return next(
+        row["cells"][0]["value"] for row in table(response, "status")["rows"] if row["label"] == str(status.label)
+    )
+
+
+def test_page_and_json_share_the_figures_kept_for_the_reader(client_for, city, world, kept, django_assert_num_queries):
+    client = client_for(city)
+    client.get(reverse("dashboard:export", args=["status"]))  # warm the session, as the pinned tests do
+    cache.clear()
+    with django_assert_num_queries(19):
+        page = client.get(URL)
+    # One more application after the figures were computed: the page and its JSON still agree on them.
+    ApplicationFactory(enterprise=world.e2, batch=world.batch, status=Status.CITY_AUDIT)
+    with django_assert_num_queries(9):  # the page without computing the figures
+        again = client.get(URL)
+    data = client.get(DATA).json()
+
+    assert _count(page, Status.CITY_AUDIT) == _count(again, Status.CITY_AUDIT) == 1
+    status_chart = next(chart for chart in data["charts"] if chart["key"] == "status")
+    assert status_chart["datasets"][0]["data"][status_chart["labels"].index(str(Status.CITY_AUDIT.label))] == 1
+    assert data["as_of"] == again.context["as_of"].isoformat() == page.context["as_of"].isoformat()
+    assert f"数据截至 {page.context['as_of']:%H:%M}。" in again.content.decode()
+    assert "最多每 2 分钟重新计算一次。" in again.content.decode()
+
+
+def test_kept_figures_are_per_reader_and_filter_and_recomputed_when_they_expire(
+    client_for, city, district, world, kept, other_division
+):
+    client = client_for(city)
+    whole = client.get(URL)
+    one_division = client.get(URL, {"division": other_division.pk})
+    district_view = client_for(district).get(URL)
+    ApplicationFactory(enterprise=world.e2, batch=world.batch, status=Status.CITY_AUDIT)
+    kept_still = client.get(URL)
+    cache.clear()  # as when the two minutes are over
+    fresh = client.get(URL)
+
+    assert _count(whole, Status.REJECTED) == 2
+    assert _count(one_division, Status.REJECTED) == 1
+    assert _count(district_view, Status.REJECTED) == 1
+    assert _count(district_view, Status.CITY_AUDIT) == 0
+    assert _count(kept_still, Status.CITY_AUDIT) == 1
+    assert _count(fresh, Status.CITY_AUDIT) == 2

@@ -22,6 +22,7 @@ PORTAL_TASKS = [
     "applications.build_filing_files",
     "applications.issue_certificates",
     "applications.remind_correction_deadlines",
+    "applications.rebuild_stay_counts",
     "zaozhuang_titles.send_staff_digest",
 ]
 
