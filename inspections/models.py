@@ -207,6 +207,9 @@ class PopulationMember(models.Model):
             models.UniqueConstraint(fields=["plan", "enterprise"], name="inspection_population_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.plan_id}: {self.enterprise_id}"
+
 
 class PoolMember(models.Model):
     """One inspector of the plan's pool (检查人员库): a staff member or an expert of the pool."""
@@ -347,6 +350,9 @@ class InspectionInspector(models.Model):
             models.UniqueConstraint(fields=["inspection", "position"], name="inspection_inspector_position"),
         ]
 
+    def __str__(self):
+        return f"{self.inspection_id}: #{self.member_id}"
+
 
 class DrawExclusion(models.Model):
     """An inspector of the pool who may not inspect one enterprise of the population, and why (回避).
@@ -379,6 +385,9 @@ class DrawExclusion(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.enterprise_id}: #{self.member_id} ({self.get_reason_display()})"
+
 
 class Finding(models.Model):
     """The result of one checklist item at one enterprise."""
@@ -404,6 +413,9 @@ class Finding(models.Model):
         verbose_name_plural = _("findings")
         ordering = ["inspection", "item__position"]
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="inspection_finding_once")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.get_result_display()}"
 
 
 class Rectification(models.Model):
@@ -451,6 +463,9 @@ class Rectification(models.Model):
                 name="inspection_rectification_reply_dated",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.inspection_id}: {self.get_status_display()}"
 
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and (today or timezone.localdate()) > self.deadline
@@ -530,3 +545,6 @@ class PlanEvent(models.Model):
         verbose_name = _("inspection log entry")
         verbose_name_plural = _("inspection log")
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -23,8 +23,8 @@ from inspections.forms import (
     FindingFileForm,
     FindingsForm,
     PlanForm,
-    RerunForm,
     ReplyForm,
+    RerunForm,
     ReviewForm,
 )
 from inspections.models import Inspection, InspectionFile, InspectionPlan, PoolMember, Rectification

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise, RecognitionKind
-from inspections.models import DrawExclusion, Inspection, InspectionInspector, InspectionPlan, PopulationMember
+from inspections.models import (
+    DrawExclusion,
+    Inspection,
+    InspectionInspector,
+    InspectionPlan,
+    InspectorDeclaration,
+    PopulationMember,
+)
 from inspections.selectors import population_queryset
 from inspections.services.draw import compute_draw, draw_rerun, draw_verify, plan_draw, recorded_draw
 from inspections.services.plans import plan_announce, sample_size_for
@@ -20,7 +27,6 @@ from reviews.services import draw as reviews_draw
 from tests.enterprises.factories import EnterpriseFactory, RecognitionFactory
 from tests.factories import DivisionFactory
 from tests.inspections.factories import InspectionWorld
-from inspections.models import InspectorDeclaration
 from zaozhuang_titles import draws
 
 pytestmark = pytest.mark.django_db
