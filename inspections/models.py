@@ -432,6 +432,11 @@ class Rectification(models.Model):
     requirement = models.TextField(_("what must be rectified"))
     ordered_at = models.DateTimeField(_("ordered at"), default=timezone.now)
     deadline = models.DateField(_("deadline"))
+    deadline_provisional = models.BooleanField(
+        _("deadline provisional"),
+        default=False,
+        help_text=_("Counted on a year whose holidays are not officially known yet."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     reply = models.TextField(_("the enterprise's reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)

@@ -142,8 +142,15 @@ def inspection_conclude(*, inspection, actor, summary="", requirement="", today=
     inspection.save(update_fields=["summary", "concluded_at", "concluded_by", "outcome"])
     reason = inspection.get_outcome_display()
     if problems:
-        deadline = add_working_days(today or timezone.localdate(), plan.rectification_days)
-        rectification = Rectification(inspection=inspection, requirement=requirement, ordered_at=now, deadline=deadline)
+        counted = add_working_days(today or timezone.localdate(), plan.rectification_days)
+        deadline = counted.end
+        rectification = Rectification(
+            inspection=inspection,
+            requirement=requirement,
+            ordered_at=now,
+            deadline=deadline,
+            deadline_provisional=counted.provisional,
+        )
         rectification.full_clean()
         rectification.save()
         reason = _("Rectification due %(deadline)s (%(days)d working days).") % {
