@@ -21,8 +21,11 @@ def _team_inspection_ids(user):
     return InspectionInspector.objects.filter(member__user=user).values("inspection_id")
 
 
-#: City staff and administrators: every inspection.
-CITY_WIDE = Scope("inspection_city_wide", role=is_city_admin, where=lambda user: Q(), holds=lambda user, obj: True)
+#: City staff and administrators: every inspection. (Not ``Q()``: an empty Q vanishes when OR-ed with
+#: another scope's, and city staff hold ``ON_TEAM``'s role too.)
+CITY_WIDE = Scope(
+    "inspection_city_wide", role=is_city_admin, where=lambda user: Q(pk__isnull=False), holds=lambda user, obj: True
+)
 #: An inspector drawn for the inspection (staff or expert of the plan's pool).
 ON_TEAM = Scope(
     "is_inspector_of",
