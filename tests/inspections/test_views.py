@@ -11,12 +11,10 @@ from inspections.models import Finding, Inspection, InspectionPlan, Rectificatio
 from inspections.services.fieldwork import findings_record, inspection_conclude
 from inspections.services.plans import plan_publish
 from tests.applications.hostile_files import pdf
-from tests.authorization import rows_inspections
+from tests.authorization import rows_inspections, test_object_checks
 from tests.authorization.test_matrix import _post
-from tests.authorization import test_object_checks
 from tests.helpers import assert_constant_queries
 from tests.inspections.factories import CHECKLIST, InspectionWorld
-from zaozhuang_titles.models import Role
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
 pytestmark = pytest.mark.django_db
@@ -337,7 +335,3 @@ def test_my_inspections_constant_queries(client, django_assert_num_queries):
 
     assert_constant_queries(django_assert_num_queries, lambda: client.get(reverse("inspections:mine")), add, expected=8)
     assert text(client.get(reverse("inspections:mine"))).count('data-testid="inspection-row"') == 3
-
-
-def test_the_role_of_the_inspection_pages_is_named(role_users):
-    assert Role.ENTERPRISE_CONTACT.value in {r.value for r in rows_inspections.READERS}
