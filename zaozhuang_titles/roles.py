@@ -40,6 +40,8 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
+    (Role.DISTRICT_STAFF, _("My inspections"), "inspections:mine"),
+    (Role.ENTERPRISE_CONTACT, _("My inspections"), "inspections:mine"),
 ]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,7 @@ from inspections.models import (
 from inspections.services.plans import check_city_staff, event_log
 from reviews.models import ExpertRelation
 from zaozhuang_titles.draws import derived_seed, draw_sample, seed_sha256
+from zaozhuang_titles.notices import notice_build, notices_create_many
 
 
 def enterprises_seed(seed):
@@ -176,6 +178,7 @@ def plan_draw(*, plan, actor):
     if updated != 1:  # pragma: no cover - the row is locked above
         raise ValidationError(_("The plan changed meanwhile; reload the page."))
     plan.refresh_from_db()
+    _tell_inspectors(plan, drawn, by_enterprise)
     short = sum(1 for _enterprise, team in drawn if len(team) < plan.team_size)
     event_log(
         plan=plan,
@@ -187,6 +190,27 @@ def plan_draw(*, plan, actor):
         % {"enterprises": len(drawn), "population": len(population), "short": short, "size": plan.team_size},
     )
     return plan
+
+
+def _tell_inspectors(plan, drawn, by_enterprise):
+    """One notice per drawn inspector and enterprise, with the link to the inspection (the outbox)."""
+    members = {member.pk: member for member in PoolMember.objects.filter(plan=plan).select_related("user")}
+    names = dict(Enterprise.objects.filter(pk__in=[pk for pk, _team in drawn]).values_list("pk", "name"))
+    notices = []
+    for enterprise_id, team in drawn:
+        inspection = by_enterprise[enterprise_id]
+        for member_id in team:
+            notices.append(
+                notice_build(
+                    recipient=members[member_id].user,
+                    key=f"inspection-drawn:{inspection.pk}:{members[member_id].user_id}",
+                    subject=_("You are drawn to inspect %(enterprise)s") % {"enterprise": names[enterprise_id]},
+                    body=_("Random inspection “%(plan)s”: record the findings of each checklist item on its page.")
+                    % {"plan": plan.name},
+                    url=reverse("inspections:inspection", args=[inspection.pk]),
+                )
+            )
+    notices_create_many(notices=notices)
 
 
 def draw_rerun(plan, seed):

@@ -245,3 +245,17 @@ def test_the_database_refuses_both_a_ratio_and_a_count():
     w = InspectionWorld(count=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         InspectionPlan.objects.filter(pk=w.plan.pk).update(sample_ratio=10)
+
+
+def test_each_drawn_inspector_is_told_with_the_link():
+    from zaozhuang_titles.models import Notice
+
+    w = InspectionWorld(enterprises=4, count=2, team_size=2)
+    plan = w.draw()
+    told = set(Notice.objects.filter(key__startswith="inspection-drawn:").values_list("recipient_id", "url"))
+    expected = {
+        (member.member.user_id, f"/inspections/inspections/{member.inspection_id}/")
+        for member in InspectionInspector.objects.filter(inspection__plan=plan).select_related("member")
+    }
+    assert told == expected
+    assert len(expected) == 4
