@@ -335,3 +335,36 @@ def test_my_inspections_constant_queries(client, django_assert_num_queries):
 
     assert_constant_queries(django_assert_num_queries, lambda: client.get(reverse("inspections:mine")), add, expected=8)
     assert text(client.get(reverse("inspections:mine"))).count('data-testid="inspection-row"') == 3
+
+
+def test_pages_read_in_chinese_without_english_words(client, settings, tmp_path):
+    """What the demo crawl checks, on these pages (no menu leads city staff's crawl to them yet)."""
+    from tests.test_demo_crawl import _Page, english_words
+
+    settings.MEDIA_ROOT = tmp_path
+    w = InspectionWorld(enterprises=4, count=2)
+    plan = w.draw()
+    inspection = plan.inspections.first()
+    findings_record(
+        inspection=inspection,
+        actor=w.city,
+        results={item.pk: (Finding.Result.PROBLEM, "问题") for item in plan.items.all()},
+    )
+    inspection_conclude(inspection=inspection, actor=w.city, requirement="整改")
+    urls = [
+        reverse("inspections:public_index"),
+        reverse("inspections:public_plan", args=[plan.pk]) + f"?seed={plan.seed}",
+        reverse("inspections:plans"),
+        reverse("inspections:plan_create"),
+        reverse("inspections:plan", args=[plan.pk]),
+        reverse("inspections:inspection", args=[inspection.pk]),
+        reverse("inspections:findings", args=[plan.inspections.last().pk]),
+        reverse("inspections:mine"),
+    ]
+    login(client, w.city)
+    for url in urls:
+        page = _Page()
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, url
+        page.feed(response.content.decode())
+        assert english_words(" ".join(page.text)) == [], url
