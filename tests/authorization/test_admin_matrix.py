@@ -7,11 +7,13 @@ from django.contrib import admin
 from django.urls import reverse
 
 from applications.services import application_return
+from inspections.models import InspectorDeclaration
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
 from reviews.models import Committee, DrawExclusion
 from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
+from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
 from tests.results.filing_factories import FilingWorld, number_filing
@@ -161,6 +163,9 @@ def admin_world(role_users):
         model="zaozhuang_titles.user", object_id="1", field="mobile", stored_value="１３９", action="reported"
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
+    InspectorDeclaration.objects.create(
+        user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
+    )
 
 
 def test_admin_change_pages_refuse_everyone_but_city_staff(role_users, client_for):

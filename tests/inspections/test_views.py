@@ -95,7 +95,7 @@ def test_staff_plan_announce_and_draw_through_the_pages(client):
     assert page.count('data-testid="inspection-row"') == 2  # 40% of 5, rounded up
 
     response = client.post(reverse("inspections:plan_draw", args=[plan.pk]), follow=True)
-    assert "never again" in text(response)
+    assert "不得重新抽取" in text(response)
     assert Inspection.objects.filter(plan=plan).count() == 2
 
 
@@ -115,7 +115,7 @@ def test_plan_form_says_what_is_wrong(client):
         },
     )
     assert response.status_code == 200
-    assert "either a sampling ratio or a number" in text(response)
+    assert "请填写抽查比例或抽查企业数" in text(response)
     assert not InspectionPlan.objects.filter(name="x").exists()
 
 
@@ -145,7 +145,7 @@ def test_public_rerun_with_the_revealed_seed_matches_and_another_does_not(client
 
     bad = client.get(url, {"seed": "种子"})
     assert bad.status_code == 200
-    assert "64 characters" in text(bad)
+    assert "随机种子应为64位" in text(bad)
 
 
 def test_public_pages_show_no_personal_data(client, settings, tmp_path):
