@@ -26,7 +26,7 @@ class ExpertChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PlanForm(CleanTextMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Plan name"), max_length=200)
     subject = forms.CharField(
         label=_("What is inspected"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
