@@ -56,6 +56,8 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, pgettext_lazy("menu", "Questionnaires"), "surveys:questionnaires"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
     (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
+    (Role.DISTRICT_STAFF, _("My inspections"), "inspections:mine"),
+    (Role.ENTERPRISE_CONTACT, _("My inspections"), "inspections:mine"),
 ]
 
 

@@ -1,18 +1,16 @@
 """Writes on meetings: creating one, the verifiable random draw of its panel (with ordered
 substitutes), its cases and the scoring assignments, and a substitute taking a member's place.
 
-The draw can be checked by anyone afterwards. ``draw_prepare`` picks a secret seed and publishes only
-its SHA-256; ``panel_draw`` lists the eligible experts of the committee sorted by primary key and takes
-``random.Random(seed).sample`` of them — members first, then substitutes in the order drawn — and only
-then is the seed shown; ``draw_verify`` re-runs the same sample from the revealed seed.
+The draw can be checked by anyone afterwards (the method is the core's, ``zaozhuang_titles.draws``).
+``draw_prepare`` picks a secret seed and publishes only its SHA-256; ``panel_draw`` lists the eligible
+experts of the committee sorted by primary key and takes ``random.Random(seed).sample`` of them —
+members first, then substitutes in the order drawn — and only then is the seed shown; ``draw_verify``
+re-runs the same sample from the revealed seed.
 
 Recusal (``reviews.recusal``) is applied twice: an expert conflicted with every case of the meeting is
 left out of the draw; one conflicted with some cases is drawn and simply gets no assignment for those.
 """
 
-import hashlib
-import random
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,22 +26,13 @@ from reviews.models import Assignment, Case, Committee, DrawExclusion, Meeting, 
 from reviews.recusal import conflict_map
 from reviews.selectors.pool import committee_problems
 from reviews.workflow import meeting_transition
+from zaozhuang_titles.draws import draw_sample, new_seed, seed_sha256
 from zaozhuang_titles.rules import is_city_admin
 
 
 def _check_actor(actor):
     if actor is not None and not is_city_admin(actor):
         raise PermissionDenied(_("Only city HR staff run review meetings."))
-
-
-def seed_sha256(seed):
-    return hashlib.sha256(seed.encode("ascii")).hexdigest()
-
-
-def draw_sample(eligible_pks, seed, count):
-    """The draw itself: ``count`` experts out of ``eligible_pks`` (sorted first, so the order they were
-    listed in does not matter), in the order drawn. Deterministic from ``seed``."""
-    return random.Random(seed).sample(sorted(eligible_pks), count)  # noqa: S311 - verifiable, seed secret until drawn
 
 
 def _committee(meeting):
@@ -122,7 +111,7 @@ def draw_prepare(*, meeting):
     Does nothing when the seed is already chosen (the published hash must never change)."""
     if meeting.seed_sha256:
         return meeting
-    seed = secrets.token_hex(32)
+    seed = new_seed()
     updated = Meeting.objects.filter(pk=meeting.pk, seed_sha256="", status=Meeting.Status.PLANNED).update(
         seed=seed, seed_sha256=seed_sha256(seed)
     )

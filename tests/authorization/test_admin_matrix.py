@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from applications.models import BulkRun
 from applications.services import application_return
+from inspections.models import InspectorDeclaration
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
 from reviews.models import Committee, DrawExclusion
 from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
+from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
 from tests.results.filing_factories import FilingWorld, number_filing
@@ -180,6 +182,9 @@ def admin_world(role_users):
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
     BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
+    InspectorDeclaration.objects.create(
+        user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
+    )
 
 
 def district_expected(model, obj, user):
