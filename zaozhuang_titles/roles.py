@@ -47,13 +47,11 @@ ROLE_PAGES = [
     (Role.CITY_STAFF, STATISTICS, "dashboard:statistics"),
     (Role.DISTRICT_STAFF, STATISTICS, "dashboard:statistics"),
     # 问卷, not 电子问卷: city staff's menu has room for two more characters before it folds at 1200 px.
-    (Role.CITY_STAFF, pgettext_lazy("menu", "Questionnaires"), "surveys:questionnaires"),
     (Role.ADMINISTRATOR, _("Review meetings"), "reviews:staff_meetings"),
     (Role.ADMINISTRATOR, _("Attendance and votes"), "reviews:vote_meetings"),
     (Role.ADMINISTRATOR, _("Result publicity"), "results:publicity_staff"),
     (Role.ADMINISTRATOR, _("Filing and certificates"), "results:filing_batches"),
     (Role.ADMINISTRATOR, STATISTICS, "dashboard:statistics"),
-    (Role.ADMINISTRATOR, pgettext_lazy("menu", "Questionnaires"), "surveys:questionnaires"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
     (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
     (Role.DISTRICT_STAFF, _("My inspections"), "inspections:mine"),

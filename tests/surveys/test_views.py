@@ -227,7 +227,7 @@ def test_results_page_charts_and_lists(client_for, recipient, contact, survey, c
     data = client.get(reverse("surveys:results_data", args=[recipient.dispatch_id])).json()
 
     assert f'data-chart-question="{questions[0].pk}"' in page
-    assert "vendor/chartjs/chart.umd.min.js" in page and "<script>" not in page
+    assert "vendor/chart.js/chart.umd.min.js" in page and "<script>" not in page
     assert "希望多组织培训" in page
     assert data["questions"][0] == {
         "id": questions[0].pk,
