@@ -79,7 +79,7 @@ def results_workbook(dispatch):
     )
     write_row(summary, [_("Answer deadline"), dispatch.deadline.isoformat()])
     write_row(summary, [])
-    write_row(summary, [_("No."), _("Question"), _("Kind"), _("Answer"), _("Enterprises"), _("Share (%)")])
+    write_row(summary, [_("No."), _("Question"), _("Question kind"), _("Answer"), _("Enterprises"), _("Share (%)")])
     for item in results:
         question = item["question"]
         head = [item["number"], question.text, question.get_kind_display()]

@@ -29,7 +29,7 @@ class QuestionnaireForm(CleanTextMixin, forms.Form):
 
 class QuestionForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("Question"), max_length=500)
-    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(label=_("Question kind"), choices=QuestionKind.choices)
     required = forms.BooleanField(label=_("Required"), required=False)
     options = forms.CharField(
         label=_("Options"),
