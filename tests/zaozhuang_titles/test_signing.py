@@ -2,6 +2,7 @@
 by pyHanko against the demo CA as trust root, broken by any change of one byte or by anything appended;
 the demo CA command; a missing or wrong configuration said plainly."""
 
+import concurrent.futures
 import io
 
 import pytest
@@ -21,11 +22,18 @@ def signed():
     return signing.sign_pdf(render_pdf("documents/demo_evidence.html", {"title": "职称证书"}), reason="测试")
 
 
+def in_a_fresh_thread(function, *args):
+    """Run ``function`` in a thread with no event loop: pyHanko's synchronous API calls ``asyncio.run``,
+    and in the whole suite the browser tests' Playwright loop is still running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def pyhanko_validates(data, ca_path):
     """What ``pyhanko sign validate --trust <ca> file.pdf`` checks, through its Python API."""
     context = ValidationContext(trust_roots=[load_cert_from_pemder(str(ca_path))], allow_fetching=False)
     [embedded] = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
-    return validate_pdf_signature(embedded, context).bottom_line
+    return in_a_fresh_thread(lambda: validate_pdf_signature(embedded, context).bottom_line)
 
 
 def flip_one_byte(data):
@@ -134,4 +142,4 @@ def test_signing_and_validating_work_from_inside_an_event_loop():
         data = signing.sign_pdf(render_pdf("documents/demo_evidence.html", {"title": "x"}), reason="x")
         return signing.validate_pdf(data)
 
-    assert asyncio.run(inside()).valid
+    assert in_a_fresh_thread(lambda: asyncio.run(inside())).valid
