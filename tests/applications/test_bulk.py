@@ -210,6 +210,32 @@ def test_add_to_meeting_puts_accepted_applications_on_the_agenda(world):
     assert accepted.status == Status.IN_REVIEW
 
 
+def test_add_to_meeting_says_why_each_application_is_skipped(world):
+    from reviews.bulk import check
+
+    accepted = world.accepted()
+    meeting = MeetingFactory(batch=world.batch)
+    elsewhere = MeetingFactory()  # another batch's meeting
+    action = bulk_action("add_to_meeting")
+    bulk_run_start(action=action, application_ids=[accepted.pk], actor=world.city, params={"choice": meeting.pk})
+
+    def reason(application, actor, params):
+        with pytest.raises(ValidationError) as refused:
+            check(application, actor, params)
+        return " ".join(refused.value.messages)
+
+    accepted.refresh_from_db()
+    assert "already on this meeting" in reason(accepted, world.city, {"choice": meeting.pk}) or "not accepted" in (
+        reason(accepted, world.city, {"choice": meeting.pk})
+    )
+    fresh = world.accepted()
+    assert "another batch" in reason(fresh, world.city, {"choice": elsewhere.pk})
+    assert "still takes cases" in reason(fresh, world.city, {"choice": 0})
+    assert "city HR staff" in reason(fresh, world.district, {"choice": meeting.pk})
+    assert "not accepted" in reason(world.at_district(), world.city, {"choice": meeting.pk})
+    assert "Put on the agenda" in str(check(fresh, world.city, {"choice": meeting.pk}))
+
+
 # --- The admin pages --------------------------------------------------------------------------------
 
 
