@@ -29,6 +29,19 @@ ALLOWED = {
     "consultations": {"enterprises", "zaozhuang_titles"},
     "library": {"applications", "training", "enterprises", "zaozhuang_titles"},
     "inspections": {"reviews", "applications", "training", "enterprises", "zaozhuang_titles"},
+    # The API for other systems reads and writes through every app's selectors and services.
+    "api": {
+        "results",
+        "reviews",
+        "applications",
+        "training",
+        "enterprises",
+        "zaozhuang_titles",
+        "surveys",
+        "library",
+        "consultations",
+        "inspections",
+    },
     # The statistics page (统计分析) reads every app's figures; nothing imports it.
     "dashboard": {
         "results",

@@ -27,6 +27,7 @@ SOURCES = [
     "consultations",
     "inspections",
     "dashboard",
+    "api",
     "templates",
     "locale",
 ]

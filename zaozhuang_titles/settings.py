@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "consultations",
     "inspections",
     "dashboard",
+    # The REST API for other systems (/api/v1/): clients, scopes, tokens.
+    "api",
     # Django admin with the portal's site: its index grouped by the city's work (zaozhuang_titles.admin_site).
     "zaozhuang_titles.admin_site.PortalAdminConfig",
     "django.contrib.auth",

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from api.services import client_create
 from applications.models import BulkRun
 from applications.services import application_return
 from inspections.models import InspectorDeclaration
@@ -182,6 +183,7 @@ def admin_world(role_users):
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
     BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
+    client_create(name="矩阵客户端", scopes=[], actor=None)
     InspectorDeclaration.objects.create(
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )

@@ -1,0 +1,12 @@
+"""Who manages API clients: city staff and administrators; no one else sees them."""
+
+import rules
+
+from zaozhuang_titles.rules import is_city_admin
+
+CLIENT_PERMISSIONS = {
+    "view": is_city_admin,
+    "add": is_city_admin,
+    "change": is_city_admin,
+    "delete": rules.always_deny,
+}
