@@ -34,7 +34,7 @@ def test_a_wrong_token_finds_no_client(city, token):
 
 
 def test_a_token_with_the_right_prefix_and_a_wrong_secret_is_refused(city):
-    client, token = services.client_create(name="省平台", scopes=[], actor=city)
+    _client, token = services.client_create(name="省平台", scopes=[], actor=city)
     assert services.client_for_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB")) is None
 
 
