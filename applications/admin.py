@@ -63,7 +63,13 @@ from applications.views.common import eligibility_rows
 from applications.workflow import ACTION_LABELS, SYSTEM, available_actions, why_not
 from enterprises.admin import ScopedDivisionFilter
 from enterprises.models import Recognition, RecognitionKind
-from zaozhuang_titles.admin import CleanTextInlineMixin, EstimatedCountPaginator, ExportAdminMixin, PortalModelAdmin
+from zaozhuang_titles.admin import (
+    EstimatedCountPaginator,
+    ExportAdminMixin,
+    PortalModelAdmin,
+    ReadOnlyAdmin,
+)
+from zaozhuang_titles.admin import ReadOnlyInline as CoreReadOnlyInline
 from zaozhuang_titles.audit import audit_denial, client_ip
 from zaozhuang_titles.identifiers import canonical_code
 from zaozhuang_titles.models import Role
@@ -71,27 +77,7 @@ from zaozhuang_titles.scopes import visible
 from zaozhuang_titles.workdays import add_working_days
 
 
-class ReadOnlyAdmin(PortalModelAdmin):
-    """A record of the work: listed and opened, never added or changed by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(CleanTextInlineMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyInline(CoreReadOnlyInline):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("applications.view_application")
 

@@ -15,10 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Batch, Status
-from applications.selectors import overdue_from
 from applications.workflow import CITY, DISTRICT, staff_steps
 from zaozhuang_titles.digest import DigestSection
-from zaozhuang_titles.workdays import WorkingCalendar
+from zaozhuang_titles.workdays import WorkingCalendar, overdue_since
 
 
 def overdue_at_staff_steps(*, today, calendar=None):
@@ -35,9 +34,7 @@ def overdue_at_staff_steps(*, today, calendar=None):
     calendar = calendar or WorkingCalendar()
     late = Q()
     for limit in limits:
-        reached_before = datetime.datetime.combine(
-            overdue_from(limit, today=today, calendar=calendar), datetime.time.min
-        )
+        reached_before = datetime.datetime.combine(overdue_since(today, limit, calendar=calendar), datetime.time.min)
         late |= Q(batch__step_time_limit_days=limit, status_changed_at__lt=timezone.make_aware(reached_before))
     return list(
         Application.objects.filter(late, status__in=staff_steps(DISTRICT) | staff_steps(CITY))

@@ -32,7 +32,7 @@ from applications.rules import APPLICATION_SCOPES, CITY_SCOPE, DISTRICT_SCOPE
 from applications.snapshots import applications_sha256, snapshot_diff, snapshot_evidence_ids
 from training.selectors import recognised_years
 from zaozhuang_titles.scopes import visible
-from zaozhuang_titles.workdays import WorkingCalendar
+from zaozhuang_titles.workdays import WorkingCalendar, overdue_since
 
 
 def batches_accepting(*, now=None):
@@ -431,18 +431,6 @@ def waiting_at_step(applications, *, today=None):
     return result
 
 
-def overdue_from(limit, *, today, calendar):
-    """The first day of the last ``limit + 1`` working days up to ``today`` (today included when it is
-    one): an application that arrived at its step before that day has waited more than ``limit``."""
-    day, counted = today, 0
-    while True:
-        if calendar.is_working_day(day):
-            counted += 1
-            if counted > limit:
-                return day
-        day -= datetime.timedelta(days=1)
-
-
 def overdue_q(*, today=None):
     """The ``Q`` of the applications waiting at a timed step (``Status.TIME_LIMITED``) longer than
     their batch allows: one query for the batches' distinct limits, then a condition per limit on the
@@ -455,7 +443,7 @@ def overdue_q(*, today=None):
     calendar.load(today.year - 1, today.year)
     condition = Q(pk__in=[])
     for limit in limits:
-        first_day = overdue_from(limit, today=today, calendar=calendar)
+        first_day = overdue_since(today, limit, calendar=calendar)
         start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
         condition |= Q(batch__step_time_limit_days=limit, status_changed_at__lt=start)
     return Q(status__in=Status.TIME_LIMITED) & condition

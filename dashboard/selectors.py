@@ -18,7 +18,8 @@ Every figure costs a fixed number of queries whatever the number of rows (``stat
   on SQLite and PostgreSQL alike);
 - overdue per division: one query over the applications waiting at an audit step, by the index
   (batch, status, status_changed_at): "arrived before the first day still within the batch's limit"
-  (the calendar's working-day ordinals, one query, ``zaozhuang_titles.workdays.working_day_ordinals``);
+  (``zaozhuang_titles.workdays.overdue_since``, the admin list's and the digest's rule; one query of the
+  calendar for every batch's limit);
 - scoring per meeting: two grouped queries (cases per meeting, assignments per meeting, no distinct
   count) and the meetings;
 - objections, service by month: one grouped query each.
@@ -44,7 +45,7 @@ from enterprises.selectors import service_by_month, service_logs_for_user
 from results.models import Objection
 from reviews.models import Assignment, Case, Meeting
 from zaozhuang_titles.scopes import visible
-from zaozhuang_titles.workdays import first_day_within, working_day_ordinals
+from zaozhuang_titles.workdays import WorkingCalendar, overdue_since
 
 #: The steps whose decisions are counted, and the moves out of each that count as passing it.
 DECISION_STEPS = {
@@ -285,13 +286,14 @@ def step_figures(stays):
 # --- Overdue at the audit steps -------------------------------------------------------------------
 
 
-def overdue_since(batches, ordinals, today):
-    """{batch_id: the aware datetime before which an arrival at an audit step is past the batch's limit}."""
+def overdue_thresholds(batches, calendar, today):
+    """{batch_id: the aware datetime before which an arrival at an audit step is past the batch's limit}
+    (``workdays.overdue_since``, the rule the admin list and the digest use)."""
     tz = timezone.get_current_timezone()
     return {
         batch.pk: timezone.make_aware(
             datetime.datetime.combine(
-                first_day_within(today, batch.step_time_limit_days, ordinals=ordinals), datetime.time.min
+                overdue_since(today, batch.step_time_limit_days, calendar=calendar), datetime.time.min
             ),
             tz,
         )
@@ -300,7 +302,7 @@ def overdue_since(batches, ordinals, today):
 
 
 def overdue_q(thresholds):
-    """The ``Q`` of applications waiting at an audit step past their batch's limit (``overdue_since``)."""
+    """The ``Q`` of applications waiting at an audit step past their batch's limit (``overdue_thresholds``)."""
     condition = Q(pk__in=[])
     for batch_id, since in thresholds.items():
         condition |= Q(batch_id=batch_id, status_changed_at__lt=since)
@@ -400,8 +402,9 @@ def statistics_figures(user, filters, *, batches):
     stays = step_stays(user, filters)
     today = filters.day
     longest = max((batch.step_time_limit_days for batch in batches), default=5)
-    ordinals = working_day_ordinals(today - datetime.timedelta(days=longest * 2 + 40), today)
-    thresholds = overdue_since(batches, ordinals, today)
+    calendar = WorkingCalendar()
+    calendar.load((today - datetime.timedelta(days=longest * 2 + 40)).year, today.year)  # one query for all
+    thresholds = overdue_thresholds(batches, calendar, today)
     return {
         "counts": counts,
         "kinds": kinds,

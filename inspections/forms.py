@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.models import RecognitionKind, RecognitionLevel
 from inspections.models import Finding, InspectionPlan
@@ -134,7 +135,10 @@ class FindingFileForm(CleanTextMixin, forms.Form):
 
 class ConcludeForm(CleanTextMixin, forms.Form):
     summary = forms.CharField(
-        label=_("Summary"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("inspection", "Summary"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     requirement = forms.CharField(
         label=_("What must be rectified"),

@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from enterprises.models import RecognitionKind, RecognitionLevel
@@ -60,7 +61,11 @@ class InspectionPlan(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         help_text=_("Empty: the whole city."),
     )
     recognition_kind = models.CharField(
-        _("recognition"), max_length=32, choices=RecognitionKind.choices, blank=True, help_text=_("Empty: any.")
+        pgettext_lazy("inspection plan", "recognition"),
+        max_length=32,
+        choices=RecognitionKind.choices,
+        blank=True,
+        help_text=_("Empty: any."),
     )
     recognition_level = models.CharField(
         _("recognition level"), max_length=16, choices=RecognitionLevel.choices, blank=True, help_text=_("Empty: any.")
@@ -288,7 +293,7 @@ class Inspection(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     )
     position = models.PositiveIntegerField(_("order drawn"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("inspection", "summary"), blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     concluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

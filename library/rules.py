@@ -13,7 +13,14 @@ predicates cannot disagree:
 import rules
 from django.db.models import Q
 
-from enterprises.rules import CITY_WIDE, COMMISSIONER_OF, CONTACT_OF, IN_STAFF_DIVISION, contact_enterprise_id
+from enterprises.rules import (
+    CITY_WIDE,
+    COMMISSIONER_OF,
+    CONTACT_OF,
+    IN_STAFF_DIVISION,
+    contact_enterprise_id,
+    no_object,
+)
 from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_enterprise_contact, is_hr_staff
 from zaozhuang_titles.scopes import Scope, any_of
 
@@ -76,7 +83,8 @@ DOCUMENT_PERMISSIONS = {
     "read": can_read_document,
 }
 PACKAGE_PERMISSIONS = {
-    "view": any_of(PACKAGE_SCOPES),
+    #: Without an object: Django admin's list of packages, HR staff's (scoped by ``PACKAGE_STAFF``).
+    "view": (is_hr_staff & no_object) | any_of(PACKAGE_SCOPES),
     "add": PACKAGE_COMMISSIONER.predicate,
     #: Change its selection and note, and send it: the commissioner serving the enterprise.
     "change": PACKAGE_COMMISSIONER.predicate,
@@ -90,3 +98,8 @@ rules.add_perm("library.manage_library", is_city_admin)
 rules.add_perm("library.list_packages", is_commissioner)
 #: Starting a package for an enterprise (object: the enterprise): the commissioner serving it.
 rules.add_perm("library.start_package", COMMISSIONER_OF.predicate)
+
+# Django admin: city staff read documents and packages there, district staff their division's packages
+# (``PACKAGE_STAFF``); documents are published and packages built on the portal's pages, through the
+# services (the admin classes are read only).
+rules.add_perm("library", is_hr_staff)

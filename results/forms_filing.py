@@ -3,6 +3,7 @@ revoke a certificate. They check input; the rules stay in ``results.services.fil
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.forms_audit import DateInput
 from results.models import RevokeCategory
@@ -21,7 +22,7 @@ class FilingNumberForm(CleanTextMixin, forms.Form):
 
 class RevokeForm(CleanTextMixin, forms.Form):
     category = forms.ChoiceField(
-        label=_("Category"),
+        label=pgettext_lazy("revocation", "Category"),
         choices=[("", "---------"), *RevokeCategory.choices],
         help_text=_("Shown with the date on the register and the public verification page."),
     )

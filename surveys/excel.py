@@ -14,11 +14,16 @@ from surveys.results import dispatch_results
 from zaozhuang_titles.excel import write_row
 
 
-def _answers_by_response(dispatch):
+def _submitted(dispatch, enterprises):
+    responses = Response.objects.filter(recipient__dispatch=dispatch, status=Response.Status.SUBMITTED)
+    return responses if enterprises is None else responses.filter(recipient__enterprise__in=enterprises)
+
+
+def _answers_by_response(dispatch, enterprises):
     """{response id: {question id: text of the answer}} of the submitted answers (one query)."""
     values = {}
     rows = (
-        Answer.objects.filter(response__recipient__dispatch=dispatch, response__status=Response.Status.SUBMITTED)
+        Answer.objects.filter(response__in=_submitted(dispatch, enterprises))
         .values("response_id", "question_id", "question__kind", "option__label", "number", "text")
         .order_by("response_id", "question_id", "option__position", "option_id")
     )
@@ -39,10 +44,10 @@ def _answers_by_response(dispatch):
     return values
 
 
-def _kinds_by_enterprise(dispatch, today):
+def _kinds_by_enterprise(dispatch, today, enterprises):
     """{enterprise id: labels of its recognitions valid today} of the enterprises that submitted (one query)."""
     kinds = {}
-    submitted = Response.objects.filter(recipient__dispatch=dispatch, status=Response.Status.SUBMITTED)
+    submitted = _submitted(dispatch, enterprises)
     rows = (
         Recognition.objects.filter(enterprise_id__in=submitted.values("recipient__enterprise_id"))
         .exclude(expires_on__lt=today)
@@ -67,10 +72,10 @@ def _cross_sheet(workbook, title, results, key):
         write_row(sheet, [])
 
 
-def results_workbook(dispatch):
-    """The workbook's bytes."""
+def results_workbook(dispatch, *, enterprises=None):
+    """The workbook's bytes: of every enterprise's answers, or of ``enterprises`` (a queryset) only."""
     today = timezone.localdate()
-    results = dispatch_results(dispatch, today=today)
+    results = dispatch_results(dispatch, today=today, enterprises=enterprises)
     workbook = Workbook(write_only=True)
 
     summary = workbook.create_sheet(_("Summary"))
@@ -110,12 +115,12 @@ def results_workbook(dispatch):
         ],
     )
     responses = list(
-        Response.objects.filter(recipient__dispatch=dispatch, status=Response.Status.SUBMITTED)
+        _submitted(dispatch, enterprises)
         .select_related("recipient__enterprise__division", "contact")
         .order_by("recipient__enterprise__name", "id")
     )
-    answers = _answers_by_response(dispatch)
-    kinds = _kinds_by_enterprise(dispatch, today)
+    answers = _answers_by_response(dispatch, enterprises)
+    kinds = _kinds_by_enterprise(dispatch, today, enterprises)
     for response in responses:
         enterprise = response.recipient.enterprise
         given = answers.get(response.pk, {})

@@ -24,8 +24,12 @@ TEXT_SHOWN = 100
 NO_KIND = "none"
 
 
-def submitted_answers(dispatch):
-    return Answer.objects.filter(response__recipient__dispatch=dispatch, response__status=Response.Status.SUBMITTED)
+def submitted_answers(dispatch, *, enterprises=None):
+    """The submitted answers of ``dispatch``; of ``enterprises`` only (a queryset) when given."""
+    answers = Answer.objects.filter(response__recipient__dispatch=dispatch, response__status=Response.Status.SUBMITTED)
+    if enterprises is not None:
+        answers = answers.filter(response__recipient__enterprise__in=enterprises)
+    return answers
 
 
 def _categories(question):
@@ -60,11 +64,13 @@ def _cross(question, categories, counts, respondents, groups):
     return rows
 
 
-def dispatch_results(dispatch, *, today=None):
-    """Everything the results page, its chart data and the export show, in a fixed number of queries."""
+def dispatch_results(dispatch, *, today=None, enterprises=None):
+    """Everything the results page, its chart data and the export show, in a fixed number of queries:
+    over every enterprise's answers, or over ``enterprises`` (a queryset: a district's or a
+    commissioner's share, ``selectors.results_enterprises``) only."""
     today = today or timezone.localdate()
     questions = questions_of(dispatch.questionnaire)
-    answers = submitted_answers(dispatch)
+    answers = submitted_answers(dispatch, enterprises=enterprises)
     counted = answers.filter(question__kind__in=QuestionKind.COUNTED)
     division_path = "response__recipient__enterprise__division_id"
 

@@ -20,9 +20,9 @@ from surveys.models import (
     Recipient,
     Response,
 )
-from surveys.rules import CONTACT_OF_RECIPIENT, RECIPIENT_SCOPES, STAFF_SCOPES
+from surveys.rules import CONTACT_OF_RECIPIENT, RECIPIENT_SCOPES, RESULTS_READER_SCOPES, RESULTS_SCOPES, STAFF_SCOPES
 from zaozhuang_titles.db import subquery_count
-from zaozhuang_titles.scopes import visible
+from zaozhuang_titles.scopes import union_q, visible
 
 
 def questionnaires_for_user(user):
@@ -114,9 +114,13 @@ def dispatch_detail(user, pk):
     return dispatches_for_user(user).select_related("questionnaire", "sent_by").get(pk=pk)
 
 
-def dispatch_counts(dispatch):
-    """Enterprises sent to, submitted, drafts and not started, in one query."""
-    counts = Recipient.objects.filter(dispatch=dispatch).aggregate(
+def dispatch_counts(dispatch, *, enterprises=None):
+    """Enterprises sent to, submitted, drafts and not started, in one query (of ``enterprises`` only, a
+    queryset, when given: a district's or a commissioner's share)."""
+    recipients = Recipient.objects.filter(dispatch=dispatch)
+    if enterprises is not None:
+        recipients = recipients.filter(enterprise__in=enterprises)
+    counts = recipients.aggregate(
         total=Count("id"),
         submitted=Count("id", filter=Q(response__status=Response.Status.SUBMITTED)),
         drafts=Count("id", filter=Q(response__status=Response.Status.DRAFT)),
@@ -131,6 +135,52 @@ RECIPIENT_STATES = {
     "draft": Q(response__status=Response.Status.DRAFT),
     "none": Q(response__isnull=True),
 }
+
+
+# --- Results shared with district staff and commissioners -----------------------------------------
+
+
+def results_enterprises(user):
+    """The enterprises whose answers ``user`` reads in results (``rules.RESULTS_READER_SCOPES``): None for
+    city staff (every enterprise, no filter), else a queryset (empty for a user with none)."""
+    where = union_q(user, RESULTS_READER_SCOPES)
+    if where is None:
+        return Enterprise.objects.none()
+    return None if not where else Enterprise.objects.filter(where)
+
+
+def dispatches_with_results_for(user):
+    """The dispatches whose results ``user`` may read (``rules.RESULTS_SCOPES``)."""
+    return visible(Dispatch.objects.all(), user, RESULTS_SCOPES)
+
+
+def results_dispatch(user, pk):
+    """One dispatch whose results ``user`` may read; raises DoesNotExist otherwise."""
+    return dispatches_with_results_for(user).select_related("questionnaire", "sent_by").get(pk=pk)
+
+
+#: The order of the shared results list: newest dispatch first (keyset pages).
+SHARED_RESULTS_ORDER = ["-sent_at", "-id"]
+
+
+def shared_results(user):
+    """The dispatches sent to enterprises of ``user`` (district staff, a commissioner), newest first, with
+    how many of those enterprises got it and how many submitted."""
+    enterprises = results_enterprises(user)
+    recipients = Recipient.objects.filter(dispatch=OuterRef("pk"))
+    if enterprises is not None:
+        recipients = recipients.filter(enterprise__in=enterprises)
+    return (
+        dispatches_with_results_for(user)
+        .select_related("questionnaire")
+        .annotate(
+            recipient_count=subquery_count(recipients, key="dispatch"),
+            submitted_count=subquery_count(
+                recipients.filter(response__status=Response.Status.SUBMITTED), key="dispatch"
+            ),
+        )
+        .order_by(*SHARED_RESULTS_ORDER)
+    )
 
 
 def dispatch_recipients(dispatch, *, state=None):

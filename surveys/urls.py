@@ -20,6 +20,7 @@ urlpatterns = [
     path("questions/<int:pk>/move/", views.QuestionMoveView.as_view(), name="question_move"),
     path("sent/<int:pk>/", views.DispatchDetailView.as_view(), name="dispatch"),
     path("sent/<int:pk>/qr-codes/", views.DispatchQRSheetView.as_view(), name="dispatch_qr_sheet"),
+    path("results/", views.SharedResultsListView.as_view(), name="shared_results"),
     path("sent/<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("sent/<int:pk>/results.json", views.ResultsDataView.as_view(), name="results_data"),
     path("sent/<int:pk>/results.xlsx", views.ResultsExportView.as_view(), name="results_export"),

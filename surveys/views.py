@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -26,6 +27,7 @@ from surveys.models import Dispatch, Question, Questionnaire, Recipient, Respons
 from surveys.results import chart_data, dispatch_results
 from surveys.selectors import (
     RECIPIENT_STATES,
+    SHARED_RESULTS_ORDER,
     answers_of,
     condition_choices,
     contact_recipients,
@@ -41,6 +43,9 @@ from surveys.selectors import (
     questions_of,
     recipient_by_token,
     response_detail,
+    results_dispatch,
+    results_enterprises,
+    shared_results,
     with_current_response,
 )
 from surveys.services import (
@@ -58,10 +63,11 @@ from surveys.services import (
 )
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.forms import add_errors
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.links import absolute_url
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
-from zaozhuang_titles.rules import is_city_admin, is_enterprise_contact
+from zaozhuang_titles.rules import is_city_admin, is_commissioner, is_enterprise_contact, is_hr_staff
 
 PAGE_SIZE = 50
 #: QR cards on one printed page of the sheet (A4, 3 × 4).
@@ -385,39 +391,86 @@ class DispatchQRSheetView(DispatchMixin, TemplateView):
         return super().get_context_data(dispatch=dispatch, page=page, cards=cards, **kwargs)
 
 
-class ResultsView(DispatchMixin, TemplateView):
+class ResultsMixin(ObjectPermissionMixin):
+    """The results of a dispatch: city staff read every enterprise's answers; district staff and
+    commissioners (``rules.RESULTS_SCOPES``) a dispatch sent to an enterprise of theirs, counted over
+    their enterprises' answers only (``selectors.results_enterprises``). Anyone else: 404."""
+
+    role_required = is_hr_staff | is_commissioner
+    permission_required = "surveys.read_results"
+
+    def load_object(self):
+        try:
+            return results_dispatch(self.request.user, self.kwargs["pk"])
+        except Dispatch.DoesNotExist:
+            raise Http404 from None
+
+    @property
+    def dispatch_object(self):
+        return self.permission_object
+
+    @cached_property
+    def enterprises(self):
+        """The enterprises counted: None for every one (city staff), else the reader's share."""
+        return results_enterprises(self.request.user)
+
+
+class ResultsView(ResultsMixin, TemplateView):
     """Counts per question with their charts, the cross-tabulations and the free-text answers."""
 
     template_name = "surveys/results.html"
 
     def get_context_data(self, **kwargs):
         dispatch = self.dispatch_object
+        city = self.enterprises is None
         return super().get_context_data(
-            dispatch=dispatch, counts=dispatch_counts(dispatch), results=dispatch_results(dispatch), **kwargs
+            dispatch=dispatch,
+            counts=dispatch_counts(dispatch, enterprises=self.enterprises),
+            results=dispatch_results(dispatch, enterprises=self.enterprises),
+            # City staff open each answer and the dispatch's page; the others read their share here.
+            is_share=not city,
+            **kwargs,
         )
 
 
-class ResultsDataView(DispatchMixin, View):
+class ResultsDataView(ResultsMixin, View):
     """The charts' data (JSON), drawn by static/js/survey-charts.js."""
 
     def get(self, request, pk):
-        return JsonResponse(chart_data(dispatch_results(self.dispatch_object)))
+        return JsonResponse(chart_data(dispatch_results(self.dispatch_object, enterprises=self.enterprises)))
 
 
-class ResultsExportView(DispatchMixin, View):
+class ResultsExportView(ResultsMixin, View):
     def get(self, request, pk):
         dispatch = self.dispatch_object
         audit_record(
-            kind=AuditEvent.Kind.EXPORTED, request=request, obj=dispatch, detail={"what": "questionnaire results"}
+            kind=AuditEvent.Kind.EXPORTED,
+            request=request,
+            obj=dispatch,
+            detail={"what": "questionnaire results", "share": "all" if self.enterprises is None else "own"},
         )
         response = HttpResponse(
-            excel.results_workbook(dispatch),
+            excel.results_workbook(dispatch, enterprises=self.enterprises),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = (
             f'attachment; filename="questionnaire-{dispatch.pk}-{timezone.localdate():%Y%m%d}.xlsx"'
         )
         return response
+
+
+class SharedResultsListView(PermissionRequiredMixin, TemplateView):
+    """问卷结果 — for district staff and commissioners: the questionnaires sent to their enterprises, newest
+    first (keyset pages), with how many of their enterprises got each and answered."""
+
+    permission_required = "surveys.list_shared_results"
+    template_name = "surveys/shared_results.html"
+
+    def get_context_data(self, **kwargs):
+        page = keyset_page_for_request(
+            self.request, shared_results(self.request.user), fields=SHARED_RESULTS_ORDER, size=PAGE_SIZE
+        )
+        return super().get_context_data(page=page, dispatches=page.rows, today=timezone.localdate(), **kwargs)
 
 
 class ResponseMixin(ObjectPermissionMixin):

@@ -221,3 +221,21 @@ def test_demo_crawl_every_login_meets_no_error(settings, tmp_path, client):
     reached = {url for urls in pages.values() for url in urls}
     for wanted in (r"/applications/audit/applications/\d+/changes/", r"/applications/publicity/\d+/", "/filing/"):
         assert any(re.search(wanted, url) for url in reached), wanted
+    # The 服务 dropdown's pages (issue 15) for city and district staff and the commissioner, and what they
+    # lead to: a questionnaire's results, a plan, a document, a package in admin, the hours.
+    service_pages = {
+        "city": [
+            "/surveys/",
+            r"/surveys/sent/\d+/results/",
+            "/library/manage/",
+            r"/inspections/plans/\d+/",
+            "/training/staff/",
+        ],
+        "city (admin)": ["/admin/library/package/", "/admin/surveys/response/", "/admin/inspections/inspectionplan/"],
+        "district": ["/training/staff/", "/inspections/mine/"],
+        "district (admin)": ["/admin/library/package/", "/admin/training/trainingentry/"],
+        "commissioner": ["/library/packages/"],
+    }
+    for login, wanted_pages in service_pages.items():
+        for wanted in wanted_pages:
+            assert any(re.search(wanted, url) for url in pages[login]), (login, wanted)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from training.rules import ENTRY_PERMISSIONS
@@ -164,8 +165,8 @@ class TrainingDecision(models.Model):
     """The log of each recognition (认定) or refusal: who decided, when, from which status, and why."""
 
     entry = models.ForeignKey(TrainingEntry, on_delete=models.PROTECT, related_name="decisions")
-    from_status = models.CharField(_("from"), max_length=16, choices=EntryStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=EntryStatus.choices)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, choices=EntryStatus.choices)
+    to_status = models.CharField(pgettext_lazy("status", "to"), max_length=16, choices=EntryStatus.choices)
     #: Empty for the entries carried over from the profiles by the migration (no one decided then).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

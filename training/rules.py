@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from enterprises.rules import IN_STAFF_DIVISION as ENTERPRISE_IN_STAFF_DIVISION
+from enterprises.rules import no_object
 from zaozhuang_titles.rules import is_applicant, is_city_admin, is_district_staff, is_hr_staff
 from zaozhuang_titles.scopes import Scope, any_of
 
@@ -60,6 +61,9 @@ is_staff_of_entry = any_of(STAFF_SCOPES)
 #: Object permissions of an entry (``TrainingEntry.Meta.rules_permissions``): ``open`` its page and its
 #: certificate, ``decide`` (recognise or refuse), ``withdraw`` one the person entered itself.
 ENTRY_PERMISSIONS = {
+    #: Django admin: city staff every entry, district staff their division's (the list scoped by
+    #: ``STAFF_SCOPES``); decisions are taken on the portal's pages, through the services.
+    "view": is_city_admin | (is_district_staff & (no_object | is_staff_of_entry)),
     "open": is_own_entry | is_staff_of_entry,
     "decide": is_staff_of_entry,
     "withdraw": is_own_entry,
@@ -69,3 +73,7 @@ rules.add_perm("training.view_own_hours", is_applicant)
 rules.add_perm("training.add_own_entry", is_applicant)
 rules.add_perm("training.list_entries", is_hr_staff)
 rules.add_perm("training.import_entries", is_city_admin)
+
+# Django admin: HR staff read the entries of their scope there, city staff the imports too.
+rules.add_perm("training", is_hr_staff)
+rules.add_perm("training.view_trainingimport", is_city_admin)

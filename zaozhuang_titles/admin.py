@@ -250,6 +250,35 @@ class PortalModelAdmin(CleanTextAdminMixin, ObjectPermissionsModelAdminMixin, ad
         return RefusedForm
 
 
+class ReadOnlyAdmin(PortalModelAdmin):
+    """A record of the work: listed and opened, never added or changed by hand. The workflow owns its
+    state: changes go through the app's services on the portal's pages (each admin links to them)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(CleanTextInlineMixin, admin.TabularInline):
+    """Rows of a record shown on its admin page, read only: whoever reads the parent object reads them
+    (the parent admin's scoped ``get_queryset`` and object permission have let the reader in)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
+
+
 class ExportAdminMixin:
     """导出 Excel on a changelist: the button (``admin/change_list_object_tools.html``) posts to
     ``<changelist>/export/`` with the list's query string, and exports exactly what the changelist

@@ -15,7 +15,13 @@ ADMIN_SECTIONS = (
     ("audit", _("Application audit (申报审核)"), ("applications",)),
     ("review", _("Expert review (专家评审)"), ("reviews",)),
     ("results", _("Publicity and filing (公示备案)"), ("results",)),
-    ("enterprises", _("Enterprise services (企业服务)"), ("enterprises",)),
+    # The registry and the campaign's service side (issue 15): questionnaires, the library and 一企一策
+    # packages, inspections, continuing-education hours.
+    (
+        "enterprises",
+        _("Enterprise services (企业服务)"),
+        ("enterprises", "surveys", "library", "inspections", "training"),
+    ),
     ("system", _("System (系统)"), ()),
 )
 SYSTEM_SECTION = "system"

@@ -282,18 +282,35 @@ class WorkingCalendar:
 
     def working_day_before(self, day, working_days):
         """The ``working_days``-th working day before ``day`` (``day`` itself not counted); ``day``
-        itself for 0. A step entered before that day has waited more than ``working_days`` working days
-        by ``day``: its deadline ``add_working_days(entered, working_days)`` lies before ``day``."""
+        itself for 0. The questionnaires' reminders fall on it (3 and 1 working days before a deadline),
+        and ``overdue_since`` (a step's time limit) is built on it."""
         day = _as_date(day, "day")
         if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 0:
             raise ValueError(f"working_days must be a whole number of at least 0, got {working_days!r}.")
-        # One query: 250 working days a year at the least, so these years hold the answer.
-        self.load(day.year - working_days // 200 - 1, day.year)
+        # One query for the years the answer can lie in: a working day takes at most 7/5 calendar days and
+        # the longest holiday adds about two weeks (a day outside them is loaded when asked, never wrong).
+        self.load((day - datetime.timedelta(days=working_days * 2 + 40)).year, day.year)
         while working_days:
             day -= ONE_DAY
             if self.is_working_day(day):
                 working_days -= 1
         return day
+
+    def overdue_since(self, today, working_days):
+        """超期 — the one rule of "past a step's time limit" (the admin list's filter and column, the
+        statistics page, the staff's digest): whatever reached its step before the returned day has
+        waited more than ``working_days`` working days by ``today``.
+
+        Working days waited are counted as the stays are (the difference of the two days' working-day
+        ordinals): on a day off the count stands where the last working day left it. So the day is the
+        ``working_days``-th working day before the last working day up to ``today``; on a working day
+        that is where ``add_working_days(arrival, working_days)``, the step's deadline, falls before
+        ``today``."""
+        day = _as_date(today, "today")
+        self.load((day - datetime.timedelta(days=working_days * 2 + 40)).year, day.year)
+        while not self.is_working_day(day):
+            day -= ONE_DAY
+        return self.working_day_before(day, working_days)
 
     def next_working_day(self, day):
         """The first working day after ``day``."""
@@ -401,21 +418,11 @@ def working_day_ordinals(first, last):
     return WorkingCalendar().ordinals(first, last)
 
 
-def first_day_within(today, working_days, *, ordinals=None):
-    """The earliest day from which no more than ``working_days`` working days have elapsed by ``today``.
-
-    Whatever arrived before that day has waited longer (``ordinals[today] - ordinals[arrival]`` is more
-    than ``working_days``): a step's time limit is one comparison of dates, served by an index.
-    ``ordinals`` (of ``working_day_ordinals``) saves the query when they reach back
-    ``working_days * 2 + 40`` days from ``today``."""
-    today = _as_date(today, "today")
-    working_days = _as_count(working_days)
-    # Each working day takes at most 7/5 calendar days; the longest holiday adds about two weeks.
-    first = today - datetime.timedelta(days=working_days * 2 + 40)
-    if ordinals is None or first not in ordinals or today not in ordinals:
-        ordinals = WorkingCalendar().ordinals(first, today)
-    floor = ordinals[today] - working_days
-    return min((day for day, n in ordinals.items() if first <= day <= today and n >= floor), default=first)
+def overdue_since(today, working_days, *, calendar=None):
+    """The first day still within a step's limit of ``working_days`` working days on ``today``
+    (``WorkingCalendar.overdue_since``): whatever arrived before it is past the limit, one comparison of
+    dates served by an index. Pass ``calendar`` to share its loaded years (one query for many limits)."""
+    return (calendar or WorkingCalendar()).overdue_since(today, working_days)
 
 
 def years_without_schedule(first_year, last_year):

@@ -1,17 +1,22 @@
 """Matrix rows of the surveys app (电子问卷).
 
 City staff and administrators build, send and read; the enterprise's contact answers on its link and
-sees its QR code. Every object row names its outsiders: another enterprise's contact gets 404 on the
-link and its QR code; on the staff pages every scoped role is refused by its role (403)."""
+sees its QR code; district staff and the commissioner read the results of a dispatch sent to their
+enterprise (the matrix division's, served by the matrix commissioner). Every object row names its
+outsiders: another enterprise's contact gets 404 on the link and its QR code, another division's district
+staff and a commissioner serving another enterprise 404 on the results; on the staff pages every scoped
+role is refused by its role (403)."""
 
 from surveys.services import response_save
 from tests.authorization.matrix import REDIRECT, Row, hidden, outcome, refused_by_role
-from tests.enterprises.factories import ContactFactory, EnterpriseFactory
+from tests.enterprises.factories import CommissionerFactory, ContactFactory, EnterpriseFactory
 from tests.surveys.factories import DispatchFactory, QuestionnaireFactory, RecipientFactory, build_survey
 from zaozhuang_titles.models import Role
 
 CITY = [Role.CITY_STAFF, Role.ADMINISTRATOR]
 CONTACT = [Role.ENTERPRISE_CONTACT]
+#: Who reads a dispatch's results: city staff all of them, district staff and commissioners their share.
+RESULTS_READERS = [*CITY, Role.DISTRICT_STAFF, Role.COMMISSIONER]
 
 
 def open_questionnaire(ctx):
@@ -26,7 +31,10 @@ def answered(ctx):
     questions are locked)."""
     users = ctx["users"]
     open_questionnaire(ctx)
-    enterprise = EnterpriseFactory(division=users[Role.DISTRICT_STAFF.value].district)
+    enterprise = EnterpriseFactory(
+        division=users[Role.DISTRICT_STAFF.value].district,
+        commissioner=CommissionerFactory(user=users[Role.COMMISSIONER.value]),
+    )
     ContactFactory(enterprise=enterprise, user=users[Role.ENTERPRISE_CONTACT.value])
     dispatch = DispatchFactory(questionnaire=ctx["questionnaire"])
     ctx["dispatch"] = dispatch
@@ -113,9 +121,26 @@ ROWS = [
     ),
     staff_page("surveys:dispatch", setup=answered, kwargs=dispatch_pk),
     staff_page("surveys:dispatch_qr_sheet", setup=answered, kwargs=dispatch_pk),
-    staff_page("surveys:results", setup=answered, kwargs=dispatch_pk),
-    staff_page("surveys:results_data", setup=answered, kwargs=dispatch_pk),
-    staff_page("surveys:results_export", setup=answered, kwargs=dispatch_pk),
+    *(
+        Row(
+            name,
+            get=outcome(allowed=RESULTS_READERS),
+            post=outcome(allowed=RESULTS_READERS, ok=405),
+            setup=answered,
+            kwargs=dispatch_pk,
+            # The other scoped roles are refused by their role; the readers' outsiders see no such dispatch.
+            outsiders={
+                **refused_by_role(Role.APPLICANT, Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, Role.EXPERT),
+                **hidden(Role.DISTRICT_STAFF, Role.COMMISSIONER, post=405),
+            },
+        )
+        for name in ("surveys:results", "surveys:results_data", "surveys:results_export")
+    ),
+    Row(
+        "surveys:shared_results",
+        get=outcome(allowed=[Role.DISTRICT_STAFF, Role.COMMISSIONER]),
+        post=outcome(allowed=[Role.DISTRICT_STAFF, Role.COMMISSIONER], ok=405),
+    ),
     staff_page("surveys:response", setup=answered, kwargs=response_pk),
     # An empty POST shows the form again with its errors; nothing is recorded.
     staff_page("surveys:response_follow_up", setup=answered, kwargs=response_pk, get_ok=405, post_ok=200),

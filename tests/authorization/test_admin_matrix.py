@@ -6,21 +6,28 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from api.services import client_create
 from applications.models import BulkRun
 from applications.services import application_return
 from inspections.models import InspectorDeclaration
+from library.models import DocumentKind, Package, PackageItem
 from results.services.certificates import certificate_issue
 from results.services.filing import filing_create
 from reviews.models import Committee, DrawExclusion
+from surveys.models import Response, SurveyEvent
 from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
-from tests.enterprises.factories import EnterpriseFactory
+from tests.enterprises.factories import CommissionerFactory, ContactFactory, EnterpriseFactory
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
+from tests.inspections.factories import InspectionWorld
+from tests.library.factories import make_document
 from tests.results.filing_factories import FilingWorld, number_filing
 from tests.reviews.factories import ExpertFactory, ReviewWorld
+from tests.surveys.factories import RecipientFactory
+from tests.training.factories import EntryFactory, TrainingImportFactory
 from zaozhuang_titles.models import AuditEvent, CalendarDay, FailedTask, IdentifierIssue, Notice, Role, SmsMessage
 
 ADMIN_ROLES = {Role.CITY_STAFF.value, Role.ADMINISTRATOR.value}
@@ -35,6 +42,10 @@ DISTRICT_MODELS = {
     "enterprises.enterprise",
     "enterprises.recognition",
     "enterprises.servicelog",
+    # The campaign's service side (read only): their division's 一企一策 packages, and the hours of the
+    # people working in their division, which they recognise on the portal.
+    "library.package",
+    "training.trainingentry",
 }
 
 #: Models city staff may not even list (administrators may). Empty: city staff see every admin page.
@@ -69,6 +80,18 @@ NO_ADD_MODELS = {
     "reviews.panelmember",
     "reviews.drawexclusion",
     "reviews.case",
+    # The campaign's service side: made on the portal's pages through each app's services (the version
+    # lock, the selection, file checks, the draw, the decision log), read in admin.
+    "surveys.questionnaire",
+    "surveys.dispatch",
+    "surveys.response",
+    "surveys.surveyevent",
+    "library.document",
+    "library.package",
+    "training.trainingentry",
+    "training.trainingimport",
+    "inspections.inspectionplan",
+    "inspections.inspection",
 }
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
@@ -187,6 +210,28 @@ def admin_world(role_users):
     InspectorDeclaration.objects.create(
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )
+    service_side_world(role_users)
+
+
+def service_side_world(role_users):
+    """One object of each admin model of the campaign's service side (issue 15): a questionnaire sent and
+    answered with its log, a library document with a package of the district's division holding it, an
+    import and an entry of hours, and an inspection plan drawn."""
+    division = role_users[DISTRICT].district
+    recipient = RecipientFactory(enterprise=EnterpriseFactory(division=division))
+    contact = ContactFactory(enterprise=recipient.enterprise)
+    Response.objects.create(
+        recipient=recipient, contact=contact, status=Response.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    SurveyEvent.objects.create(action=SurveyEvent.Action.SENT, dispatch=recipient.dispatch)
+    document = make_document(kind=DocumentKind.VIDEO, title="视频培训", link="http://intranet.example/video")
+    package = Package.objects.create(
+        enterprise=recipient.enterprise, version=1, commissioner=CommissionerFactory(), note="矩阵"
+    )
+    PackageItem.objects.create(package=package, document=document, document_version=document.current_version)
+    TrainingImportFactory()
+    EntryFactory()
+    InspectionWorld(division=division, enterprises=3, staff=1, experts=2, count=2, team_size=1).draw()
 
 
 def district_expected(model, obj, user):

@@ -1,4 +1,5 @@
-"""A screenshot review of every role's main pages at a laptop's width (1366 px) and a phone's (390 px).
+"""A screenshot review of every role's main pages at a laptop's width (1366 px, and 1200 px for the long
+menus of staff and commissioners) and a phone's (390 px).
 
 The demo data (``seed_demo``) fills the pages as a newcomer sees them, plus one publicity notice for
 the public. Each page is saved as a full-page PNG under ``test-artifacts/<role>/<page>-<width>.png``
@@ -8,7 +9,8 @@ for a human to look at, and checked for what a screenshot shows at a glance:
   may: that box scrolls on purpose);
 - the header is one row: at 1366 px the menu and the account's dropdown beside the brand (or folded
   behind the toggler where they would not fit), on a phone the brand and the toggler; and the account's
-  dropdown opens with its logout button (screenshot ``menu-<width>.png``).
+  dropdown opens with its logout button (screenshot ``menu-<width>.png``), and the 服务 dropdown opens
+  from the keyboard and closes with Escape (screenshot ``services-<width>.png``).
 
 Users are found by their role and the data they own, never by the demo's names (which may change).
 One test walks every role, so the demo is seeded once (about 7 s); one browser context per role, resized
@@ -37,6 +39,10 @@ from zaozhuang_titles.models import Role, User
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+#: The narrowest desktop where city staff's menu opens on one row (Bootstrap's xl container).
+LAPTOP = {"width": 1200, "height": 900}
+#: Roles whose menu is long (and holds the 服务 dropdown): walked at 1200 px too.
+LONG_MENUS = {"city", "district", "commissioner", "city-en"}
 #: A navbar of one row: Bootstrap's navbar is 56 px with its padding; a second row adds 40 px or more.
 ONE_ROW_HEADER = 72
 
@@ -157,6 +163,8 @@ def _plan():
                 ("meetings", reverse("reviews:staff_meetings")),
                 ("meeting", reverse("reviews:staff_meeting", args=[meeting.pk])),
                 ("publicity", reverse("results:publicity_staff")),
+                ("questionnaires", reverse("surveys:questionnaires")),
+                ("inspections", reverse("inspections:plans")),
             ],
         ),
         (
@@ -194,6 +202,31 @@ def _plan():
     ]
 
 
+def _review_service_menu(page, role, viewport, folder, problems):
+    """Open the 服务 dropdown (the toggler first on a phone) by the keyboard: focus its button, Enter; its
+    entries must show and fit the screen (screenshot ``services-<width>.png``); Escape closes it."""
+    if page.locator("[data-testid=service-menu-toggle]").count() == 0:
+        return
+    if page.locator(".navbar-toggler").is_visible():
+        page.locator(".navbar-toggler").click()
+        page.locator("#portal-nav.show").wait_for()
+    toggle = page.locator("[data-testid=service-menu-toggle]")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    entries = page.locator("[data-testid=service-menu] .dropdown-item")
+    entries.first.wait_for(state="visible")
+    page.screenshot(path=folder / f"services-{viewport['width']}.png", full_page=True)
+    found = page.evaluate(OVERFLOW_JS)
+    if found["offenders"]:
+        problems.append(f"{role} open 服务 menu at {viewport['width']} px: " + "; ".join(found["offenders"]))
+    if toggle.get_attribute("aria-expanded") != "true":
+        problems.append(f"{role} 服务 menu at {viewport['width']} px: aria-expanded is not true once open")
+    page.keyboard.press("Escape")
+    if entries.first.is_visible():
+        problems.append(f"{role} 服务 menu at {viewport['width']} px: Escape does not close it")
+    page.reload()
+
+
 def _review_account_menu(page, role, viewport, folder, problems):
     """Open the menu (the toggler first on a phone) and the account's dropdown; its logout must show and
     the open menu must fit the screen too."""
@@ -224,7 +257,8 @@ def _check_page(page, where, folder, stem, problems):
 
 
 def _review(browser, live_server, role, user, pages, problems):
-    """One context for the role: log in once, walk its pages at the laptop's width, then at the phone's.
+    """One context for the role: log in once, walk its pages at the laptop's width (and at 1200 px for the
+    long menus), then at the phone's.
     (The layout follows the width alone, media queries; the phone's own emulation is test_role_journeys'.)"""
     locale = "en" if role.endswith("-en") else "zh-CN"
     context = browser.new_context(base_url=live_server.url, locale=locale, viewport=DESKTOP)
@@ -243,7 +277,7 @@ def _review(browser, live_server, role, user, pages, problems):
             if page.locator("[data-testid=account-menu]").count() == 0:
                 problems.append(f"{role}: could not log in as {user.username}")
                 return
-        for viewport in (DESKTOP, PHONE):
+        for viewport in (DESKTOP, LAPTOP, PHONE) if role in LONG_MENUS else (DESKTOP, PHONE):
             page.set_viewport_size(viewport)
             width = viewport["width"]
             for name, path in pages:
@@ -254,6 +288,7 @@ def _review(browser, live_server, role, user, pages, problems):
                     continue
                 _check_page(page, where, folder, f"{name}-{width}", problems)
             if user is not None:
+                _review_service_menu(page, role, viewport, folder, problems)
                 _review_account_menu(page, role, viewport, folder, problems)
         problems.extend(f"{role}: {problem}" for problem in guard.problems)
     finally:

@@ -54,9 +54,10 @@ def test_imported_hours_recognised_turn_the_eligibility_row_to_met(page, live_se
     expect(training_row).to_have_text("不符合")
     logout(page)
 
-    # 2. City staff import the platform's workbook from their queue's page.
+    # 2. City staff import the platform's workbook: 服务 ▸ 学时认定 in the navbar.
     login(page, live_server, city.username, PASSWORD)
-    page.locator("[data-testid=training-link]").click()
+    page.locator("[data-testid=service-menu-toggle]").click()
+    page.locator("[data-testid=service-menu] .dropdown-item", has_text="学时认定").click()
     page.locator("[data-testid=import-link]").click()
     page.locator("#id_file").set_input_files(str(workbook))
     with page.expect_navigation():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -9,7 +10,7 @@ from reviews.models import Meeting
 from tests.factories import UserFactory
 from zaozhuang_titles.context_processors import portal
 from zaozhuang_titles.models import Role
-from zaozhuang_titles.roles import role_menu
+from zaozhuang_titles.roles import role_menu, service_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,77 @@ def test_navbar_layout_shows_the_full_brand_beside_a_short_menu():
     applicant = UserFactory(roles=[Role.APPLICANT], real_name="陈工")
 
     assert layout_of(applicant, "zh-hans") == {"breakpoint": "xl", "full_brand": True}
+
+
+# --- The 服务 dropdown (issue 15's service pages) --------------------------------------------------
+
+
+def chinese_services(user):
+    with translation.override("zh-hans"):
+        return [str(label) for label, _url in service_menu(user)]
+
+
+def test_service_menu_of_city_staff_holds_the_campaigns_service_pages():
+    city = UserFactory(roles=[Role.CITY_STAFF], is_staff=True)
+
+    assert chinese_services(city) == ["电子问卷", "政策库", "一企一策", "双随机检查", "学时认定"]
+
+
+def test_service_menu_of_district_staff_and_commissioners_holds_what_they_reach():
+    district = UserFactory(roles=[Role.DISTRICT_STAFF], is_staff=True)
+    commissioner = UserFactory(roles=[Role.COMMISSIONER])
+
+    assert chinese_services(district) == ["问卷结果", "一企一策", "学时认定", "我的检查"]
+    assert chinese_services(commissioner) == ["一企一策", "问卷结果"]
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE_CONTACT, Role.APPLICANT, Role.CHAIRMAN, Role.EXPERT])
+def test_service_menu_is_empty_for_those_served(role):
+    # A contact's questionnaires and inspections and an applicant's hours stay in their row: they are theirs.
+    assert service_menu(UserFactory(roles=[role])) == []
+
+
+def test_role_menu_does_not_repeat_a_page_of_the_service_menu():
+    # A district staff member who is also an enterprise's contact: 我的检查 once, in the dropdown.
+    user = UserFactory(roles=[Role.DISTRICT_STAFF, Role.ENTERPRISE_CONTACT], is_staff=True)
+    services = {url for _label, url in service_menu(user)}
+
+    assert reverse("inspections:mine") in services
+    assert services.isdisjoint(url for _label, url in role_menu(user))
+
+
+@pytest.mark.parametrize("role", [Role.CITY_STAFF, Role.ADMINISTRATOR, Role.DISTRICT_STAFF, Role.COMMISSIONER])
+def test_service_menu_offers_only_pages_the_role_opens(role, role_users, client_for):
+    user = role_users[role.value]
+    client = client_for(user)
+
+    statuses = {url: client.get(url).status_code for _label, url in service_menu(user)}
+
+    assert statuses and set(statuses.values()) == {200}, statuses
+
+
+def test_navbar_renders_the_service_dropdown_keyboard_ready_and_marks_the_current_page(role_users, client_for):
+    client = client_for(role_users[Role.CITY_STAFF.value])
+    client.cookies.load({"django_language": "zh-hans"})
+
+    page = client.get(reverse("surveys:questionnaires")).content.decode()
+
+    start = page.index('data-testid="service-menu"')
+    menu = page[start : page.index("</ul>", start)]
+    toggle = menu[: menu.index("</button>")]
+    # A button (focusable, Enter and Space open it) that Bootstrap's vendored bundle makes a dropdown.
+    assert "<button" in toggle and 'data-bs-toggle="dropdown"' in toggle and 'aria-expanded="false"' in toggle
+    assert ">服务</button>" in menu and " active" in toggle
+    assert f'href="{reverse("surveys:questionnaires")}" aria-current="page">电子问卷</a>' in menu
+    assert f'href="{reverse("library:manage")}">政策库</a>' in menu
+
+
+def test_city_queue_leaves_the_service_pages_to_the_dropdown(role_users, client_for):
+    client = client_for(role_users[Role.CITY_STAFF.value])
+
+    page = client.get(reverse("applications:city_queue")).content.decode()
+
+    # The queue's page no longer repeats the dropdown's pages as buttons; the dropdown holds them.
+    body = page[page.index("</nav>") :]
+    assert reverse("library:manage") not in body and reverse("inspections:plans") not in body
+    assert reverse("library:manage") in page

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from zaozhuang_titles.models import CalendarDay, CalendarDayKind
-from zaozhuang_titles.workdays import first_day_within, working_day_ordinals, working_days_between
+from zaozhuang_titles.workdays import overdue_since, working_day_ordinals, working_days_between
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,10 @@ def test_ordinals_follow_a_staff_entry_in_one_query(django_assert_num_queries):
     assert [ordinals[D(2024, 3, day)] for day in range(4, 9)] == [1, 2, 2, 3, 4]
 
 
-def test_first_day_within_a_limit_of_working_days():
+def test_overdue_since_a_limit_of_working_days():
     # Fri 2024-03-15, 5 working days: arriving on Fri 8 is within (5 elapsed), on Thu 7 past (6).
-    assert first_day_within(D(2024, 3, 15), 5) == D(2024, 3, 8)
+    assert overdue_since(D(2024, 3, 15), 5) == D(2024, 3, 8)
     # Across the National Day: 2 working days back from Tue Oct 8 is Sun Sep 29 (a make-up working day).
-    assert first_day_within(D(2024, 10, 8), 2) == D(2024, 9, 29)
+    assert overdue_since(D(2024, 10, 8), 2) == D(2024, 9, 29)
     # On a Sunday: arriving on Thursday, one working day (Friday) has elapsed; on Wednesday, two.
-    assert first_day_within(D(2024, 3, 17), 1) == D(2024, 3, 14)
+    assert overdue_since(D(2024, 3, 17), 1) == D(2024, 3, 14)
