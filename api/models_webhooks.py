@@ -24,6 +24,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from api.models import ApiClient, Scope
@@ -151,11 +152,13 @@ class WebhookSubscription(RulesModelMixin, models.Model, metaclass=RulesModelBas
         help_text=_("Where the portal POSTs the events, e.g. https://hr.example.gov.cn/hooks/titles."),
     )
     events = models.JSONField(_("events"), default=list, validators=[validate_events])
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(pgettext_lazy("webhook subscription", "description"), max_length=200, blank=True)
     # Kept in clear: the portal signs with it. Shown once, on the page after creating or rotating it.
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("An inactive subscription is sent nothing until made active again.")
+        pgettext_lazy("webhook subscription", "active"),
+        default=True,
+        help_text=_("An inactive subscription is sent nothing until made active again."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from celery.signals import task_retry
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from api import webhooks
 from api.models import Scope
@@ -547,16 +547,18 @@ def test_replay_refused_while_the_delivery_is_under_way_or_the_subscription_inac
     pending = WebhookDelivery.objects.create(
         event_type=WebhookEvent.BATCH_FILED, occurred_at=subscription.created_at, subscription=subscription, payload={}
     )
-    with pytest.raises(ValidationError, match="still being attempted"):
+    with pytest.raises(ValidationError) as refusal, translation.override("zh-hans"):
         webhooks.delivery_replay(delivery=pending, actor=city)
+    assert refusal.value.messages == [f"推送记录 #{pending.pk} 仍在尝试中（已尝试 0 次，最多 8 次），请等待结果。"]
 
     WebhookDelivery.objects.filter(pk=pending.pk).update(status=DeliveryStatus.GIVEN_UP)
     pending.refresh_from_db()
     subscription.is_active = False
     webhooks.subscription_change(subscription=subscription, actor=city)
     pending.subscription.refresh_from_db()
-    with pytest.raises(ValidationError, match="inactive"):
+    with pytest.raises(ValidationError) as refusal, translation.override("zh-hans"):
         webhooks.delivery_replay(delivery=pending, actor=city)
+    assert refusal.value.messages == [f"推送记录 #{pending.pk} 不能重发：该订阅已停用。"]
     assert WebhookDelivery.objects.count() == 1
 
 
