@@ -4,7 +4,8 @@
 ``zaozhuang_titles.signing``) and stores one application's certificate and
 moves it FILED→CERTIFIED, once; ``certificates_issue_for_batch`` does it for a batch (Celery task
 ``applications.issue_certificates``); ``certificate_revoke`` revokes one. The certificate names the
-title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``).
+title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``). An issue
+and a revocation send ``results.signals.certificate_issued`` / ``certificate_revoked`` once committed.
 """
 
 import hashlib

@@ -9,6 +9,7 @@
   its files are the archive of what was sent and are not built again.
 
 The 备案表 and the summary name the committee and the title granted by ``results.selectors.granted``.
+A filing sends ``results.signals.batch_filed`` once committed (the API's webhooks follow it).
 """
 
 import hashlib
