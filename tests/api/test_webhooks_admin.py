@@ -3,6 +3,7 @@ delivery log (constant queries) and replay a delivery from its page or in bulk; 
 
 import pytest
 from django.contrib.admin import helpers
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -122,11 +123,14 @@ def test_delivery_log_runs_constant_queries(browser, api_client, city, django_as
     )
     url = reverse("admin:api_webhookdelivery_changelist")
 
+    # Session, user and roles, the client filter's choices, the count and the page (rows with their
+    # subscription, client and replayer in one join); PostgreSQL asks pg_class for the table's estimated
+    # size first (EstimatedCountPaginator).
     assert_constant_queries(
         django_assert_num_queries,
         render=lambda: browser.get(url),
         add_item=lambda: delivered(subscription),
-        expected=11,
+        expected=11 + (connection.vendor == "postgresql"),
     )
 
 
@@ -138,7 +142,12 @@ def test_subscription_list_runs_constant_queries(browser, api_client, city, djan
             client=api_client, target_url="https://8.8.8.8/hooks", events=["batch.filed"], actor=city
         )
 
-    assert_constant_queries(django_assert_num_queries, render=lambda: browser.get(url), add_item=add, expected=11)
+    assert_constant_queries(
+        django_assert_num_queries,
+        render=lambda: browser.get(url),
+        add_item=add,
+        expected=11 + (connection.vendor == "postgresql"),
+    )
 
 
 def test_delivery_page_shows_the_payload_and_the_answer_and_replays(
