@@ -145,3 +145,6 @@ class ApiClientAdmin(PortalModelAdmin):
                 "title": gettext("Revoke %(client)s") % {"client": client},
             },
         )
+
+
+from api import admin_webhooks  # noqa: E402, F401  (webhook subscriptions and deliveries)

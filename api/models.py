@@ -87,3 +87,6 @@ class ApiClient(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     @property
     def usable(self):
         return self.is_active and self.revoked_at is None
+
+
+from api.models_webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription  # noqa: E402, F401

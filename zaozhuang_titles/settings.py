@@ -6,6 +6,7 @@ PostgreSQL with a real Celery broker. Production refuses to start without ``DJAN
 ``SITE_URL``. See README.md, "Configuration".
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -354,3 +355,30 @@ OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", 5 * 60)
 PORTAL_NAME = _("Zaozhuang Professional Title Portal")
 #: The brand where the full name does not fit on one row (phones, and beside the open menu at 1200-1399 px).
 PORTAL_SHORT_NAME = _("Zaozhuang Titles")
+
+# --- Webhooks (api.webhooks) ----------------------------------------------------------------
+# Hosts a webhook may reach although they sit on a private, loopback or link-local address (the city's
+# intranet): host names, networks ("10.20.0.0/16", "192.168.1.7"), or "*" for any. Public addresses are
+# always allowed. Development allows any; production none until the operator names them.
+WEBHOOK_ALLOWED_HOSTS = envlist("WEBHOOK_ALLOWED_HOSTS", ["*"] if DEBUG else [])
+for _entry in WEBHOOK_ALLOWED_HOSTS:
+    # What looks like an address or a network must be one ("10.0.0.0/33" is a typo, not a host name).
+    if "/" in _entry or ":" in _entry or _entry.replace(".", "").isdigit():
+        try:
+            ipaddress.ip_network(_entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"WEBHOOK_ALLOWED_HOSTS has {_entry!r}, which is neither a host name nor an IP address or network."
+            ) from None
+# Attempts of one delivery before it is given up; the waits between them double from the base, capped.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 60)
+WEBHOOK_RETRY_MAX_SECONDS = envint("WEBHOOK_RETRY_MAX_SECONDS", 60 * 60)
+# Seconds a receiver has to answer one attempt (connect and read).
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhook deliveries whose task was lost (the broker was down, a worker died) are queued again.
+CELERY_BEAT_SCHEDULE["deliver-due-webhooks"] = {"task": "api.deliver_due_webhooks", "schedule": 60}
+if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_RETRY_BASE_SECONDS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_BASE_SECONDS and WEBHOOK_TIMEOUT_SECONDS must be at least 1."
+    )

@@ -4,7 +4,8 @@
 ``zaozhuang_titles.signing``) and stores one application's certificate and
 moves it FILED→CERTIFIED, once; ``certificates_issue_for_batch`` does it for a batch (Celery task
 ``applications.issue_certificates``); ``certificate_revoke`` revokes one. The certificate names the
-title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``).
+title granted and the committee as the notice and the 备案表 do (``results.selectors.granted``). An issue
+and a revocation send ``results.signals.certificate_issued`` / ``certificate_revoked`` once committed.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ from results.models import Certificate, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from results.signals import certificate_issued, certificate_revoked, send_on_commit
 from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
@@ -137,6 +139,7 @@ def certificate_issue(*, application, actor=None, site_url=None):
                 certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
                 certificate.save(update_fields=["pdf", "pdf_sha256"])
                 application_transition(application=locked, action="certify", actor=actor)
+                send_on_commit(certificate_issued, certificate_id=certificate.pk)
                 application.status = locked.status
                 return certificate
         except IntegrityError:
@@ -226,6 +229,7 @@ def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OT
         locked.revoke_reason = reason[:200]
         locked.full_clean()
         locked.save(update_fields=["revoked_at", "revoke_category", "revoke_reason"])
+        send_on_commit(certificate_revoked, certificate_id=locked.pk)
     logger.info("certificate %s revoked by %s", locked.number, actor.pk if actor else "system")
     certificate.revoked_at, certificate.revoke_reason = locked.revoked_at, locked.revoke_reason
     certificate.revoke_category = locked.revoke_category

@@ -9,6 +9,7 @@
   its files are the archive of what was sent and are not built again.
 
 The 备案表 and the summary name the committee and the title granted by ``results.selectors.granted``.
+A filing sends ``results.signals.batch_filed`` once committed (the API's webhooks follow it).
 """
 
 import hashlib
@@ -30,6 +31,7 @@ from results.documents.filing_excel import FilingWorkbookWriter
 from results.models import Filing, FilingEntry
 from results.selectors import filing as selectors
 from results.selectors.granted import committee_name, granted_title
+from results.signals import batch_filed, send_on_commit
 from zaozhuang_titles.rules import is_city_admin
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,7 @@ def filing_create(*, batch, actor):
         Filing.objects.filter(pk=filing.pk).update(row_count=filed)
         filing.row_count = filed
         transaction.on_commit(lambda: _queue_build(filing.pk))
+        send_on_commit(batch_filed, filing_id=filing.pk)
     logger.info("batch %s filed: filing %s with %d applications", batch.pk, filing.pk, filed)
     return filing
 

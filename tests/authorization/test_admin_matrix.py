@@ -8,7 +8,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import Scope
+from api.models_webhooks import WebhookDelivery, WebhookEvent
 from api.services import client_create
+from api.webhooks import subscription_create
 from applications.models import BulkRun
 from applications.services import application_return
 from inspections.models import InspectorDeclaration
@@ -92,6 +95,8 @@ NO_ADD_MODELS = {
     "training.trainingimport",
     "inspections.inspectionplan",
     "inspections.inspection",
+    # Webhook deliveries are written by the events they report (and replays, from a delivery's page).
+    "api.webhookdelivery",
 }
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
@@ -207,6 +212,13 @@ def admin_world(role_users):
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
     BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
     client_create(name="矩阵客户端", scopes=[], actor=None)
+    hooked, _token = client_create(name="矩阵推送客户端", scopes=[Scope.WEBHOOKS], actor=None)
+    subscription, _secret = subscription_create(
+        client=hooked, target_url="https://8.8.8.8/hooks", events=[WebhookEvent.BATCH_FILED], actor=None
+    )
+    WebhookDelivery.objects.create(
+        event_type=WebhookEvent.BATCH_FILED, occurred_at=subscription.created_at, subscription=subscription, payload={}
+    )
     InspectorDeclaration.objects.create(
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )
