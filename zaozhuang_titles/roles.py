@@ -32,6 +32,10 @@ def home_url(user):
 #: row at 1200 px (``navbar_layout``).
 STATISTICS = pgettext_lazy("menu", "Statistics")
 
+#: The consultations (咨询与难题): 咨询 for those who ask, 咨询与难题 for those who answer and follow problems.
+CONSULTATIONS_ASK = pgettext_lazy("menu", "Consultations")
+CONSULTATIONS_HANDLE = pgettext_lazy("menu", "Consultations and problems")
+
 #: Further pages of a role, shown in the menu after its home: (role, label, URL name).
 ROLE_PAGES = [
     (Role.ENTERPRISE_CONTACT, _("Employees' applications"), "applications:enterprise_applications"),
@@ -56,6 +60,10 @@ ROLE_PAGES = [
     (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
     (Role.DISTRICT_STAFF, _("My inspections"), "inspections:mine"),
     (Role.ENTERPRISE_CONTACT, _("My inspections"), "inspections:mine"),
+    (Role.ENTERPRISE_CONTACT, CONSULTATIONS_ASK, "consultations:mine"),
+    (Role.APPLICANT, CONSULTATIONS_ASK, "consultations:mine"),
+    (Role.COMMISSIONER, CONSULTATIONS_HANDLE, "consultations:queue"),
+    (Role.DISTRICT_STAFF, CONSULTATIONS_HANDLE, "consultations:queue"),
 ]
 
 
