@@ -7,7 +7,7 @@ goes out, and each time it is edited, ``public_text_errors`` reads it for
   (full-width digits, spaces or dashes between them: the text is folded as codes are,
   ``zaozhuang_titles.identifiers.canonical_code``), which must be shown masked as the portal masks them
   everywhere (``zaozhuang_titles.masking``: 3704**********123X, 139****1234);
-- the asker's name, username, mobile or ID number, the enterprise's name (with or without its legal
+- the asker's name or username, the enterprise's name (with or without its legal
   form such as 有限公司) or credit code, and the names of its contacts.
 
 ``public_draft`` gives staff a first wording with the numbers masked and those names replaced, which
@@ -57,8 +57,9 @@ def personal_numbers(text):
 
 
 def mask_personal_numbers(text):
-    """``text`` with each whole ID number and mobile typed without separators masked in place."""
-    text = _normalised(text)
+    """``text`` with each whole ID number and mobile typed without separators masked in place (digits of
+    any width are read as ASCII; nothing else of the text changes)."""
+    text = "".join(_digits(char) for char in text or "")
     text = re.sub(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])", lambda m: mask_id_number(m.group()), text)
     return MOBILE_RE.sub(lambda match: mask_mobile(match.group()), text)
 
@@ -77,8 +78,6 @@ def identifying_names(consultation):
     names = [
         (_("the asker's name"), asker.real_name, PERSON_PLACEHOLDER),
         (_("the asker's username"), asker.username, PERSON_PLACEHOLDER),
-        (_("the asker's mobile number"), asker.mobile, mask_mobile(asker.mobile)),
-        (_("the asker's ID number"), asker.id_number, mask_id_number(asker.id_number)),
     ]
     if enterprise is not None:
         names += [

@@ -20,7 +20,7 @@ class AskForm(CleanTextMixin, forms.Form):
         max_length=TITLE_MAX,
         help_text=_("In one sentence, for example 专项通道申报是否需要论文？"),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("consultation", "Category"), choices=Category.choices)
     body = forms.CharField(
         label=_("Details"),
         max_length=TEXT_MAX,
@@ -46,7 +46,7 @@ class AskForm(CleanTextMixin, forms.Form):
 
 class AnswerForm(CleanTextMixin, forms.Form):
     answer = forms.CharField(
-        label=_("Answer"),
+        label=pgettext_lazy("consultation", "Answer"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The asker reads it and is told by notice."),
@@ -57,7 +57,7 @@ class ProblemForm(CleanTextMixin, forms.Form):
     """A problem to follow: what, its category, who owns it, and how many working days to solve it."""
 
     title = forms.CharField(label=_("Problem"), max_length=TITLE_MAX)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("consultation", "Category"), choices=Category.choices)
     description = forms.CharField(label=_("Description"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     owner = forms.ModelChoiceField(
         label=_("Owner"),
@@ -114,7 +114,7 @@ class AssignForm(CleanTextMixin, forms.Form):
 
 
 class NoteForm(CleanTextMixin, forms.Form):
-    text = forms.CharField(label=_("Progress"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Progress note"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SolveForm(CleanTextMixin, forms.Form):
@@ -129,7 +129,7 @@ class SolveForm(CleanTextMixin, forms.Form):
 class FaqForm(CleanTextMixin, forms.Form):
     """The public wording of an FAQ entry: names nobody, numbers masked."""
 
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("consultation", "Category"), choices=Category.choices)
     question = forms.CharField(label=_("Public question"), max_length=200)
     answer = forms.CharField(label=_("Public answer"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
 
@@ -139,12 +139,16 @@ class WithdrawForm(CleanTextMixin, forms.Form):
 
 
 class QueueFilterForm(CleanTextMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=CATEGORY_ANY + Category.choices, required=False)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("consultation", "Category"), choices=CATEGORY_ANY + Category.choices, required=False
+    )
     q = forms.CharField(label=_("Words"), max_length=100, required=False)
 
 
 class ProblemFilterForm(CleanTextMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=CATEGORY_ANY + Category.choices, required=False)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("consultation", "Category"), choices=CATEGORY_ANY + Category.choices, required=False
+    )
 
 
 class FaqSearchForm(CleanTextMixin, forms.Form):
@@ -154,4 +158,6 @@ class FaqSearchForm(CleanTextMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("for example 学时 or 专利"), "type": "search"}),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=CATEGORY_ANY + Category.choices, required=False)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("consultation", "Category"), choices=CATEGORY_ANY + Category.choices, required=False
+    )

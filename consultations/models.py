@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from consultations.rules import CONSULTATION_PERMISSIONS, FAQ_PERMISSIONS, PROBLEM_PERMISSIONS
@@ -57,7 +58,10 @@ class Consultation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         ANSWERED = "answered", _("Answered (已答复)")
 
     asker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("asked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=pgettext_lazy("consultation", "asked by"),
     )
     asked_as = models.CharField(_("asked as"), max_length=32, choices=AskedAs.choices)
     enterprise = models.ForeignKey(
@@ -69,7 +73,7 @@ class Consultation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         verbose_name=_("enterprise"),
         help_text=_("The asker's enterprise when the question was asked; empty for an applicant without one."),
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("consultation", "category"), max_length=16, choices=Category.choices)
     title = models.CharField(_("question"), max_length=TITLE_MAX)
     body = models.TextField(_("details"), max_length=TEXT_MAX)
     attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
@@ -78,7 +82,7 @@ class Consultation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     attachment_sha256 = models.CharField(_("attachment SHA-256"), max_length=64, blank=True)
     attachment_storage_name = models.CharField(max_length=300, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(_("answer"), max_length=TEXT_MAX, blank=True)
+    answer = models.TextField(pgettext_lazy("consultation", "answer"), max_length=TEXT_MAX, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -87,7 +91,7 @@ class Consultation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         related_name="+",
         verbose_name=_("answered by"),
     )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(pgettext_lazy("consultation", "answered at"), null=True, blank=True)
     service_log = models.OneToOneField(
         "enterprises.ServiceLog",
         on_delete=models.PROTECT,
@@ -107,7 +111,7 @@ class Consultation(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(pgettext_lazy("consultation", "asked at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("consultation (咨询)")
@@ -183,7 +187,7 @@ class Problem(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         related_name="problems",
         verbose_name=_("enterprise"),
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("consultation", "category"), max_length=16, choices=Category.choices)
     title = models.CharField(_("problem"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), max_length=TEXT_MAX)
     owner = models.ForeignKey(
@@ -266,7 +270,7 @@ class ProblemNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
-    text = models.TextField(_("progress"), max_length=TEXT_MAX)
+    text = models.TextField(_("progress note"), max_length=TEXT_MAX)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -291,7 +295,7 @@ class FaqEntry(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         related_name="faq_entry",
         verbose_name=_("from the question"),
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("consultation", "category"), max_length=16, choices=Category.choices)
     question = models.CharField(_("public question"), max_length=200)
     answer = models.TextField(_("public answer"), max_length=TEXT_MAX)
     #: The question and answer normalised for search (NFKC, case-folded): substring search, as the library's.
