@@ -15,6 +15,7 @@ from results.services.filing import filing_create
 from reviews.models import Committee, DrawExclusion
 from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
+from tests.consultations.factories import ConsultationWorld
 from tests.enterprises.factories import EnterpriseFactory
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
@@ -68,6 +69,11 @@ NO_ADD_MODELS = {
     "reviews.panelmember",
     "reviews.drawexclusion",
     "reviews.case",
+    # Consultations: asked, answered, followed and published on the portal's pages; admin reads them.
+    "consultations.consultation",
+    "consultations.problem",
+    "consultations.faqentry",
+    "consultations.consultationevent",
 }
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
@@ -185,6 +191,7 @@ def admin_world(role_users):
     InspectorDeclaration.objects.create(
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )
+    ConsultationWorld().published_problem()
 
 
 def district_expected(model, obj, user):

@@ -80,3 +80,18 @@ class ConsultationWorld:
             due_days=due_days,
             **kwargs,
         )
+
+    def published_problem(self):
+        """An answered question published to the FAQ and followed as a problem with a progress note: one
+        object of every model of the app."""
+        consultation = self.answered()
+        services.faq_publish(
+            consultation=consultation,
+            actor=self.city,
+            category=Category.REVIEW,
+            question="专项通道申报是否还需要论文？",
+            answer="不需要，专项通道评实绩。",
+        )
+        problem = self.problem(consultation)
+        services.problem_note_add(problem=problem, actor=self.commissioner.user, text="已联系企业。")
+        return problem
