@@ -63,6 +63,7 @@ def _waiting_line(count, oldest):
 
 def digest_sections(*, readers, today, now):
     calendar = WorkingCalendar()
+    calendar.load(today.year - 1, today.year + 1)  # one query for both look-ups below
     until = calendar.next_working_day(today)
     # Asked before the N-th working day before today: waiting more than N working days by today.
     first_in_time = calendar.working_day_before(today, ANSWER_WITHIN_DAYS)
