@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation, ConsultationEvent, FaqEntry, Problem, ProblemNote, ProblemStatus
 from consultations.rules import ASKER, CONSULTATION_SCOPES, HANDLER_SCOPES, PROBLEM_SCOPES
-from enterprises.models import Enterprise, EnterpriseContact, ServiceCommissioner
+from enterprises.models import Enterprise, ServiceCommissioner
 from zaozhuang_titles.models import Role, RoleAssignment, User
 from zaozhuang_titles.scopes import visible
 
@@ -181,13 +181,6 @@ def owner_candidates(enterprise):
         if commissioner is not None:
             ids.add(commissioner)
     return User.objects.filter(pk__in=ids).order_by("real_name", "username")
-
-
-def contacts_with_accounts(enterprise_id):
-    """The active contacts of an enterprise who have an active portal account."""
-    return EnterpriseContact.objects.filter(
-        enterprise_id=enterprise_id, is_active=True, user__isnull=False, user__is_active=True
-    ).select_related("user")
 
 
 # --- The FAQ ----------------------------------------------------------------------------------------
