@@ -13,7 +13,17 @@ from applications.models import Application
 from zaozhuang_titles.models import AuditEvent
 
 #: The apps whose tables a refused request must leave as they were ("results" once it exists).
-OUR_APPS = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results", "library", "surveys", "api")
+OUR_APPS = (
+    "zaozhuang_titles",
+    "enterprises",
+    "applications",
+    "reviews",
+    "results",
+    "library",
+    "surveys",
+    "consultations",
+    "api",
+)
 
 
 def assert_constant_queries(django_assert_num_queries, render, add_item, *, expected):

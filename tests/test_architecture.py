@@ -4,8 +4,9 @@
 
 The campaign's service side sits beside them: ``training`` (continuing-education hours) below
 ``applications``, which reads the recognised hours for its eligibility rule; ``surveys`` and
-``consultations`` on ``enterprises``; ``library`` reads an enterprise's staff structure from
-``applications``; ``inspections`` draws inspectors from the expert pool of ``reviews``.
+``consultations`` on ``enterprises``, and ``consultations`` on ``surveys`` too, whose answers it takes up;
+``library`` reads an enterprise's staff structure from ``applications``; ``inspections`` draws inspectors
+from the expert pool of ``reviews``.
 
 Every module of the project is parsed with ``ast``: top-level and in-function imports, ``import x`` and
 ``from x import y``, and ``importlib.import_module("literal")`` / ``__import__("literal")``. A failure
@@ -26,7 +27,8 @@ ALLOWED = {
     "reviews": {"applications", "training", "enterprises", "zaozhuang_titles"},
     "results": {"reviews", "applications", "training", "enterprises", "zaozhuang_titles"},
     "surveys": {"enterprises", "zaozhuang_titles"},
-    "consultations": {"enterprises", "zaozhuang_titles"},
+    # Turns a questionnaire's answer into a question or a problem; surveys never import consultations.
+    "consultations": {"surveys", "enterprises", "zaozhuang_titles"},
     "library": {"applications", "training", "enterprises", "zaozhuang_titles"},
     "inspections": {"reviews", "applications", "training", "enterprises", "zaozhuang_titles"},
     # The API for other systems reads and writes through every app's selectors and services.

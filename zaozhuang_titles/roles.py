@@ -39,6 +39,10 @@ ROLE_MENU_LABELS = {
     Role.DISTRICT_STAFF: pgettext_lazy("menu", "First audit"),
 }
 
+#: The consultations (咨询与难题): 咨询 for those who ask, 咨询与难题 for those who answer and follow problems.
+CONSULTATIONS_ASK = pgettext_lazy("menu", "Consultations")
+CONSULTATIONS_HANDLE = pgettext_lazy("menu", "Consultations and problems")
+
 #: Further pages of a role, shown in the menu after its home: (role, label, URL name).
 ROLE_PAGES = [
     (Role.ENTERPRISE_CONTACT, _("Employees' applications"), "applications:enterprise_applications"),
@@ -59,6 +63,9 @@ ROLE_PAGES = [
     (Role.ADMINISTRATOR, STATISTICS, "dashboard:statistics"),
     (Role.EXPERT, _("My review meetings"), "reviews:vote_expert_home"),
     (Role.ENTERPRISE_CONTACT, _("My inspections"), "inspections:mine"),
+    (Role.ENTERPRISE_CONTACT, CONSULTATIONS_ASK, "consultations:mine"),
+    (Role.APPLICANT, CONSULTATIONS_ASK, "consultations:mine"),
+    (Role.COMMISSIONER, CONSULTATIONS_HANDLE, "consultations:queue"),
 ]
 
 #: The navbar's dropdown of the campaign's service side (issue 15: questionnaires, the policy library and
@@ -79,8 +86,10 @@ SERVICE_PAGES = [
             (_("Policy packages"), "admin:library_package_changelist"),
             (_("Inspections"), "inspections:plans"),
             (_("Training hours"), "training:staff_entries"),
+            (CONSULTATIONS_HANDLE, "consultations:queue"),
         ]
     ),
+    (Role.DISTRICT_STAFF, CONSULTATIONS_HANDLE, "consultations:queue"),
     (Role.DISTRICT_STAFF, _("Questionnaire results"), "surveys:shared_results"),
     (Role.DISTRICT_STAFF, _("Policy packages"), "admin:library_package_changelist"),
     (Role.DISTRICT_STAFF, _("Training hours"), "training:staff_entries"),

@@ -22,6 +22,7 @@ from reviews.models import Committee, DrawExclusion
 from surveys.models import Response, SurveyEvent
 from tests.authorization.matrix import ALL_ROLES
 from tests.authorization.rows_enterprises import served_enterprise
+from tests.consultations.factories import ConsultationWorld
 from tests.enterprises.factories import CommissionerFactory, ContactFactory, EnterpriseFactory
 from tests.factories import TownFactory
 from tests.helpers import database_snapshot
@@ -97,6 +98,11 @@ NO_ADD_MODELS = {
     "inspections.inspection",
     # Webhook deliveries are written by the events they report (and replays, from a delivery's page).
     "api.webhookdelivery",
+    # Consultations: asked, answered, followed and published on the portal's pages; admin reads them.
+    "consultations.consultation",
+    "consultations.problem",
+    "consultations.faqentry",
+    "consultations.consultationevent",
 }
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
@@ -223,6 +229,7 @@ def admin_world(role_users):
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )
     service_side_world(role_users)
+    ConsultationWorld().published_problem()
 
 
 def service_side_world(role_users):

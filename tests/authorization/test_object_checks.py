@@ -17,7 +17,16 @@ from tests.authorization.matrix import same_for_all
 from tests.authorization.test_matrix import ROWS, ROWS_BY_NAME
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
-OUR_PACKAGES = ("zaozhuang_titles", "enterprises", "applications", "reviews", "results", "library", "surveys")
+OUR_PACKAGES = (
+    "zaozhuang_titles",
+    "enterprises",
+    "applications",
+    "reviews",
+    "results",
+    "library",
+    "surveys",
+    "consultations",
+)
 
 #: Routes with arguments that name no object a user may or may not see, each with its reason.
 NOT_AN_OBJECT = {
@@ -40,6 +49,10 @@ PUBLIC = {
         "(library.selectors.documents_for_user), 404 for anyone else"
     ),
     "library:file": "the file of a version of such a document, in the same scope",
+    "consultations:faq_entry": (
+        "常见问题: a published FAQ entry is public and shows only its public wording (consultations.anonymity "
+        "checks it names nobody); a withdrawn one is 404 for everyone"
+    ),
 }
 
 
