@@ -2,7 +2,7 @@
 
 import rules
 
-from zaozhuang_titles.rules import is_city_admin
+from zaozhuang_titles.rules import is_applicant, is_city_admin
 
 CLIENT_PERMISSIONS = {
     "view": is_city_admin,
@@ -10,3 +10,6 @@ CLIENT_PERMISSIONS = {
     "change": is_city_admin,
     "delete": rules.always_deny,
 }
+
+#: An applicant keeps its own personal token (its page under /accounts/).
+rules.add_perm("api.manage_personal_token", is_applicant)
