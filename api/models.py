@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
-from api.rules import CLIENT_PERMISSIONS
+from api.rules import CALL_PERMISSIONS, CLIENT_PERMISSIONS
 
 
 class Scope(models.TextChoices):
@@ -141,7 +141,7 @@ class PersonalToken(models.Model):
         return self.revoked_at is None and self.user.is_active
 
 
-class ApiCall(models.Model):
+class ApiCall(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     """One call of the API (审计): written once, at the end of the call, never changed."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -168,6 +168,7 @@ class ApiCall(models.Model):
         verbose_name_plural = _("API calls")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["client", "at"], name="api_call_client_idx")]
+        rules_permissions = CALL_PERMISSIONS
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status}"

@@ -11,5 +11,13 @@ CLIENT_PERMISSIONS = {
     "delete": rules.always_deny,
 }
 
+#: The record of the API's calls: city staff read it; nobody writes or deletes it by hand.
+CALL_PERMISSIONS = {
+    "view": is_city_admin,
+    "add": rules.always_deny,
+    "change": rules.always_deny,
+    "delete": rules.always_deny,
+}
+
 #: An applicant keeps its own personal token (its page under /accounts/).
 rules.add_perm("api.manage_personal_token", is_applicant)

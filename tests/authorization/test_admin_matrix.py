@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from api.models import ApiCall
 from api.services import client_create
 from applications.models import BulkRun
 from applications.services import application_return
@@ -63,6 +64,8 @@ NO_ADD_MODELS = {
     "results.certificate",
     "axes.accesslog",
     "axes.accessfailurelog",
+    # The record of the API's calls: written by the API alone.
+    "api.apicall",
     # Reviews: meetings are planned on the staff pages (so the draw's seed is prepared); the panel, the
     # experts left out of the draw and the cases are the draw's own records.
     "reviews.meeting",
@@ -183,7 +186,8 @@ def admin_world(role_users):
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
     BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
-    client_create(name="矩阵客户端", scopes=[], actor=None)
+    matrix_client, _token = client_create(name="矩阵客户端", scopes=[], actor=None)
+    ApiCall.objects.create(client=matrix_client, method="GET", path="/api/v1/batches/", status=403)
     InspectorDeclaration.objects.create(
         user=role_users[Role.DISTRICT_STAFF.value], enterprise=EnterpriseFactory(), reason="亲属在该企业任职"
     )
