@@ -91,9 +91,9 @@ def problem(*, status_code, detail, code, instance="", errors=None, headers=None
 
 def _summary(errors):
     messages = [message for _pointer, message, _code in errors]
-    shown = "；".join(messages[:3])
+    shown = " ".join(messages[:3])
     if len(messages) > 3:
-        shown += _("；and %(count)d more") % {"count": len(messages) - 3}
+        shown += " " + _("(and %(count)d more)") % {"count": len(messages) - 3}
     return shown or _("The request is not valid.")
 
 
