@@ -1,5 +1,6 @@
 """API clients in admin: city staff create them (the token is shown once, on the page after saving),
-rotate their token and revoke them. Scopes and the rate limit can be changed; the token never is."""
+rotate their token and revoke them. Scopes and the rate limit can be changed; the token never is.
+The record of the API's calls is read here too (read only)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from api import services
-from api.models import ApiClient, Scope
+from api.models import ApiCall, ApiClient, Scope
 from zaozhuang_titles.admin import PortalModelAdmin
 
 
@@ -145,6 +146,21 @@ class ApiClientAdmin(PortalModelAdmin):
                 "title": gettext("Revoke %(client)s") % {"client": client},
             },
         )
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(PortalModelAdmin):
+    """接口调用记录 — every call: when, which client (or personal token), scope, method, path, status and
+    how many objects it returned or wrote."""
+
+    list_display = ["at", "client", "personal_token", "scope", "method", "path", "status", "object_count", "replayed"]
+    list_filter = ["client", "scope", "method", "status", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["client", "personal_token"]
+    search_fields = ["path"]
+    readonly_fields = list_display
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 from api import admin_webhooks  # noqa: E402, F401  (webhook subscriptions and deliveries)

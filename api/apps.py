@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("API for other systems")
+
+    def ready(self):
+        from api import schema  # noqa: F401 (registers the token's description for the schema)

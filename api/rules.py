@@ -2,7 +2,7 @@
 
 import rules
 
-from zaozhuang_titles.rules import is_city_admin
+from zaozhuang_titles.rules import is_applicant, is_city_admin
 
 CLIENT_PERMISSIONS = {
     "view": is_city_admin,
@@ -10,3 +10,14 @@ CLIENT_PERMISSIONS = {
     "change": is_city_admin,
     "delete": rules.always_deny,
 }
+
+#: The record of the API's calls: city staff read it; nobody writes or deletes it by hand.
+CALL_PERMISSIONS = {
+    "view": is_city_admin,
+    "add": rules.always_deny,
+    "change": rules.always_deny,
+    "delete": rules.always_deny,
+}
+
+#: An applicant keeps its own personal token (its page under /accounts/).
+rules.add_perm("api.manage_personal_token", is_applicant)

@@ -41,6 +41,12 @@ def batches_accepting(*, now=None):
     return Batch.objects.filter(status=Batch.Status.OPEN, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
 
 
+def batches_announced():
+    """Every batch but those still being prepared (a draft is nobody's business yet), newest first:
+    what other systems read through the API."""
+    return Batch.objects.exclude(status=Batch.Status.DRAFT).order_by("-year", "-opens_at", "-id")
+
+
 def _valid_entry_prefetch():
     return Prefetch(
         "nomination_entries",

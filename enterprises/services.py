@@ -136,8 +136,103 @@ def enterprise_set_status(*, enterprise, actor, status, reason):
     return enterprise
 
 
+#: The fields of an enterprise another system keeps (the industry department's list, the API): not its
+#: status, verification, chairman's account, commissioner or the override of a failing check character,
+#: which stay with HR staff.
+SYNCED_FIELDS = (
+    "name",
+    "legal_representative",
+    "chairman_name",
+    "address",
+    "division",
+    "town",
+    "industry",
+    "professional_staff_count",
+    "is_key",
+    "service_tier",
+)
+RECOGNITION_FIELDS = ("kind", "level", "year_granted", "certificate_number", "expires_on", "policy_version")
+
+
+def _say_why(instance, reason):
+    # simple-history writes ``_change_reason`` into the history record it creates on save.
+    if reason:
+        instance._change_reason = reason[:100]
+
+
+@transaction.atomic
+def enterprise_create(*, actor, data, recognitions=(), reason=""):
+    """Another system (the industry department, through the API) adds an enterprise of its list:
+    active at once, as an imported row is (``enterprises_import``), with its recognitions.
+
+    The caller has checked that ``actor`` may (the API: a client holding ``enterprises:write``).
+    ``data`` holds ``SYNCED_FIELDS`` and ``credit_code``; a code already registered raises
+    ``DuplicateEnterprise``; ``reason`` goes into the archive with the change."""
+    code = normalize_credit_code(data.get("credit_code"))
+    existing = Enterprise.objects.filter(credit_code=code).first()
+    if existing is not None:
+        raise DuplicateEnterprise(existing)
+    enterprise = Enterprise(
+        **{key: value for key, value in data.items() if key in SYNCED_FIELDS},
+        credit_code=code,
+        status=Enterprise.Status.ACTIVE,
+        verified_by=actor,
+        verified_at=timezone.now(),
+        registered_by=actor,
+    )
+    _set_history_user(enterprise, actor)
+    _say_why(enterprise, reason)
+    enterprise.full_clean()
+    enterprise.save()
+    for recognition in recognitions:
+        recognition_add(enterprise=enterprise, actor=actor, reason=reason, **recognition)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise, actor, changes, reason=""):
+    """Change the ``SYNCED_FIELDS`` of an enterprise (another field in ``changes`` is refused). The
+    caller has checked that ``actor`` may; the archive records the change, its actor and ``reason``."""
+    unknown = sorted(set(changes) - set(SYNCED_FIELDS))
+    if unknown:
+        raise ValidationError({key: _("This field is kept by HR staff and cannot be changed here.") for key in unknown})
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    for key, value in changes.items():
+        setattr(enterprise, key, value)
+    _set_history_user(enterprise, actor)
+    _say_why(enterprise, reason)
+    enterprise.full_clean()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def recognition_update(*, recognition, actor, changes, reason=""):
+    """Change a recognition's ``RECOGNITION_FIELDS`` (a renewal, a corrected number or expiry)."""
+    unknown = sorted(set(changes) - set(RECOGNITION_FIELDS))
+    if unknown:
+        raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
+    recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
+    for key, value in changes.items():
+        setattr(recognition, key, "" if value is None and key in ("certificate_number", "policy_version") else value)
+    _set_history_user(recognition, actor)
+    _say_why(recognition, reason)
+    recognition.full_clean()
+    recognition.save()
+    return recognition
+
+
 def recognition_add(
-    *, enterprise, actor, kind, level, year_granted, certificate_number="", expires_on=None, policy_version=""
+    *,
+    enterprise,
+    actor,
+    kind,
+    level,
+    year_granted,
+    certificate_number="",
+    expires_on=None,
+    policy_version="",
+    reason="",
 ):
     recognition = Recognition(
         enterprise=enterprise,
@@ -149,6 +244,7 @@ def recognition_add(
         policy_version=policy_version or "",
     )
     _set_history_user(recognition, actor)
+    _say_why(recognition, reason)
     recognition.full_clean()
     recognition.save()
     return recognition

@@ -147,6 +147,33 @@ def entries_import(*, raw_rows, file_name, actor):
         ) from None
 
 
+def entries_receive(*, raw_rows, source_name, actor):
+    """The training platform sends its records itself (the API, for a client holding ``hours:write``,
+    which has checked that ``actor``, the client's account, may): the same checks as its Excel file
+    (``excel.validate_rows``), all rows or none, kept as one import named ``source_name``; the entries
+    wait for recognition by staff as imported ones do. ``raw_rows`` are ``(number, {column: text})``."""
+    rows, problems = excel.validate_rows(raw_rows)
+    if problems:
+        # Each problem keeps its row number in ``params`` (the API points at the record with it).
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("Row %(row)d: %(message)s") % {"row": row, "message": message}, code="row", params={"row": row}
+                )
+                for row, message in problems
+            ]
+        )
+    if not rows:
+        raise ValidationError(_("The file holds no row of hours."), code="empty")
+    try:
+        with transaction.atomic():
+            return _import_rows(rows, file_name=source_name, actor=actor)
+    except IntegrityError:
+        raise ValidationError(
+            _("Another import added some of these records meanwhile; check the file again."), code="concurrent"
+        ) from None
+
+
 def _import_rows(rows, *, file_name, actor):
     training_import = TrainingImport.objects.create(
         file_name=clean_name(file_name), imported_by=actor, row_count=len(rows)

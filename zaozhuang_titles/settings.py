@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "zaozhuang_titles.axes_config.LoginSecurityConfig",
     "csp",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +327,44 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- API (/api/v1/, the api app) ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Tokens only: no session, so no CSRF and no cookie of a browser ever authenticates a call.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.CallerRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+#: Calls a minute of an applicant's personal token, and of one address without a token (the public
+#: verification); a client's own limit is ``ApiClient.rate_limit_per_minute``.
+API_PERSONAL_RATE_PER_MINUTE = envint("API_PERSONAL_RATE_PER_MINUTE", 30)
+API_ANONYMOUS_RATE_PER_MINUTE = envint("API_ANONYMOUS_RATE_PER_MINUTE", 60)
+SPECTACULAR_SETTINGS = {
+    "OAS_VERSION": "3.1.0",
+    "TITLE": "枣庄市专精特新企业职称申报评审平台接口",
+    "DESCRIPTION": (
+        "供省专业技术人员管理服务平台、工信部门、培训平台等系统调用的接口（第 1 版）。"
+        "令牌放在请求头 Authorization: Bearer <令牌> 中；每个操作需要的权限范围见其说明。"
+        "错误按 RFC 9457 以 application/problem+json 返回，detail 默认为中文（Accept-Language: en 时为英文）。"
+        "写操作可带 Idempotency-Key。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TitleLevelEnum": "applications.models.Level",
+        "RecognitionLevelEnum": "enterprises.models.RecognitionLevel",
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_FORMAT = envstr("LOG_FORMAT", "text" if DEBUG else "json")

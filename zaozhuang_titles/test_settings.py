@@ -24,3 +24,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 # Every request computes the statistics (tests pin its queries); the tests of the cache turn it on.
 STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 0)  # noqa: F405
+# The whole suite calls the API from one address: the anonymous and personal limits are tried by the
+# tests of throttling, which set them low; here they stay out of the way.
+API_ANONYMOUS_RATE_PER_MINUTE = envint("API_ANONYMOUS_RATE_PER_MINUTE", 100_000)  # noqa: F405
+API_PERSONAL_RATE_PER_MINUTE = envint("API_PERSONAL_RATE_PER_MINUTE", 100_000)  # noqa: F405

@@ -27,6 +27,7 @@ urlpatterns = [
     path("exports/<int:pk>/status/", views.ExportStatusView.as_view(), name="export_status"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
     path("accounts/", include(account_patterns)),
+    path("accounts/", include("api.urls_personal")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("consultations/", include("consultations.urls")),
     path("inspections/", include("inspections.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -29,6 +29,20 @@ COLUMNS = (
     "评审时间",
     "公示起止日期",
 )
+#: The same columns as the exchange fields of the API (``api``): the key of each, in the same order.
+EXCHANGE_KEYS = (
+    "name",
+    "sex",
+    "id_number",
+    "enterprise",
+    "credit_code",
+    "specialty",
+    "title",
+    "committee",
+    "reviewed_on",
+    "publicity_period",
+)
+assert len(EXCHANGE_KEYS) == len(COLUMNS)
 #: Widths (in characters) of the columns, in the same order.
 WIDTHS = (10, 6, 22, 36, 22, 16, 14, 36, 12, 24)
 SHEET_TITLE = "备案表"

@@ -75,27 +75,43 @@ def filing_rows(filing):
     """The rows of the 备案表 as dicts (no model instances), grouped by division and enterprise.
 
     Read it with ``.iterator(chunk_size=CHUNK_SIZE)``: one query, fetched in chunks."""
+    return _rows(FilingEntry.objects.filter(filing=filing)).order_by(
+        "application__enterprise__division__ordering",
+        "application__enterprise__name",
+        "application__number",
+    )
+
+
+def filed_rows_of_batch(batch):
+    """The rows of the 备案表 of every filing of ``batch`` (``filing_rows``'s dicts, with the entry's
+    ``id``, the application's ``number`` and the filing's ``filing_number`` and ``filed_on``), in the
+    order they were filed: what the provincial platform reads through the API, a page at a time."""
     return (
-        FilingEntry.objects.filter(filing=filing)
-        .order_by(
-            "application__enterprise__division__ordering",
-            "application__enterprise__name",
-            "application__number",
-        )
-        .values(
-            "application_id",
-            name=F("application__applicant__real_name"),
-            id_number=F("application__applicant__id_number"),
-            enterprise_name=F("application__enterprise__name"),
-            credit_code=F("application__enterprise__credit_code"),
-            specialty=F("application__specialty"),
-        )
+        _rows(FilingEntry.objects.filter(filing__batch=batch))
         .annotate(
-            title_granted=_cleared_entry("title_granted"),
-            publicity_starts_on=_cleared_entry("publicity__starts_on"),
-            publicity_ends_on=_cleared_entry("publicity__ends_on"),
-            held_on=_meeting_date(),
+            application_number=F("application__number"),
+            filing_number=F("filing__number"),
+            filed_on=F("filing__filed_on"),
         )
+        .order_by("id")
+    )
+
+
+def _rows(entries):
+    """The 备案表's columns of ``entries`` (a FilingEntry queryset) as a ``.values()`` queryset."""
+    return entries.values(
+        "id",
+        "application_id",
+        name=F("application__applicant__real_name"),
+        id_number=F("application__applicant__id_number"),
+        enterprise_name=F("application__enterprise__name"),
+        credit_code=F("application__enterprise__credit_code"),
+        specialty=F("application__specialty"),
+    ).annotate(
+        title_granted=_cleared_entry("title_granted"),
+        publicity_starts_on=_cleared_entry("publicity__starts_on"),
+        publicity_ends_on=_cleared_entry("publicity__ends_on"),
+        held_on=_meeting_date(),
     )
 
 

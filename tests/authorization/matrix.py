@@ -46,8 +46,9 @@ SCOPED_ROLES = [
 #: What an anonymous visitor's response says about caching (``Row.anonymous_cache``).
 PRIVATE = "private"
 PUBLIC = "public"
-#: Outcomes that refuse the request: a refused POST must leave the database as it was.
-REFUSED = (LOGIN, 403, 404, 405)
+#: Outcomes that refuse the request: a refused POST must leave the database as it was. (401: the API
+#: asks for a token; a browser's session is no credential there.)
+REFUSED = (LOGIN, 401, 403, 404, 405)
 
 
 def outcome(*, allowed, ok=200, denied=403, anonymous=LOGIN):

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from api.models import Scope
+from api.models import ApiCall, Scope
 from api.models_webhooks import WebhookDelivery, WebhookEvent
 from api.services import client_create
 from api.webhooks import subscription_create
@@ -78,6 +78,8 @@ NO_ADD_MODELS = {
     "results.certificate",
     "axes.accesslog",
     "axes.accessfailurelog",
+    # The record of the API's calls: written by the API alone.
+    "api.apicall",
     # Reviews: meetings are planned on the staff pages (so the draw's seed is prepared); the panel, the
     # experts left out of the draw and the cases are the draw's own records.
     "reviews.meeting",
@@ -217,7 +219,8 @@ def admin_world(role_users):
     )
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=role_users[Role.APPLICANT.value])
     BulkRun.objects.create(action="pass", actor=role_users[DISTRICT], application_ids=[])
-    client_create(name="矩阵客户端", scopes=[], actor=None)
+    matrix_client, _token = client_create(name="矩阵客户端", scopes=[], actor=None)
+    ApiCall.objects.create(client=matrix_client, method="GET", path="/api/v1/batches/", status=403)
     hooked, _token = client_create(name="矩阵推送客户端", scopes=[Scope.WEBHOOKS], actor=None)
     subscription, _secret = subscription_create(
         client=hooked, target_url="https://8.8.8.8/hooks", events=[WebhookEvent.BATCH_FILED], actor=None
