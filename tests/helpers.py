@@ -105,8 +105,9 @@ def database_snapshot():
     refused request must leave as it was. Two queries in all (one ``UNION ALL`` of the counts), no table
     is read whole.
 
-    The audit log is the one table a refusal may write to: it records the permission denial
-    (``AuditEvent.Kind.PERMISSION_DENIED``). Its other events are still counted."""
+    The audit logs are the tables a refusal may write to: the portal's records the permission denial
+    (``AuditEvent.Kind.PERMISSION_DENIED``), the API's the refused call (``ApiCall`` with a 4xx status).
+    Their other rows are still counted."""
     quote = connection.ops.quote_name
     selects, params = [], []
     for label in OUR_APPS:
@@ -128,6 +129,10 @@ def database_snapshot():
             if model is AuditEvent:
                 sql += f" WHERE {quote(opts.get_field('kind').column)} <> %s"
                 params.append(AuditEvent.Kind.PERMISSION_DENIED.value)
+            elif opts.label == "api.ApiCall":
+                # The API's own audit of calls records refused calls too (status 4xx).
+                sql += f" WHERE {quote(opts.get_field('status').column)} < %s"
+                params.append(400)
             selects.append(sql)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)

@@ -89,11 +89,11 @@ SERVICE_PAGES = [
             (CONSULTATIONS_HANDLE, "consultations:queue"),
         ]
     ),
-    (Role.DISTRICT_STAFF, CONSULTATIONS_HANDLE, "consultations:queue"),
     (Role.DISTRICT_STAFF, _("Questionnaire results"), "surveys:shared_results"),
     (Role.DISTRICT_STAFF, _("Policy packages"), "admin:library_package_changelist"),
     (Role.DISTRICT_STAFF, _("Training hours"), "training:staff_entries"),
     (Role.DISTRICT_STAFF, _("My inspections"), "inspections:mine"),
+    (Role.DISTRICT_STAFF, CONSULTATIONS_HANDLE, "consultations:queue"),
     (Role.COMMISSIONER, _("Policy packages"), "library:packages"),
     (Role.COMMISSIONER, _("Questionnaire results"), "surveys:shared_results"),
 ]

@@ -77,14 +77,14 @@ def chinese_services(user):
 def test_service_menu_of_city_staff_holds_the_campaigns_service_pages():
     city = UserFactory(roles=[Role.CITY_STAFF], is_staff=True)
 
-    assert chinese_services(city) == ["电子问卷", "政策库", "一企一策", "双随机检查", "学时认定"]
+    assert chinese_services(city) == ["电子问卷", "政策库", "一企一策", "双随机检查", "学时认定", "咨询与难题"]
 
 
 def test_service_menu_of_district_staff_and_commissioners_holds_what_they_reach():
     district = UserFactory(roles=[Role.DISTRICT_STAFF], is_staff=True)
     commissioner = UserFactory(roles=[Role.COMMISSIONER])
 
-    assert chinese_services(district) == ["问卷结果", "一企一策", "学时认定", "我的检查"]
+    assert chinese_services(district) == ["问卷结果", "一企一策", "学时认定", "我的检查", "咨询与难题"]
     assert chinese_services(commissioner) == ["一企一策", "问卷结果"]
 
 
