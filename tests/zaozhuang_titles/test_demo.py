@@ -16,7 +16,7 @@ def test_demo_modules_are_the_project_apps_in_installed_apps_order():
 
     assert names[: len(EXPECTED)] == EXPECTED
     # Then the apps after reviews, in INSTALLED_APPS order, those that seed something.
-    later = ["results.demo", "surveys.demo", "library.demo", "consultations.demo", "inspections.demo"]
+    later = ["results.demo", "surveys.demo", "library.demo", "consultations.demo", "inspections.demo", "api.demo"]
     assert names[len(EXPECTED) :] == [name for name in later if name in names]
 
 
@@ -31,4 +31,5 @@ def test_seed_demo_command_seeds_every_app_and_says_so(settings, tmp_path):
     assert lines[0] == "Demo logins (password for all: Zaozhuang@2022):"
     assert any(line.startswith("Applications: ") for line in lines)
     assert any(line.startswith("Reviews: ") for line in lines)
+    assert "API: 3 demo clients made" in lines
     assert lines[-1] == "Demo data ready."
