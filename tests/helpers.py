@@ -37,6 +37,19 @@ def assert_constant_queries(django_assert_num_queries, render, add_item, *, expe
     return expected
 
 
+def walk_keyset_pages(client, url, params=None, *, query=""):
+    """Every page of a keyset-paged list (``zaozhuang_titles.keyset``), following its "next" cursor from
+    the first page: the responses, in order. Each page's "next" link must carry ``query`` (the list's
+    filter, as the page writes it) before its cursor, so that a filtered list stays filtered."""
+    params = dict(params or {})
+    pages = [client.get(url, params)]
+    while cursor := pages[-1].context["page"].next_cursor:
+        link = f'href="?{query}&amp;after=' if query else 'href="?after='
+        assert link in pages[-1].content.decode(), link
+        pages.append(client.get(url, {**params, "after": cursor}))
+    return pages
+
+
 def race(*attempts):
     """Run each ``attempt()`` in its own thread, all released at once by a barrier; return what each
     returned or raised, in order. Each thread closes its own database connections. For concurrency
