@@ -14,6 +14,7 @@ from inspections.models import (
     InspectionInspector,
     InspectionPlan,
     PoolMember,
+    PopulationMember,
 )
 from inspections.rules import INSPECTION_SCOPES, INSPECTOR_SCOPES
 from reviews.models import Expert
@@ -99,13 +100,18 @@ def team_prefetch():
     return Prefetch("team", queryset=InspectionInspector.objects.select_related("member__user").order_by("position"))
 
 
+#: The order of a plan's drawn enterprises (the staff's plan page and the public results, keyset pages):
+#: the order drawn, unique in a plan and served by ``inspection_position_unique``.
+INSPECTION_ORDER = ("position",)
+
+
 def plan_inspections(plan):
-    """The drawn enterprises of a plan in the order drawn, with their teams and rectifications."""
-    return list(
+    """The drawn enterprises of a plan in ``INSPECTION_ORDER``, with their teams and rectifications."""
+    return (
         Inspection.objects.filter(plan=plan)
         .select_related("enterprise__division", "rectification")
         .prefetch_related(team_prefetch())
-        .order_by("position")
+        .order_by(*INSPECTION_ORDER)
     )
 
 
@@ -173,27 +179,33 @@ def public_plans():
 
 
 def public_plan(pk):
-    """A plan the public may read (its hash is published); raises DoesNotExist."""
+    """A plan the public may read (its hash is published), with the size of its population; raises
+    DoesNotExist."""
     return (
         InspectionPlan.objects.filter(status__in=InspectionPlan.Status.PUBLIC)
         .prefetch_related("divisions", "items")
+        .annotate(population_count=Count("population", distinct=True))
         .get(pk=pk)
     )
 
 
+#: The order of a plan's frozen population on its public page (keyset pages): by enterprise number,
+#: unique in a plan and served by ``inspection_population_unique``.
+POPULATION_ORDER = ("enterprise_id",)
+
+
 def public_population(plan):
-    """The frozen population, by enterprise number: (number, name, division) — no person named."""
-    return list(
-        plan.population.order_by("enterprise_id").values_list(
-            "enterprise_id", "enterprise__name", "enterprise__division__name"
-        )
-    )
+    """The frozen population in ``POPULATION_ORDER``, with each enterprise's name and division (its
+    number, name and division are shown; no person named)."""
+    return PopulationMember.objects.filter(plan=plan).select_related("enterprise__division").order_by(*POPULATION_ORDER)
+
+
+def enterprise_names(pks):
+    """{enterprise number: name} of the enterprises ``pks`` (the drawn ones, a re-run's), one query."""
+    return dict(Enterprise.objects.filter(pk__in=set(pks)).values_list("pk", "name"))
 
 
 def public_results(plan):
-    """The published results: (enterprise name, division, outcome) in the order drawn. Nothing else."""
-    return list(
-        Inspection.objects.filter(plan=plan)
-        .order_by("position")
-        .values("position", "enterprise__name", "enterprise__division__name", "outcome")
-    )
+    """The published results in ``INSPECTION_ORDER``: the enterprise (name, division) and outcome of each
+    drawn enterprise. Nothing else is shown."""
+    return Inspection.objects.filter(plan=plan).select_related("enterprise__division").order_by(*INSPECTION_ORDER)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -30,6 +31,9 @@ from inspections.forms import (
 from inspections.models import Inspection, InspectionFile, InspectionPlan, PoolMember, Rectification
 from inspections.rules import may_see_inspections
 from inspections.selectors import (
+    INSPECTION_ORDER,
+    POPULATION_ORDER,
+    enterprise_names,
     inspection_detail,
     inspection_file_for_user,
     my_inspections,
@@ -55,9 +59,15 @@ from inspections.services.plans import plan_announce, plan_create, plan_publish
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.draws import seed_sha256
 from zaozhuang_titles.forms import add_errors
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
+
+#: Rows of a page: the drawn enterprises of a plan (staff's page, public results).
+PAGE_SIZE = 50
+#: Enterprises of a plan's frozen population on its public page (a short row each).
+POPULATION_PAGE_SIZE = 100
 
 
 def _error_messages(request, error):
@@ -130,16 +140,19 @@ class PlanMixin(ObjectPermissionMixin):
 
 class PlanDetailView(PlanMixin, TemplateView):
     """One plan for staff: criteria, population, pool with names, the hash, the draw, its check,
-    the exclusions with their reasons and the inspections with their outcome."""
+    the exclusions with their reasons and the inspections with their outcome (a keyset page of them at a
+    time, in the order drawn)."""
 
     template_name = "inspections/plan_detail.html"
 
     def get_context_data(self, **kwargs):
         plan = self.plan
+        page = keyset_page_for_request(self.request, plan_inspections(plan), fields=INSPECTION_ORDER, size=PAGE_SIZE)
         return super().get_context_data(
             plan=plan,
             pool=plan_pool(plan),
-            inspections=plan_inspections(plan),
+            page=page,
+            inspections=page.rows,
             exclusions=plan_exclusions(plan),
             verification=draw_verify(plan),
             **kwargs,
@@ -454,27 +467,32 @@ class PublicPlanView(PublicPlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = self.get_plan()
-        population = public_population(plan)
-        names = {pk: (name, division) for pk, name, division in population}
+        population = keyset_page_for_request(
+            self.request, public_population(plan), fields=POPULATION_ORDER, size=POPULATION_PAGE_SIZE
+        )
         pool = list(PoolMember.objects.filter(plan=plan).order_by("pk").values_list("pk", "kind"))
         kinds = dict(PoolMember.Kind.choices)
-        form = RerunForm(self.request.GET or None, initial={"seed": plan.seed_revealed})
+        # The re-run form is bound by a seed only: a page link of the population (``?after=``) is no re-run.
+        form = RerunForm(self.request.GET if "seed" in self.request.GET else None, initial={"seed": plan.seed_revealed})
         verification = draw_verify(plan)
-        rerun = None
+        result = None
         if form.is_bound and form.is_valid():
+            result = draw_rerun(plan, form.cleaned_data["seed"])
+        recorded = verification.recorded if verification is not None else []
+        names = enterprise_names([pk for pk, _team in recorded + (result or [])])
+        rerun = None
+        if result is not None:
             seed = form.cleaned_data["seed"]
-            result = draw_rerun(plan, seed)
             rerun = {
                 "seed": seed,
                 "sha256": seed_sha256(seed),
                 "hash_matches": seed_sha256(seed) == plan.seed_sha256,
                 "same_draw": verification is not None and result == verification.recorded,
-                "rows": [(pk, names.get(pk, ("", ""))[0], team) for pk, team in result],
+                "rows": [(pk, names.get(pk, ""), team) for pk, team in result],
             }
-        drawn_rows = []
+        drawn_rows = [(pk, names.get(pk, ""), team) for pk, team in recorded]
         exclusions = []
         if verification is not None:
-            drawn_rows = [(pk, names.get(pk, ("", ""))[0], team) for pk, team in verification.recorded]
             exclusions = [
                 (
                     exclusion.enterprise_id,
@@ -486,7 +504,9 @@ class PublicPlanView(PublicPlanMixin, TemplateView):
             ]
         return super().get_context_data(
             plan=plan,
-            population=population,
+            page=population,
+            population=population.rows,
+            query=urlencode({"seed": self.request.GET["seed"]}) if "seed" in self.request.GET else "",
             pool=[(pk, kinds[kind]) for pk, kind in pool],
             drawn_rows=drawn_rows,
             exclusions=exclusions,
@@ -497,8 +517,8 @@ class PublicPlanView(PublicPlanMixin, TemplateView):
 
 
 class PublicResultsView(PublicPlanMixin, TemplateView):
-    """The published results: the enterprises inspected and the outcome class of each. Nothing about a
-    person: no inspector, no contact, no finding's text."""
+    """The published results: the enterprises inspected and the outcome class of each, a keyset page at a
+    time in the order drawn. Nothing about a person: no inspector, no contact, no finding's text."""
 
     template_name = "inspections/public_results.html"
 
@@ -506,15 +526,15 @@ class PublicResultsView(PublicPlanMixin, TemplateView):
         plan = self.get_plan()
         if plan.status != InspectionPlan.Status.PUBLISHED:
             raise Http404
-        outcomes = dict(Inspection.Outcome.choices)
+        page = keyset_page_for_request(self.request, public_results(plan), fields=INSPECTION_ORDER, size=PAGE_SIZE)
         rows = [
             {
-                "position": row["position"],
-                "name": row["enterprise__name"],
-                "division": row["enterprise__division__name"],
-                "outcome": outcomes[row["outcome"]],
-                "outcome_value": row["outcome"],
+                "position": inspection.position,
+                "name": inspection.enterprise.name,
+                "division": inspection.enterprise.division.name,
+                "outcome": inspection.get_outcome_display(),
+                "outcome_value": inspection.outcome,
             }
-            for row in public_results(plan)
+            for inspection in page.rows
         ]
-        return super().get_context_data(plan=plan, rows=rows, **kwargs)
+        return super().get_context_data(plan=plan, page=page, rows=rows, **kwargs)

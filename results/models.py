@@ -163,7 +163,7 @@ class Objection(models.Model):
     evidence_name = models.CharField(_("evidence file"), max_length=200, blank=True)
     evidence_sha256 = models.CharField(_("SHA-256 of the evidence"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
     deadline = models.DateField(_("to be settled by"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     conclusion = models.TextField(_("written conclusion"), blank=True)
@@ -187,6 +187,14 @@ class Objection(models.Model):
                 condition=~models.Q(status__in=list(ObjectionStatus.SETTLED_STATES)) | ~models.Q(conclusion=""),
                 name="objection_decision_has_conclusion",
             )
+        ]
+        # The staff's objections, a keyset page at a time, in each view's order (``OBJECTION_ORDERS``):
+        # open ones by deadline, settled ones by decision (read backwards), all by receipt (backwards;
+        # this one also serves what ``received_at``'s own index did).
+        indexes = [
+            models.Index(fields=["deadline", "received_at", "id"], name="objection_open_order_idx"),
+            models.Index(fields=["decided_at", "id"], name="objection_decided_order_idx"),
+            models.Index(fields=["received_at", "id"], name="objection_received_order_idx"),
         ]
 
     def __str__(self):

@@ -183,12 +183,18 @@ def shared_results(user):
     )
 
 
+#: The order of a dispatch's recipients (its staff page and QR sheet, keyset pages): by enterprise name,
+#: then enterprise, which a dispatch reaches once (``recipient_once_per_enterprise``) and so is unique
+#: here. Served by the enterprises' ``enterprise_list_idx`` joined through that unique constraint's index.
+RECIPIENT_ORDER = ("enterprise__name", "enterprise_id")
+
+
 def dispatch_recipients(dispatch, *, state=None):
-    """The recipients of a dispatch with their enterprise and response, by enterprise name."""
+    """The recipients of a dispatch with their enterprise and response, in ``RECIPIENT_ORDER``."""
     queryset = Recipient.objects.filter(dispatch=dispatch)
     if state in RECIPIENT_STATES:
         queryset = queryset.filter(RECIPIENT_STATES[state])
-    return queryset.select_related("enterprise__division", "response__contact").order_by("enterprise__name", "id")
+    return queryset.select_related("enterprise__division", "response__contact").order_by(*RECIPIENT_ORDER)
 
 
 def with_current_response(recipients):

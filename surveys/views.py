@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -26,6 +27,7 @@ from surveys.forms import AnswerForm, DispatchForm, FollowUpForm, QuestionForm, 
 from surveys.models import Dispatch, Question, Questionnaire, Recipient, Response
 from surveys.results import chart_data, dispatch_results
 from surveys.selectors import (
+    RECIPIENT_ORDER,
     RECIPIENT_STATES,
     SHARED_RESULTS_ORDER,
     answers_of,
@@ -357,20 +359,24 @@ class DispatchMixin(ObjectPermissionMixin):
 
 
 class DispatchDetailView(DispatchMixin, TemplateView):
-    """One dispatch: how many answered, and each enterprise with its state, link and QR code."""
+    """One dispatch: how many answered, and each enterprise with its state, link and QR code, a keyset page
+    at a time (the state filter kept)."""
 
     template_name = "surveys/dispatch_detail.html"
 
     def get_context_data(self, **kwargs):
         dispatch = self.dispatch_object
         state = self.request.GET.get("state") if self.request.GET.get("state") in RECIPIENT_STATES else ""
-        page = Paginator(dispatch_recipients(dispatch, state=state), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = keyset_page_for_request(
+            self.request, dispatch_recipients(dispatch, state=state), fields=RECIPIENT_ORDER, size=PAGE_SIZE
+        )
         return super().get_context_data(
             dispatch=dispatch,
             counts=dispatch_counts(dispatch),
             page=page,
-            recipients=with_current_response(list(page.object_list)),
+            recipients=with_current_response(page.rows),
             state=state,
+            query=urlencode({"state": state}) if state else "",
             is_open=dispatch.is_open(),
             **kwargs,
         )
@@ -383,10 +389,12 @@ class DispatchQRSheetView(DispatchMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         dispatch = self.dispatch_object
-        page = Paginator(dispatch_recipients(dispatch), QR_SHEET_SIZE).get_page(self.request.GET.get("page"))
+        page = keyset_page_for_request(
+            self.request, dispatch_recipients(dispatch), fields=RECIPIENT_ORDER, size=QR_SHEET_SIZE
+        )
         cards = [
             (recipient, absolute_url(reverse("surveys:answer", args=[recipient.token]), request=self.request))
-            for recipient in page.object_list
+            for recipient in page.rows
         ]
         return super().get_context_data(dispatch=dispatch, page=page, cards=cards, **kwargs)
 

@@ -257,9 +257,13 @@ def may_see_full_numbers(user):
 # --- Exports of a user ------------------------------------------------------------------------------
 
 
+#: The order of 我的导出, newest first (keyset pages, served by ``export_user_latest_idx``).
+EXPORT_ORDER = ("-created_at", "-id")
+
+
 def exports_of(user):
     """The exports ``user`` asked for, newest first (我的导出)."""
-    return Export.objects.filter(user=user).order_by("-created_at", "-id")
+    return Export.objects.filter(user=user).order_by(*EXPORT_ORDER)
 
 
 def export_for_user(user, pk):

@@ -51,8 +51,23 @@ def _reversed(fields):
     return [name[1:] if name.startswith("-") else f"-{name}" for name in fields]
 
 
+def _value(row, name):
+    """``row``'s value of ``name``, following a related path (``enterprise__name``)."""
+    for part in name.split("__"):
+        row = getattr(row, part)
+    return row
+
+
+def _field(model, name):
+    """The model field ``name`` (a related path ``enterprise__name`` included) names, from ``model``."""
+    *path, last = name.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(last)
+
+
 def encode_cursor(row, fields):
-    return SEPARATOR.join(_value_text(getattr(row, name)) for name in _names(fields))
+    return SEPARATOR.join(_value_text(_value(row, name)) for name in _names(fields))
 
 
 def decode_cursor(model, fields, text):
@@ -64,7 +79,7 @@ def decode_cursor(model, fields, text):
     values = []
     for name, part in zip(names, parts, strict=True):
         try:
-            value = model._meta.get_field(name).to_python(part)
+            value = _field(model, name).to_python(part)
         except (ValidationError, ValueError, TypeError):
             raise InvalidCursor(text) from None
         if value is None:

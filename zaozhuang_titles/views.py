@@ -9,7 +9,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from zaozhuang_titles.audit import audit_denial, audit_record
 from zaozhuang_titles.celery import app as celery_app
 from zaozhuang_titles.exports import (
+    EXPORT_ORDER,
     XLSX,
     ExportRefused,
     download_name,
@@ -273,17 +273,18 @@ def export_response(request, *, source):
 
 
 class ExportListView(PermissionRequiredMixin, TemplateView):
-    """我的导出 — the exports the user asked for, newest first, with their state and files."""
+    """我的导出 — the exports the user asked for, newest first, with their state and files, a keyset page
+    at a time."""
 
     permission_required = "zaozhuang_titles.list_exports"
     template_name = "portal/exports.html"
     page_size = 50
 
     def get_context_data(self, **kwargs):
-        page = Paginator(exports_of(self.request.user), self.page_size).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            page=page, exports=list(page.object_list), keep_days=settings.EXPORT_KEEP_DAYS, **kwargs
+        page = keyset_page_for_request(
+            self.request, exports_of(self.request.user), fields=EXPORT_ORDER, size=self.page_size
         )
+        return super().get_context_data(page=page, exports=page.rows, keep_days=settings.EXPORT_KEEP_DAYS, **kwargs)
 
 
 class ExportMixin(ObjectPermissionMixin):

@@ -229,22 +229,35 @@ def publicity_for_staff(user, pk):
 OPEN, OVERDUE, SETTLED, ALL = "open", "overdue", "settled", "all"
 
 
+#: The order of each view of the staff's objections (keyset pages; the last field is unique): the open
+#: ones by the deadline to settle them, the settled ones newest decision first, all newest received first.
+OBJECTION_ORDERS = {
+    OPEN: ("deadline", "received_at", "id"),
+    OVERDUE: ("deadline", "received_at", "id"),
+    SETTLED: ("-decided_at", "-id"),
+    ALL: ("-received_at", "-id"),
+}
+
+
 def objections_for_staff(user, show=OPEN, today=None):
-    """Objections for city staff (none for anyone else): ``open`` (received or being investigated, oldest
-    deadline first), ``overdue`` (open past their deadline), ``settled`` or ``all``."""
+    """Objections for city staff (none for anyone else), in ``OBJECTION_ORDERS[show]``: ``open`` (received
+    or being investigated), ``overdue`` (open past their deadline), ``settled`` or ``all``.
+
+    A settled objection always carries its decision's time (``services.publicity._decide`` writes both);
+    the settled view asks for it too, since a page of it starts after the last one's time."""
     today = today or timezone.localdate()
     queryset = visible(Objection.objects.all(), user, STAFF_SCOPES).select_related(
         "entry__publicity", "entry__application", "decided_by"
     )
     if show == OPEN:
-        return queryset.filter(status__in=Objection.Status.OPEN_STATES).order_by("deadline", "received_at", "id")
-    if show == OVERDUE:
-        return queryset.filter(status__in=Objection.Status.OPEN_STATES, deadline__lt=today).order_by(
-            "deadline", "received_at", "id"
-        )
-    if show == SETTLED:
-        return queryset.exclude(status__in=Objection.Status.OPEN_STATES).order_by("-decided_at", "-id")
-    return queryset.order_by("-received_at", "-id")
+        queryset = queryset.filter(status__in=Objection.Status.OPEN_STATES)
+    elif show == OVERDUE:
+        queryset = queryset.filter(status__in=Objection.Status.OPEN_STATES, deadline__lt=today)
+    elif show == SETTLED:
+        queryset = queryset.exclude(status__in=Objection.Status.OPEN_STATES).filter(decided_at__isnull=False)
+    else:
+        show = ALL
+    return queryset.order_by(*OBJECTION_ORDERS[show])
 
 
 def objection_counts(user, today=None):

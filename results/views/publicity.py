@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -33,6 +34,7 @@ from results.services import publicity as services
 from zaozhuang_titles.audit import audit_record, client_ip
 from zaozhuang_titles.caching import personal_data_page
 from zaozhuang_titles.formats import date_text
+from zaozhuang_titles.keyset import keyset_page_for_request
 from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 from zaozhuang_titles.rules import is_city_admin
@@ -386,10 +388,12 @@ SHOW_CHOICES = (
 
 
 class ObjectionListView(PermissionRequiredMixin, TemplateView):
-    """异议 — objections to settle (open by default; overdue ones past their deadline), or all."""
+    """异议 — objections to settle (open by default; overdue ones past their deadline), or all, a keyset
+    page at a time (``?after=``/``?before=`` a row, the tab kept)."""
 
     permission_required = MANAGE
     template_name = "results/publicity/staff/objections.html"
+    page_size = PAGE_SIZE
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -398,10 +402,13 @@ class ObjectionListView(PermissionRequiredMixin, TemplateView):
             show = selectors.OPEN
         user = self.request.user
         objections = selectors.objections_for_staff(user, show, today)
-        page = Paginator(objections, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = keyset_page_for_request(
+            self.request, objections, fields=selectors.OBJECTION_ORDERS[show], size=self.page_size
+        )
         return super().get_context_data(
             page=page,
-            rows=list(page.object_list),
+            rows=page.rows,
+            query=urlencode({"show": show}),
             show=show,
             tabs=SHOW_CHOICES,
             today=today,

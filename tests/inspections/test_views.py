@@ -7,13 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from inspections import views as inspection_views
 from inspections.models import Finding, Inspection, InspectionPlan, Rectification
 from inspections.services.fieldwork import findings_record, inspection_conclude
 from inspections.services.plans import plan_publish
 from tests.applications.hostile_files import pdf
 from tests.authorization import rows_inspections, test_object_checks
 from tests.authorization.test_matrix import _post
-from tests.helpers import assert_constant_queries
+from tests.helpers import assert_constant_queries, walk_keyset_pages
 from tests.inspections.factories import CHECKLIST, InspectionWorld
 from zaozhuang_titles.permissions import ObjectPermissionMixin
 
@@ -52,9 +53,8 @@ REFUSED_ROWS = [row for row in rows_inspections.ROWS if row.redirect_refuses or 
 
 
 @pytest.mark.parametrize("row", REFUSED_ROWS, ids=[row.name for row in REFUSED_ROWS])
-def test_refused_posts_leave_the_inspection_tables_as_they_were(row, role_users, client_for, monkeypatch):
-    # The matrix's snapshot covers the five older apps; here it covers this one too.
-    monkeypatch.setattr("tests.helpers.OUR_APPS", ("zaozhuang_titles", "enterprises", "inspections"))
+def test_refused_posts_leave_the_inspection_tables_as_they_were(row, role_users, client_for):
+    # The snapshot (``tests.helpers.OUR_APPS``) covers this app's tables with every other app's.
     ctx = {"users": role_users}
     row.setup(ctx)
     url = reverse(row.name, kwargs=row.kwargs(ctx) if row.kwargs else None)
@@ -258,7 +258,9 @@ def test_public_plan_queries_do_not_grow_with_the_draw(client, django_assert_num
     w = _drawn_world(size)
     url = reverse("inspections:public_plan", args=[w.plan.pk])
     client.get(url)
-    with django_assert_num_queries(14):
+    # 14 when the whole population was read (its names served the draw's rows); now a page of it, and the
+    # names of the drawn and re-run enterprises in one more query.
+    with django_assert_num_queries(15):
         response = client.get(url, {"seed": w.plan.seed})
     assert text(response).count('data-testid="rerun-row"') == size
 
@@ -368,3 +370,54 @@ def test_pages_read_in_chinese_without_english_words(client, settings, tmp_path)
         assert response.status_code == 200, url
         page.feed(response.content.decode())
         assert english_words(" ".join(page.text)) == [], url
+
+
+def test_plan_page_and_public_results_page_the_drawn_enterprises_in_the_order_drawn(
+    client, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(inspection_views, "PAGE_SIZE", 2)
+    w = _drawn_world(5)
+    drawn = list(w.plan.inspections.order_by("position").values_list("pk", flat=True))
+    login(client, w.city)
+    url = reverse("inspections:plan", args=[w.plan.pk])
+
+    pages = walk_keyset_pages(client, url)
+
+    assert [[row.pk for row in page.context["inspections"]] for page in pages] == [drawn[:2], drawn[2:4], drawn[4:]]
+    with django_assert_num_queries(19):  # as the first page (see test_plan_detail_queries_do_not_grow_with_the_draw)
+        client.get(url, {"after": pages[0].context["page"].next_cursor})
+
+    for inspection in w.plan.inspections.all():
+        findings_record(
+            inspection=inspection,
+            actor=w.city,
+            results={item.pk: (Finding.Result.COMPLIANT, "") for item in w.plan.items.all()},
+        )
+        inspection_conclude(inspection=inspection, actor=w.city)
+    plan_publish(plan=w.plan, actor=w.city)
+    client.logout()
+    results = walk_keyset_pages(client, reverse("inspections:public_results", args=[w.plan.pk]))
+    assert [[row["position"] for row in page.context["rows"]] for page in results] == [[1, 2], [3, 4], [5]]
+
+
+def test_public_plan_pages_the_population_and_keeps_the_re_run(client, django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(inspection_views, "POPULATION_PAGE_SIZE", 2)
+    w = _drawn_world(3)
+    population = sorted(w.plan.population.values_list("enterprise_id", flat=True))
+    url = reverse("inspections:public_plan", args=[w.plan.pk])
+
+    pages = walk_keyset_pages(client, url)
+    assert [[member.enterprise_id for member in page.context["population"]] for page in pages] == [
+        population[i : i + 2] for i in range(0, len(population), 2)
+    ]
+    assert f"Population: {len(population)} enterprises" in text(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    # A page link is not a re-run: the form stays unbound, without an error.
+    later = pages[1]
+    assert not later.context["form"].is_bound and later.context["rerun"] is None
+    assert len(later.context["drawn_rows"]) == 3 and all(name for _pk, name, _team in later.context["drawn_rows"])
+
+    with_seed = walk_keyset_pages(client, url, {"seed": w.plan.seed}, query=f"seed={w.plan.seed}")
+    assert all(page.context["rerun"]["same_draw"] for page in with_seed)
+    assert len(with_seed) == len(pages)
+    with django_assert_num_queries(15):  # as the first page (see test_public_plan_queries_do_not_grow_with_the_draw)
+        client.get(url, {"seed": w.plan.seed, "after": pages[0].context["page"].next_cursor})

@@ -13,8 +13,10 @@ from django.utils import timezone
 from applications.models import Status
 from results.models import Objection
 from results.services import publicity as services
+from results.views.publicity import ObjectionListView
 from tests.applications.factories import World, tiny_pdf
 from tests.applications.hostile_files import HOSTILE
+from tests.helpers import walk_keyset_pages
 from tests.results.filing_factories import EARLY
 from tests.results.test_publicity import at, objection, publish
 from zaozhuang_titles.models import AuditEvent, Notice
@@ -334,11 +336,12 @@ def test_objection_list_queries_pinned_at_1_and_3(client_for, django_assert_num_
 
     objection(entry, ip=next(addresses))
     staff.get(url)  # warm caches (content types, sessions)
-    with django_assert_num_queries(10):
+    # 10 with the offset pager: its COUNT(*) went with keyset pages.
+    with django_assert_num_queries(9):
         one = staff.get(url)
     objection(entry, ip=next(addresses))
     objection(entry, ip=next(addresses))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         three = staff.get(url)
 
     assert one.status_code == three.status_code == 200
@@ -452,3 +455,35 @@ def test_a_post_without_a_person_says_how_to_choose_and_keeps_what_was_written(c
     assert not Objection.objects.exists()
     assert 'data-testid="entry-error"' in html and "提出异议" in html
     assert "其申报的专利并非本人完成。" in html
+
+
+def test_objection_list_keyset_pages_keep_the_tab_and_the_order(
+    client_for, django_assert_num_queries, running, monkeypatch
+):
+    world, _publicity, entry, _application = running
+    monkeypatch.setattr(ObjectionListView, "page_size", 2)
+    rows = [objection(entry, ip=f"192.0.2.{n}") for n in range(1, 6)]
+    today = timezone.localdate()
+    # Deadlines out of the order received, two sharing one: the open tab goes by deadline, then receipt.
+    for row, days in zip(rows, [9, 3, 9, 1, 3], strict=True):
+        Objection.objects.filter(pk=row.pk).update(deadline=today + datetime.timedelta(days=days))
+    services.objection_dismiss(objection=rows[1], actor=world.city, conclusion="不成立。")
+    staff = client_for(world.city)
+    url = reverse("results:publicity_objections")
+
+    def walk(show):
+        pages = walk_keyset_pages(staff, url, {"show": show}, query=f"show={show}")
+        return [[row.pk for row in page.context["rows"]] for page in pages]
+
+    open_rows = [rows[3], rows[4], rows[0], rows[2]]  # deadlines 1, 3, 9, 9 (the two 9s by receipt)
+    assert walk("open") == [[row.pk for row in open_rows[:2]], [row.pk for row in open_rows[2:]]]
+    assert walk("all") == [[rows[4].pk, rows[3].pk], [rows[2].pk, rows[1].pk], [rows[0].pk]]
+    assert walk("settled") == [[rows[1].pk]]
+
+    # A page after a cursor costs what the first page does: 9 queries (see the pin above).
+    last = staff.get(url, {"show": "all", "after": f"{rows[2].received_at.isoformat()}~{rows[2].pk}"})
+    assert [row.pk for row in last.context["rows"]] == [rows[1].pk, rows[0].pk]
+    with django_assert_num_queries(9):
+        staff.get(url, {"show": "all", "after": last.context["page"].previous_cursor})
+    broken = staff.get(url, {"show": "all", "after": "nonsense"})
+    assert [row.pk for row in broken.context["rows"]] == [rows[4].pk, rows[3].pk]  # said, and page 1 shown

@@ -86,3 +86,29 @@ def test_the_notices_page_walks_by_cursor_and_says_when_a_link_is_broken(client,
     assert broken.status_code == 200
     assert [n.pk for n in broken.context["notices"]] == newest[:4]
     assert "The page link is not valid" in broken.content.decode()
+
+
+@pytest.mark.parametrize("fields", [("recipient__real_name", "id"), ("-recipient__real_name", "-id")])
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_an_order_on_a_related_field_walks_every_row_once(fields, size):
+    """A related field (``recipient__real_name``; a questionnaire's recipients go by ``enterprise__name``)
+    is read from the row through the relation and named in the cursor like the row's own fields."""
+    # Two users share a name ("~" in it: only the first field may hold the separator), a third differs.
+    users = [UserFactory(real_name="张~三"), UserFactory(real_name="张~三"), UserFactory(real_name="李四")]
+    Notice.objects.bulk_create(
+        Notice(recipient=user, key=f"{user.pk}-{i}", subject="s", body="b") for user in users for i in range(2)
+    )
+    queryset = Notice.objects.select_related("recipient")
+    expected = _expected(queryset, fields)
+
+    seen, page = [], keyset_page(queryset, fields=fields, size=size)
+    while True:
+        seen += [row.pk for row in page.rows]
+        if page.next_cursor is None:
+            break
+        page = keyset_page(queryset, fields=fields, after=page.next_cursor, size=size)
+    assert seen == expected
+    back = (
+        keyset_page(queryset, fields=fields, before=page.previous_cursor, size=size) if page.previous_cursor else None
+    )
+    assert back is None or [row.pk for row in back.rows] == expected[-size - len(page.rows) : -len(page.rows)]
