@@ -292,6 +292,7 @@ class AuditEvent(models.Model):
         FILE_DOWNLOADED = "file_downloaded", _("File downloaded")
         EXPORTED = "exported", _("Data exported")
         PREFERENCE_CHANGED = "preference_changed", _("Preference changed")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

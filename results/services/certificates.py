@@ -24,6 +24,8 @@ from results.models import Certificate, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.models import AuditEvent
 from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
@@ -209,16 +211,19 @@ def _queue_certificates(batch_id, site_url):
     issue_certificates.delay(batch_id=batch_id, site_url=site_url)
 
 
-def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER):
+def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER, request=None):
     """Revoke a certificate with the reason (kept for staff) and its category (shown with the date by the
     register and the public verification page from then on). The PDF stays as issued and signed: the
-    register, not the file, says whether it still holds."""
+    register, not the file, says whether it still holds. The audit log records who revoked it, when, why
+    and in which category (``AuditEvent.Kind.CERTIFICATE_REVOKED``; with the address of ``request``)."""
     require_city(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Please give the reason; the log will show it.")})
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("application").get(pk=certificate.pk)
+        )
         if locked.revoked_at is not None:
             raise ValidationError(_("This certificate was revoked already."), code="revoked")
         locked.revoked_at = timezone.now()
@@ -226,6 +231,20 @@ def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OT
         locked.revoke_reason = reason[:200]
         locked.full_clean()
         locked.save(update_fields=["revoked_at", "revoke_category", "revoke_reason"])
+        # Who, when (the event's time) and why, in the same transaction as the revocation.
+        audit_record(
+            kind=AuditEvent.Kind.CERTIFICATE_REVOKED,
+            request=request,
+            user=actor,
+            obj=locked,
+            detail={
+                "number": locked.number,
+                "application": locked.application.number,
+                "category": locked.revoke_category,
+                "reason": locked.revoke_reason,
+                "revoked_at": locked.revoked_at.isoformat(),
+            },
+        )
     logger.info("certificate %s revoked by %s", locked.number, actor.pk if actor else "system")
     certificate.revoked_at, certificate.revoke_reason = locked.revoked_at, locked.revoke_reason
     certificate.revoke_category = locked.revoke_category

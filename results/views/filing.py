@@ -267,6 +267,7 @@ class CertificateRevokeView(StaffMixin, View):
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
                     category=form.cleaned_data["category"],
+                    request=request,
                 )
             except ValidationError as error:
                 _error_messages(request, error)

@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.models import Status
@@ -234,6 +236,18 @@ def test_certificate_revoke_page(client_for, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert (certificate.revoke_category, certificate.revoke_reason) == ("fraud", "经核实业绩造假")
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CERTIFICATE_REVOKED)
+    assert (event.user, event.ip, event.detail["category"]) == (world.city, "127.0.0.1", "fraud")
+    # The register and the public page say revoked, with the date and the category, never the words.
+    revoked_on = timezone.localtime(certificate.revoked_at).date().isoformat()
+    register = (
+        client_for(world.city).get(reverse("results:filing_certificates", args=[world.batch.pk])).content.decode()
+    )
+    public = Client().get(reverse("results:certificate_verify", args=[certificate.token])).content.decode()
+    for page in (register, public):
+        assert revoked_on in page
+        assert "申报弄虚作假" in page
+    assert "经核实业绩造假" not in public
 
 
 def test_certificate_revoke_page_needs_a_category(client_for, django_capture_on_commit_callbacks):
