@@ -1,6 +1,8 @@
-"""Heavy tasks, each run in a subprocess of its own so that its peak memory is its own
-(``VmHWM`` on Linux, else ``ru_maxrss``; the interpreter with Django loaded is reported as
-``base_mb``):
+"""Heavy tasks, each run in a subprocess of its own so that its peak memory is its own: the child's
+peak resident set, ``VmHWM`` of ``/proc/self/status`` on Linux (it starts afresh at ``exec``), else
+``resource.getrusage(RUSAGE_SELF).ru_maxrss``; the interpreter with Django loaded is reported as
+``base_mb``. Not tracemalloc: it sees Python's allocations only, not pango's, cairo's or qpdf's, where a
+document's memory goes.
 
     python -m benchmarks.heavy filing|publicity_close|export|import|certificates ROWS
 
@@ -217,8 +219,8 @@ def _certificates(rows):
         sizes = [(Path(media) / name).stat().st_size for name in Certificate.objects.values_list("pdf", flat=True)]
     kb = [size / 1024 for size in sizes]
     note = (
-        f"{issued} certificates printed, signed and stored; PDF size KB mean {statistics.mean(kb):.0f}, "
-        f"max {max(kb):.0f}"
+        f"{issued} certificates printed, signed and stored as the Celery task does ({seconds / max(issued, 1):.2f} s "
+        f"each); PDF size KB mean {statistics.mean(kb):.0f}, max {max(kb):.0f}"
     )
     return seconds, note
 

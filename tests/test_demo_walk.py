@@ -26,6 +26,7 @@ from applications.models import Application, Batch, InternalNotice, Status
 from results.models import Certificate, Filing, Objection, ObjectionStatus, Publicity
 from reviews.demo import MEETING_NAME
 from reviews.models import Assignment, Ballot, Case, Meeting
+from tests.documents import use_stand_in_printer
 from tests.walk_pages import Browser
 from zaozhuang_titles.demo import DEMO_PASSWORD
 from zaozhuang_titles.models import User
@@ -36,6 +37,13 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parent.parent / "README.md"
 #: The demo's days: a Saturday (the next working day is two days on) and a Wednesday, far from holidays.
 DAYS = {"saturday": datetime.date(2026, 12, 5), "wednesday": datetime.date(2026, 12, 9)}
+
+
+@pytest.fixture(autouse=True)
+def stand_in_printer(request, monkeypatch):
+    """The demo's documents (letters, evidence, policy files) from the stand-in printer: the walk reads
+    pages, not paper (tests/documents.py)."""
+    use_stand_in_printer(request, monkeypatch)
 
 
 def readme_demo():

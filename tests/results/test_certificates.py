@@ -62,6 +62,7 @@ def _pdf_images(content):
     return images
 
 
+@pytest.mark.real_documents
 def test_certificate_issue_certifies_a_filed_application(django_capture_on_commit_callbacks):
     world = filed_world(1, django_capture_on_commit_callbacks)
     application = world.applications[0]
@@ -87,6 +88,7 @@ def test_certificate_issue_certifies_a_filed_application(django_capture_on_commi
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
 
 
+@pytest.mark.real_documents
 def test_certificate_qr_code_holds_the_token_url(django_capture_on_commit_callbacks):
     world = filed_world(1, django_capture_on_commit_callbacks)
     certificate = certificate_issue(application=world.applications[0])
@@ -159,6 +161,7 @@ def test_certificate_issue_refuses_other_roles(django_capture_on_commit_callback
     assert Certificate.objects.count() == 0
 
 
+@pytest.mark.real_documents
 def test_certificates_issue_for_batch_once(django_capture_on_commit_callbacks):
     world = filed_world(2, django_capture_on_commit_callbacks)
 
@@ -184,6 +187,7 @@ def pyhanko_cli(path, ca):
     )
 
 
+@pytest.mark.real_documents
 def test_pyhanko_cli_validates_a_signed_certificate_offline(
     django_capture_on_commit_callbacks, document_signer, tmp_path
 ):

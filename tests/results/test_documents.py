@@ -21,7 +21,7 @@ from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles import signing
 from zaozhuang_titles.masking import mask_id_number
 
-pytestmark = [pytest.mark.django_db, needs_poppler]
+pytestmark = [pytest.mark.django_db, needs_poppler, pytest.mark.real_documents]
 
 
 @pytest.fixture

@@ -194,6 +194,7 @@ def test_filing_certificates_page_queries_pinned_at_1_and_3(client_for, django_a
 # --- Certificates -------------------------------------------------------------------------------------
 
 
+@pytest.mark.real_documents
 def test_certificates_issue_from_the_page(client_for, django_capture_on_commit_callbacks):
     world = filed_world(2, django_capture_on_commit_callbacks)
 
@@ -206,6 +207,7 @@ def test_certificates_issue_from_the_page(client_for, django_capture_on_commit_c
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) reads the text back")
+@pytest.mark.real_documents
 def test_certificates_issued_without_site_url_point_to_the_server_that_issued_them(
     client_for, django_capture_on_commit_callbacks, settings
 ):
