@@ -185,7 +185,8 @@ def _import(rows):
 
 
 def _certificates(rows):
-    """Issue ``rows`` certificates of one numbered filing as the Celery task does: each printed by
+    """Issue ``rows`` certificates of one numbered filing as the Celery task does for city staff's button
+    (``certificate_run_execute``: the run's progress written after each certificate): each printed by
     WeasyPrint, signed with the PKCS#12 of DOCUMENT_SIGNING_P12 (a demo CA made in a temporary directory
     when none is set) and stored in a temporary media directory."""
     import statistics
@@ -197,8 +198,9 @@ def _certificates(rows):
 
     from applications.models import QualificationDateRule
     from benchmarks.filing import arrange
-    from results.models import Certificate
-    from results.services.certificates import certificates_issue_for_batch
+    from results.models import Certificate, CertificateRun
+    from results.services.certificates import certificate_run_execute
+    from zaozhuang_titles.models import Role
     from zaozhuang_titles.signing import demo_ca_write
 
     filing = arrange(rows)
@@ -213,9 +215,16 @@ def _certificates(rows):
             p12, _ca = demo_ca_write(Path(media) / "signing")
             signer = {"DOCUMENT_SIGNING_P12": str(p12), "DOCUMENT_SIGNING_PASSWORD": ""}
         with override_settings(**signer):
+            # As city staff's button and the task do it: a run, its progress written after each certificate.
+            staff = filing.created_by
+            staff.roles.get_or_create(role=Role.CITY_STAFF)
+            run = CertificateRun.objects.create(batch=batch, actor=staff, total=rows)
             started = time.perf_counter()
-            issued = certificates_issue_for_batch(batch_id=batch.pk, site_url="https://titles.example.cn")
+            run = certificate_run_execute(run_id=run.pk, site_url="https://titles.example.cn")
             seconds = time.perf_counter() - started
+            if run.state != CertificateRun.State.FINISHED:
+                raise RuntimeError(f"the issue run failed: {run.errors}")
+            issued = run.issued
         sizes = [(Path(media) / name).stat().st_size for name in Certificate.objects.values_list("pdf", flat=True)]
     kb = [size / 1024 for size in sizes]
     note = (
