@@ -225,7 +225,8 @@ def _certificates(rows):
             if run.state != CertificateRun.State.FINISHED:
                 raise RuntimeError(f"the issue run failed: {run.errors}")
             issued = run.issued
-        sizes = [(Path(media) / name).stat().st_size for name in Certificate.objects.values_list("pdf", flat=True)]
+        issued_pdfs = Certificate.objects.filter(application__batch=batch).values_list("pdf", flat=True)
+        sizes = [(Path(media) / name).stat().st_size for name in issued_pdfs]  # not the generated data's
     kb = [size / 1024 for size in sizes]
     note = (
         f"{issued} certificates printed, signed and stored as the Celery task does ({seconds / max(issued, 1):.2f} s "

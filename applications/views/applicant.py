@@ -63,6 +63,7 @@ from applications.selectors import (
     corrections_of,
     live_evidence,
     nomination_signatures,
+    photo_of,
 )
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import add_errors, date_text, eligibility_rows, error_messages
@@ -366,10 +367,10 @@ class ProfilePhotoView(ApplicantMixin, View):
     an uploaded JPEG or PNG (``services.profile_photo_set`` checks and re-encodes it)."""
 
     def get(self, request):
-        profile = ApplicantProfile.objects.filter(user=request.user).first()
-        if profile is None or not profile.photo:
+        photo = photo_of(request.user)
+        if not photo:
             raise Http404
-        return file_response(profile.photo, download_name="photo.jpg", content_type="image/jpeg", inline=True)
+        return file_response(photo, download_name="photo.jpg", content_type="image/jpeg", inline=True)
 
     def post(self, request):
         form = PhotoForm(request.POST, request.FILES)

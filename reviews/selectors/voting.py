@@ -25,6 +25,7 @@ from reviews.models import (
 )
 from reviews.rules import seated_meetings
 from reviews.voting import quorum_needed, quorum_reached, vote_passes, votes_needed
+from zaozhuang_titles.models import Role, User
 from zaozhuang_titles.rules import is_city_admin
 
 DEFAULT_QUORUM = (2, 3)
@@ -109,8 +110,6 @@ def attendance_state(meeting):
 def recorder_candidates(meeting, attendance):
     """Who may keep the meeting's record (记录人): active city HR staff, and the experts of the panel
     recorded present (as users), by name."""
-    from zaozhuang_titles.models import Role, User
-
     present = [seat.expert.user_id for seat in attendance.seats if seat.present]
     staff = Q(is_active=True, roles__role=Role.CITY_STAFF)
     return User.objects.filter(Q(pk__in=present) | staff).distinct().order_by("real_name", "username")
