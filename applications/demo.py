@@ -673,6 +673,42 @@ def _silence_demo_emails(since):
     Notice.objects.filter(created_at__gte=since, email=Notice.Email.PENDING).update(email=Notice.Email.NONE)
 
 
+#: Background, face and clothes of the generated photos: a blue 证件照 background, several of each.
+_PHOTO_BACKGROUNDS = ["#4a86c8", "#5b93d1", "#ffffff", "#d93a3a"]
+_PHOTO_SKIN = ["#f1c9a5", "#e0b08a", "#d9a27c"]
+_PHOTO_CLOTHES = ["#2f3b4c", "#1f2a36", "#3d4a5c", "#f5f5f5"]
+
+
+def demo_photo_png(index):
+    """A plain avatar drawn with Pillow (no external file), deterministic in ``index``: a head and
+    shoulders on a 证件照 background, 330 × 450 pixels, as PNG bytes."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    background = _PHOTO_BACKGROUNDS[index % len(_PHOTO_BACKGROUNDS)]
+    image = Image.new("RGB", (330, 450), background)
+    draw = ImageDraw.Draw(image)
+    clothes = _PHOTO_CLOTHES[index % 3 if background == "#ffffff" else index % len(_PHOTO_CLOTHES)]
+    draw.ellipse((35, 320, 295, 560), fill=clothes)  # shoulders
+    draw.rectangle((140, 270, 190, 330), fill=_PHOTO_SKIN[index % len(_PHOTO_SKIN)])  # neck
+    draw.ellipse((95, 95, 235, 285), fill=_PHOTO_SKIN[index % len(_PHOTO_SKIN)])  # face
+    draw.chord((88, 70, 242, 220), 180, 360, fill="#1b1b1b")  # hair
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def give_demo_photo(user, index):
+    """Give ``user`` a generated photo through the service (checked and re-encoded as any upload), unless
+    it has one."""
+    profile = services.profile_get_or_create(user=user)
+    if not profile.photo:
+        services.profile_photo_set(
+            user=user, uploaded_file=SimpleUploadedFile("photo.png", demo_photo_png(index), content_type="image/png")
+        )
+
+
 def _demo_applicant_draft(*, batch, demo_enterprise, rng, today, used_patents, files, calendar):
     """The demo ``applicant`` account's draft: complete and submittable, with a patent and its file."""
     user = User.objects.filter(username="applicant").first()
@@ -776,6 +812,9 @@ def seed(*, stdout=None):
         files=files,
         calendar=calendar,
     )
+    demo_applicant = User.objects.filter(username="applicant").first()
+    if demo_applicant is not None:
+        give_demo_photo(demo_applicant, 0)
     if User.objects.filter(username=MARKER_USERNAME).exists():
         _silence_demo_emails(started)
         if stdout is not None:

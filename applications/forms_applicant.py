@@ -168,6 +168,20 @@ class EvidenceForm(CleanTextMixin, forms.Form):
     )
 
 
+class PhotoForm(forms.Form):
+    """The holder's photo (证件照) printed on the certificate; the uploads module decides what it really is."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        error_messages={"required": _("Choose a photo file (JPEG or PNG) to upload.")},
+        help_text=_(
+            "A recent front-facing photo, JPEG or PNG, at most 5 MB; it is cut to the certificate's 33 × 45 mm "
+            "photo area and stored without its metadata (camera, place)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
 class WithdrawForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw the application?"),

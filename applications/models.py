@@ -170,7 +170,9 @@ class Batch(models.Model):
 class ApplicantProfile(models.Model):
     """个人档案 — what an applicant keeps once and every application draws from.
 
-    Name, ID number and mobile live on the user; sex and birth date are derived from the ID number."""
+    Name, ID number and mobile live on the user; sex and birth date are derived from the ID number. The
+    photo (证件照) is printed on the certificate; the applicant changes it at any time (it is no part of
+    what an audit checks, so the profile's lock does not hold it)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applicant_profile", verbose_name=_("user")
@@ -187,6 +189,10 @@ class ApplicantProfile(models.Model):
     department = models.CharField(_("department"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    # Personal data: stored in the private media root (no URL serves it) and sent only by the checked
+    # views of its holder and of staff auditing its applications; printed on the certificate.
+    photo = models.CharField(_("photo (stored as)"), max_length=200, blank=True, editable=False)
+    photo_updated_at = models.DateTimeField(_("photo changed at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

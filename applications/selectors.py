@@ -94,6 +94,11 @@ def application_detail(user, pk):
         raise Http404 from None
 
 
+def photo_of(user):
+    """The storage name of the photo (证件照) on ``user``'s profile, or "" when it has none."""
+    return ApplicantProfile.objects.filter(user_id=user.pk).values_list("photo", flat=True).first() or ""
+
+
 def applications_of_applicant(user):
     return with_achievement_count(with_list_data(Application.objects.filter(applicant=user))).order_by("-created_at")
 

@@ -2,7 +2,8 @@
 ``make run`` happens on:
 
 - one that ended (published as if ten working days ago and closed after its last day), whose
-  applications are cleared for filing (备案) and then certificates;
+  applications are cleared for filing (备案) and then certificates (their applicants have a generated
+  photo, which the certificates print);
 - one running on the day of the demo (published as if two working days ago), so that anyone can read
   it and lodge an objection today. Published on a Saturday a notice would start on Monday and refuse
   objections until then.
@@ -19,7 +20,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from applications.demo import FIRST_BATCH_NAME
+from applications.demo import FIRST_BATCH_NAME, give_demo_photo
 from applications.models import Application, Batch, Status
 from applications.workflow import application_transition
 from results.models import Publicity
@@ -62,6 +63,10 @@ def seed(*, stdout=None):
     published = []
     for working_days_ago, count, closed in NOTICES:
         applications, free = free[:count], free[count:]
+        if closed:
+            # The holders of the certificates city staff will issue in the demo: their photo prints on it.
+            for index, application in enumerate(applications, start=1):
+                give_demo_photo(application.applicant, index)
         if applications:
             published.append(_publish(batch=batch, city=city, applications=applications, days=working_days_ago))
             if closed:

@@ -6,6 +6,7 @@ and the title certificates (证书) with the token of their public verification 
 - ``Objection`` — a real-name objection to one published line, and how city staff settled it.
 - ``Filing`` and ``FilingEntry`` — the 备案表 sent to the province; each application is filed once.
 - ``Certificate`` — the certificate of a filed application, verified by an unguessable token.
+- ``CertificateRun`` — one issue of a batch's certificates by the background task, with its progress.
 
 The tables were created by ``applications`` (migration 0003) and moved here without copying a row
 (``results`` migrations 0001-0003).
@@ -18,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from applications.models import Application, Batch, Level, Series
@@ -296,3 +298,47 @@ class Certificate(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     @property
     def is_valid(self):
         return self.revoked_at is None
+
+
+class CertificateRun(models.Model):
+    """一次批量发证 — city staff's issue of a batch's certificates, run by the Celery task
+    ``applications.issue_certificates``: how many of how many are done, the errors, the result. The task
+    writes its progress here (not in Celery's result backend, which the portal does not keep), so the
+    progress page reads the same whether the task ran inline (``CELERY_TASK_ALWAYS_EAGER``) or in a worker;
+    the row stays as the log of the issue."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("issue run", "Queued")
+        RUNNING = "running", pgettext_lazy("issue run", "Running")
+        FINISHED = "finished", pgettext_lazy("issue run", "Finished")
+        FAILED = "failed", pgettext_lazy("issue run", "Failed")
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="certificate_runs", verbose_name=_("batch"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("to issue"), default=0)
+    done = models.PositiveIntegerField(_("handled"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    #: [{"number": application number, "reason": why it got no certificate}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(pgettext_lazy("issue run", "started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate issue run (批量发证)")
+        verbose_name_plural = _("certificate issue runs (批量发证)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.batch} #{self.pk}"
+
+    @property
+    def ended(self):
+        return self.state in (self.State.FINISHED, self.State.FAILED)
+
+    @property
+    def percent(self):
+        return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.ended else 0)

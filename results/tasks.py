@@ -16,10 +16,10 @@ from django.utils import timezone
 from applications.models import Batch
 from results.models import Filing, Publicity
 from results.selectors.publicity import publicities_due
-from results.services.certificates import certificates_issue_for_batch
+from results.services.certificates import certificate_run_execute, certificates_issue_for_batch
 from results.services.filing import filing_build_files
 from results.services.publicity import publicity_close_due
-from zaozhuang_titles.tasks import RETRYING
+from zaozhuang_titles.tasks import RETRYING, retryable_errors
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,18 @@ def build_filing_files(*, filing_id):
 
 
 @shared_task(name="applications.issue_certificates", bind=True, **RETRYING)
-def issue_certificates(self, *, batch_id, site_url=None):
+def issue_certificates(self, *, batch_id, site_url=None, run_id=None):
     """Issue the certificate of every filed application of a batch that has none yet (idempotent);
-    ``site_url``: the portal's address for the QR codes, taken from the request that queued it. Its
-    state is PROGRESS with ``{"done": n, "total": m}`` while it runs (and each step is logged)."""
+    ``site_url``: the portal's address for the QR codes, taken from the request that queued it. With
+    ``run_id`` (city staff's button) the progress, the errors and the result are written on that
+    ``CertificateRun``, which its page polls; without (a task queued before runs existed) its state is
+    PROGRESS with ``{"done": n, "total": m}`` where a result backend keeps it, and each step is logged."""
     if not Batch.objects.filter(pk=batch_id).exists():
         logger.info("batch %s is gone; no certificates to issue", batch_id)
         return None
+    if run_id is not None:
+        run = certificate_run_execute(run_id=run_id, site_url=site_url, reraise=retryable_errors())
+        return None if run is None else {"state": run.state, "done": run.done, "issued": run.issued}
 
     def progress(done, total):
         logger.info("batch %s: certificates %d of %d", batch_id, done, total)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Batch
-from reviews.models import PanelMember, Specialty
+from reviews.models import Expert, PanelMember, Specialty
 from reviews.validators import validate_scoring_deadline
 from zaozhuang_titles.forms import CleanTextMixin
 
@@ -95,3 +95,37 @@ class EarlyVoteForm(CleanTextMixin, forms.Form):
     """The box that confirms opening or closing the vote before the meeting's date."""
 
     confirm_early = forms.BooleanField(required=False)
+
+
+class CloseVoteForm(EarlyVoteForm):
+    """Closing the vote: who chaired the meeting and who kept its record (both sign it), and the box
+    that confirms closing before the meeting's date. The choices are the experts recorded present and,
+    for the recorder, city staff too (``reviews.selectors.voting.recorder_candidates``); the service
+    checks them again under the meeting's lock."""
+
+    chair = forms.ModelChoiceField(
+        label=_("Chair of the panel (主持人)"),
+        queryset=Expert.objects.none(),
+        empty_label=_("— choose —"),
+        error_messages={
+            "required": _("Name the chair of the panel: an expert of the panel recorded as present."),
+            "invalid_choice": _("Name the chair of the panel: an expert of the panel recorded as present."),
+        },
+    )
+    recorder = forms.ModelChoiceField(
+        label=_("Recorder (记录人)"),
+        queryset=Expert.objects.none(),
+        empty_label=_("— choose —"),
+        error_messages={
+            "required": _("Name the recorder: city HR staff, or an expert of the panel recorded as present."),
+            "invalid_choice": _("Name the recorder: city HR staff, or an expert of the panel recorded as present."),
+        },
+    )
+
+    def __init__(self, *args, meeting, attendance, recorders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = Expert.objects.filter(pk__in=attendance.present_ids).select_related("user")
+        self.fields["recorder"].queryset = recorders
+        self.fields["recorder"].label_from_instance = lambda user: user.real_name or user.username
+        if not self.is_bound:
+            self.initial.update(chair=meeting.chair_id, recorder=meeting.recorder_id)

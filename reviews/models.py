@@ -293,6 +293,27 @@ class Meeting(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         related_name="+",
         verbose_name=_("closed by"),
     )
+    # Who chaired the meeting and who kept its record (会议主持人, 记录人): named by staff when the vote
+    # closes (``reviews.services.voting.meeting_officers_check``), printed with their signature lines
+    # on the meeting record.
+    chair = models.ForeignKey(
+        Expert,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair of the panel (主持人)"),
+        help_text=_("An expert of the panel, present at the meeting."),
+    )
+    recorder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorder (记录人)"),
+        help_text=_("City HR staff, or an expert of the panel present at the meeting."),
+    )
     record = models.CharField(_("meeting record (stored as)"), max_length=200, blank=True, editable=False)
     record_sha256 = models.CharField(_("SHA-256 of the record"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

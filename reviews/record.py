@@ -75,6 +75,8 @@ def meeting_record_context(*, meeting, attendance, tallies):
             ],
             "closed_at": timezone.localtime(meeting.voting_closed_at),
             "closed_by": closed_by.real_name or closed_by.username,
+            "chair": _name(meeting.chair) if meeting.chair else "",
+            "recorder": (meeting.recorder.real_name or meeting.recorder.username) if meeting.recorder else "",
         }
 
 

@@ -169,3 +169,17 @@ def test_export_heavy_task_exports_the_applications_it_was_asked_for():
     export = Export.objects.get()
     assert export.status == Export.Status.DONE
     assert not default_storage.exists(export.file.name)  # the benchmark keeps no file
+
+
+@pytest.mark.django_db
+def test_certificates_heavy_task_issues_them_through_an_issue_run():
+    from benchmarks.heavy import _certificates
+    from results.models import Certificate, CertificateRun
+
+    seconds, note = _certificates(2)
+
+    assert seconds > 0
+    assert note.startswith("2 certificates printed, signed and stored as the Celery task does (")
+    run = CertificateRun.objects.get()
+    assert (run.state, run.done, run.total, run.issued) == ("finished", 2, 2, 2)
+    assert Certificate.objects.count() == 2

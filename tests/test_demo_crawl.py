@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 
 from reviews.models import Meeting
+from tests.documents import use_stand_in_printer
 from zaozhuang_titles.demo import ACCOUNTS, DEMO_PASSWORD
 from zaozhuang_titles.models import User
 
@@ -72,6 +73,13 @@ ALLOWED_ENGLISH = {
     # django-axes records "<unknown>" for a path it did not see
     "unknown",
 }
+
+
+@pytest.fixture(autouse=True)
+def stand_in_printer(request, monkeypatch):
+    """The demo's documents (letters, evidence, policy files) from the stand-in printer: the walk reads
+    pages, not paper (tests/documents.py)."""
+    use_stand_in_printer(request, monkeypatch)
 
 
 class InvalidTemplateVariable(str):

@@ -26,6 +26,7 @@ from applications.models import Application, Batch, InternalNotice, Status
 from results.models import Certificate, Filing, Objection, ObjectionStatus, Publicity
 from reviews.demo import MEETING_NAME
 from reviews.models import Assignment, Ballot, Case, Meeting
+from tests.documents import use_stand_in_printer
 from tests.walk_pages import Browser
 from zaozhuang_titles.demo import DEMO_PASSWORD
 from zaozhuang_titles.models import User
@@ -36,6 +37,13 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parent.parent / "README.md"
 #: The demo's days: a Saturday (the next working day is two days on) and a Wednesday, far from holidays.
 DAYS = {"saturday": datetime.date(2026, 12, 5), "wednesday": datetime.date(2026, 12, 9)}
+
+
+@pytest.fixture(autouse=True)
+def stand_in_printer(request, monkeypatch):
+    """The demo's documents (letters, evidence, policy files) from the stand-in printer: the walk reads
+    pages, not paper (tests/documents.py)."""
+    use_stand_in_printer(request, monkeypatch)
 
 
 def readme_demo():
@@ -308,9 +316,16 @@ def test_demo_walk_works_on_the_day_of_the_seeding(
         assert not any(form.attrs.get("data-testid") == "ballot-form" for form in page.forms), page.text
     page = city.open(city.open(city.open("/").link(text="出席与表决")).link(href=f"/voting/meetings/{meeting.pk}/"))
     assert ("我确认在会议日期前结束表决" in page.text) == early
-    page = city.submit(page, page.form(action="/close/"), **({"confirm_early": "on"} if early else {}))
+    # `city` names the chair (the first member, present) and itself as the recorder, as the form offers.
+    close = page.form(action="/close/")
+    chair, recorder = members[0], User.objects.get(username="city")
+    chair_pk = str(meeting.panel.get(expert__user__username=chair).expert_id)
+    assert chair_pk in close.options["chair"] and str(recorder.pk) in close.options["recorder"]
+    officers = {"chair": chair_pk, "recorder": str(recorder.pk)}
+    page = city.submit(page, close, **officers, **({"confirm_early": "on"} if early else {}))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED, page.text
+    assert (meeting.chair.user.username, meeting.recorder) == (chair, recorder)
     assert set(meeting.cases.values_list("result", flat=True)) == {Case.Result.PASSED}
     passed = list(meeting.cases.values_list("application__number", flat=True))
     assert set(Application.objects.filter(number__in=passed).values_list("status", flat=True)) == {Status.PASSED}
@@ -392,8 +407,12 @@ def test_demo_walk_works_on_the_day_of_the_seeding(
     issue = next(form for form in page.forms if "action" not in form.attrs)  # the page's own form: issue
     with capture_on_commit(execute=True):
         page = city.submit(page, issue)
-    assert "正在颁发2份证书" in page.text
+    # The issue run's page (opened before the test ran the queued task); open again, it has ended, with
+    # its count; back to the list.
+    assert "/certificates/runs/" in page.url and "发证进度" in page.text
     page = city.open(page.url)
+    assert "已处理 2 / 2" in page.text and "已颁发 2 份证书" in page.text
+    page = city.open(page.link(text="返回证书列表"))
     certificates = Certificate.objects.filter(application__filing_entry__filing=filing)
     assert sorted(certificates.values_list("holder_name", flat=True)) == filed
     assert set(Application.objects.filter(filing_entry__filing=filing).values_list("status", flat=True)) == {

@@ -149,8 +149,13 @@ def render_pdf(template, context, *, invariant=True):
     The same input gives the same bytes (no creation date, a PDF identifier derived from the content);
     ``invariant`` is kept for the callers that asked for it under ReportLab. Metadata come from the
     template's ``<title>`` and ``<meta name="author|description|keywords">``."""
+    return html_to_pdf(render_html(template, context))
+
+
+def html_to_pdf(html):
+    """Lay out and print a document's HTML with WeasyPrint (about half a second a page): the one step
+    the workflow tests swap for a stand-in (``tests/documents.py``), the document tests keep."""
     weasyprint, fonts, css = _toolkit()
-    html = render_html(template, context)
     document = weasyprint.HTML(string=html, base_url=str(static_root()) + "/", url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=[css], font_config=fonts, uncompressed_pdf=False)
 

@@ -293,6 +293,7 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", _("Data exported")
         PREFERENCE_CHANGED = "preference_changed", _("Preference changed")
         API_CLIENT = "api_client", _("API client changed")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

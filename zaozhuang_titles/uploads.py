@@ -19,6 +19,7 @@ them. Files are read in chunks, never whole into memory.
 """
 
 import hashlib
+import io
 import logging
 import re
 import struct
@@ -31,13 +32,14 @@ from itertools import chain
 import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image
+from PIL import Image, ImageOps
 
 logger = logging.getLogger(__name__)
 
@@ -728,6 +730,76 @@ def _too_many_pixels(name, width, height):
     )
 
 
+# --- Photos --------------------------------------------------------------------------------------
+
+#: An uploaded photo (证件照) may be at most this large; it is stored far smaller (``portrait_jpeg``).
+PHOTO_MAX_BYTES = 5 * MIB
+#: The stored photo in pixels: the certificate's 33 × 45 mm photo area at about 250 dpi.
+PORTRAIT_SIZE = (330, 450)
+#: A smaller photo would print blurred: its shorter side must have at least this many pixels.
+PORTRAIT_MIN_SIDE = 150
+PORTRAIT_QUALITY = 85
+
+
+def portrait_jpeg(uploaded_file):
+    """An uploaded photo of a person, checked and re-encoded; return the JPEG bytes to store.
+
+    Checked as evidence is (``inspect_upload``: a real JPEG or PNG, decoded to its end, nothing hidden
+    behind it, at most PHOTO_MAX_BYTES), then decoded and written anew: turned upright by its EXIF
+    orientation, cut to the certificate's proportions (centred a little above the middle, where a face
+    is) and scaled to PORTRAIT_SIZE, as an RGB JPEG with no metadata at all (EXIF, GPS, comments, ICC
+    profile: nothing of the file uploaded survives but its pixels). Raises ValidationError saying what
+    is wrong and what would be right."""
+    uploaded_file.seek(0)
+    is_pdf = uploaded_file.read(len(b"%PDF-")) == b"%PDF-"
+    uploaded_file.seek(0)
+    inspected = None if is_pdf else inspect_upload(uploaded_file, max_bytes=PHOTO_MAX_BYTES)
+    name = inspected.original_name if inspected else clean_name(getattr(uploaded_file, "name", ""))
+    if is_pdf:  # said before a PDF is taken apart for nothing
+        _refuse(
+            _("%(name)s is a PDF file; the photo must be a JPEG or PNG image (a photo taken or scanned)."),
+            "photo_not_image",
+            name=name,
+        )
+    try:
+        uploaded_file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(uploaded_file, formats=["PNG" if inspected.extension == PNG else "JPEG"])
+            image.load()
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "P", "PA"):
+            image = image.convert("RGBA")
+            background = Image.new("RGB", image.size, "white")  # a transparent background prints white
+            background.paste(image, mask=image.getchannel("A"))
+            image = background
+        image = image.convert("RGB")
+    except ValidationError:
+        raise
+    except Exception:
+        _damaged(name)
+    finally:
+        uploaded_file.seek(0)
+    if min(image.size) < PORTRAIT_MIN_SIDE:
+        _refuse(
+            _(
+                "%(name)s is %(width)d × %(height)d pixels, too small to print; upload a photo of at least "
+                "%(minimum)d pixels on its shorter side (a phone's photo is much larger)."
+            ),
+            "photo_too_small",
+            name=name,
+            width=image.size[0],
+            height=image.size[1],
+            minimum=PORTRAIT_MIN_SIDE,
+        )
+    image = ImageOps.fit(image, PORTRAIT_SIZE, method=Image.Resampling.LANCZOS, centering=(0.5, 0.35))
+    # Pixels only: a new image carries none of the decoded file's info (comment, ICC profile, EXIF).
+    image = Image.frombytes("RGB", image.size, image.tobytes())
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=PORTRAIT_QUALITY, optimize=True)
+    return output.getvalue()
+
+
 # --- Storage and download ------------------------------------------------------------------------
 
 
@@ -738,6 +810,13 @@ def store_upload(uploaded_file, inspected, *, folder="evidence"):
     name = f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{inspected.extension}"
     uploaded_file.seek(0)
     return default_storage.save(name, uploaded_file)
+
+
+def store_content(content, *, folder, extension):
+    """Save bytes the portal made (a re-encoded photo) under a random name in ``folder``; return the
+    storage name."""
+    now = timezone.localtime()
+    return default_storage.save(f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
 
 
 def file_response(storage_name, *, download_name, content_type, inline=False):

@@ -1,7 +1,9 @@
 """The applicant's profile (个人档案) and its records; locked while an application of it is under audit."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import (
@@ -14,6 +16,10 @@ from applications.models import (
     WorkRecord,
 )
 from applications.services.common import _require_applicant, application_touch
+from zaozhuang_titles.uploads import portrait_jpeg, store_content
+
+#: Where the photos are kept in the private media root.
+PHOTO_FOLDER = "photos"
 
 #: The records of a profile an applicant keeps through ``profile_record_save``.
 PROFILE_RECORDS = (EducationRecord, TitleRecord, SkillRecord, WorkRecord)
@@ -106,3 +112,39 @@ def profile_record_remove(*, user, instance):
         raise PermissionDenied
     instance.delete()
     _touch_open_applications(user, _("The profile changed."))
+
+
+def _forget_file(name):
+    """Delete a replaced photo once the change is committed: personal data is not kept longer than used."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def profile_photo_set(*, user, uploaded_file):
+    """The applicant's photo (证件照) for its certificate: checked and re-encoded (``portrait_jpeg``: a
+    real JPEG or PNG, upright, cut to the certificate's proportions, no metadata) and stored in the
+    private media root; the previous one is deleted. Allowed at any time, also while the profile is
+    locked: the certificate is printed with the photo of the moment it is issued."""
+    profile = profile_get_or_create(user=user)
+    content = portrait_jpeg(uploaded_file)  # ValidationError before anything is stored
+    with transaction.atomic():
+        profile = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
+        previous = profile.photo
+        profile.photo = store_content(content, folder=PHOTO_FOLDER, extension="jpg")
+        profile.photo_updated_at = timezone.now()
+        profile.save(update_fields=["photo", "photo_updated_at", "updated_at"])
+        _forget_file(previous)
+    return profile
+
+
+def profile_photo_remove(*, user):
+    """Remove the applicant's photo; certificates issued from now on show the placeholder."""
+    profile = profile_get_or_create(user=user)
+    with transaction.atomic():
+        profile = ApplicantProfile.objects.select_for_update().get(pk=profile.pk)
+        if not profile.photo:
+            raise ValidationError(_("There is no photo to remove."), code="no_photo")
+        _forget_file(profile.photo)
+        profile.photo, profile.photo_updated_at = "", timezone.now()
+        profile.save(update_fields=["photo", "photo_updated_at", "updated_at"])
+    return profile

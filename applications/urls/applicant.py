@@ -8,6 +8,9 @@ from applications.views import applicant
 urlpatterns = [
     path("", applicant.ApplicantHomeView.as_view(), name="applicant_home"),
     path("me/profile/", applicant.ProfileView.as_view(), name="profile"),
+    # Before the sections' pattern, which would take "photo" for a section's name.
+    path("me/profile/photo/", applicant.ProfilePhotoView.as_view(), name="profile_photo"),
+    path("me/profile/photo/remove/", applicant.ProfilePhotoRemoveView.as_view(), name="profile_photo_remove"),
     path("me/profile/<slug:section>/", applicant.ProfileSectionView.as_view(), name="profile_section"),
     path(
         "me/profile/<slug:section>/<int:record_pk>/",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/city/export/", audit.CityQueueExportView.as_view(), name="city_queue_export"),
     path("audit/applications/<int:pk>/", audit.ApplicationDetailView.as_view(), name="detail"),
     path("audit/applications/<int:pk>/changes/", audit.DiffView.as_view(), name="diff"),
+    path("audit/applications/<int:pk>/photo/", audit.ApplicantPhotoView.as_view(), name="applicant_photo"),
     path(
         "audit/applications/<int:pk>/submissions/<int:revision>/files/<int:evidence_pk>/",
         audit.SubmissionFileView.as_view(),

@@ -30,6 +30,7 @@ from applications.forms_applicant import (
     EducationForm,
     EvidenceForm,
     KindForm,
+    PhotoForm,
     ProfileForm,
     SkillForm,
     TitleForm,
@@ -62,6 +63,7 @@ from applications.selectors import (
     corrections_of,
     live_evidence,
     nomination_signatures,
+    photo_of,
 )
 from applications.validators import id_number_birth_date, id_number_sex
 from applications.views.common import add_errors, date_text, eligibility_rows, error_messages
@@ -325,6 +327,7 @@ class ProfileView(ApplicantMixin, View):
                     for reason in reasons
                 ],
                 "profile_gaps": profile_gaps(profile, counts),
+                "photo_form": PhotoForm(),
             },
         )
 
@@ -357,6 +360,43 @@ class ProfileView(ApplicantMixin, View):
         elif lock_reason:
             form.add_error(None, lock_reason)
         return self.render(form, profile, lock_reason)
+
+
+class ProfilePhotoView(ApplicantMixin, View):
+    """The applicant's own photo (证件照): GET sends it (the profile page shows it), POST replaces it with
+    an uploaded JPEG or PNG (``services.profile_photo_set`` checks and re-encodes it)."""
+
+    def get(self, request):
+        photo = photo_of(request.user)
+        if not photo:
+            raise Http404
+        return file_response(photo, download_name="photo.jpg", content_type="image/jpeg", inline=True)
+
+    def post(self, request):
+        form = PhotoForm(request.POST, request.FILES)
+        if not form.is_valid():
+            error_messages(request, ValidationError(form.errors["photo"]))
+            return redirect("applications:profile")
+        try:
+            services.profile_photo_set(user=request.user, uploaded_file=form.cleaned_data["photo"])
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("Your photo is saved; certificates issued from now on show it."))
+        return redirect("applications:profile")
+
+
+class ProfilePhotoRemoveView(ApplicantMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            services.profile_photo_remove(user=request.user)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("Your photo is removed."))
+        return redirect("applications:profile")
 
 
 class SectionMixin(ApplicantMixin):

@@ -326,6 +326,31 @@ class ApplicationMixin(ObjectPermissionMixin):
         return reverse("applications:detail", args=[self.application.pk])
 
 
+class ApplicantPhotoView(ApplicationMixin, View):
+    """The applicant's photo (证件照) for the staff who audit its application (district staff of its
+    division, city staff), who compare it with the person and with the certificate; 404 without one.
+    Personal data: no public URL serves it, and every view is in the audit log."""
+
+    role_required = is_hr_staff
+    permission_required = "applications.audit_application"
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        application = self.application
+        profile = getattr(application.applicant, "applicant_profile", None)
+        if profile is None or not profile.photo:
+            raise Http404
+        audit_record(
+            kind=AuditEvent.Kind.FILE_DOWNLOADED,
+            request=request,
+            obj=profile,
+            detail={"file": "photo", "application": application.number},
+        )
+        return file_response(
+            profile.photo, download_name=f"photo-{application.number}.jpg", content_type="image/jpeg", inline=True
+        )
+
+
 class ApplicationDetailView(ApplicationMixin, View):
     """申报详情 — one application as everyone who takes part in its life sees it, with the buttons of
     the moves the reader may make. Staff also see the eligibility, the same patent claimed by others
@@ -377,6 +402,7 @@ class ApplicationDetailView(ApplicationMixin, View):
             "birth_date": id_number_birth_date(applicant.id_number) if full_numbers and applicant.id_number else None,
             "sex": id_number_sex(applicant.id_number) if full_numbers and applicant.id_number else None,
             "profile": profile,
+            "show_photo": staff and profile is not None and bool(profile.photo),
             "training_years": training_years,
             "can_recognise_hours": is_hr_staff(user),
             "achievements": achievements,

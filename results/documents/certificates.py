@@ -6,21 +6,27 @@ Both are always in Chinese, since they are filed or handed to the holder. The QR
 the absolute URL of the verification page, built from ``SITE_URL`` (in development without it: the
 address of the request that issued it, ``zaozhuang_titles.links``) and the certificate's unguessable
 token (never its key), so that it works wherever the PDF is printed or scanned. The certificate shows
-the holder's ID number masked; the service that stores it signs it (``zaozhuang_titles.signing``).
+the holder's ID number masked and the photo of its profile (a placeholder when it has none); the service
+that stores it signs it (``zaozhuang_titles.signing``).
 """
 
 import base64
 import io
+import logging
 
 import qrcode
 import qrcode.constants
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Level, Series
+from applications.selectors import photo_of
 from zaozhuang_titles.documents import ISSUING_ORGAN, document_number, render_pdf
 from zaozhuang_titles.links import absolute_url
 from zaozhuang_titles.masking import mask_id_number
+
+logger = logging.getLogger(__name__)
 
 QR_BOX_SIZE = 6
 QR_BORDER = 2
@@ -50,6 +56,22 @@ def data_uri(content, content_type):
     return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+def holder_photo(certificate):
+    """The holder's photo as a ``data:`` URI (the JPEG the profile stores, already re-encoded and small:
+    ``zaozhuang_titles.uploads.portrait_jpeg``), or "" for the template's placeholder."""
+    name = photo_of(certificate.application.applicant)
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as stored:
+            return data_uri(stored.read(), "image/jpeg")
+    except OSError:
+        logger.warning(
+            "certificate %s: the holder's photo %s cannot be read; printed without it", certificate.number, name
+        )
+        return ""
+
+
 def certificate_context(certificate, *, site_url=None):
     """What the certificate template shows (``templates/documents/certificate.html``)."""
     url = verification_url(certificate, base=site_url)
@@ -58,7 +80,7 @@ def certificate_context(certificate, *, site_url=None):
         "holder_id_number": mask_id_number(certificate.application.applicant.id_number),
         "series": Series(certificate.series).label,
         "level": Level(certificate.level).label,
-        "photo": "",
+        "photo": holder_photo(certificate),
         "qr": data_uri(qr_png(url), "image/png"),
         "verify_url": url,
         "organ": ISSUING_ORGAN,

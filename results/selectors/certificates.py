@@ -5,7 +5,7 @@ a public verification token names."""
 from django.http import Http404
 
 from applications.models import Application, QualificationDateRule, Status
-from results.models import Certificate, Filing
+from results.models import Certificate, CertificateRun, Filing
 from results.rules import CERTIFICATE_SCOPES
 from zaozhuang_titles.scopes import visible
 
@@ -66,3 +66,16 @@ def certificate_by_token(token):
     if not isinstance(token, str) or not 16 <= len(token) <= 32:
         return None
     return Certificate.objects.filter(token=token).first()
+
+
+def certificate_run_of_batch(batch, pk):
+    """One issue run of ``batch`` (a batch city staff loaded in their scope), or 404."""
+    run = CertificateRun.objects.filter(batch=batch, pk=pk).select_related("actor").first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def latest_certificate_run(batch):
+    """The batch's last issue run (its page shows the progress or the result), or None."""
+    return CertificateRun.objects.filter(batch=batch).order_by("-created_at", "-id").first()

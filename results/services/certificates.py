@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Batch, QualificationDateRule, Status
 from applications.workflow import application_transition
 from results.documents.certificates import certificate_pdf
-from results.models import Certificate, RevokeCategory
+from results.models import Certificate, CertificateRun, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from zaozhuang_titles.audit import audit_record
+from zaozhuang_titles.models import AuditEvent
 from results.signals import certificate_issued, certificate_revoked, send_on_commit
 from zaozhuang_titles.signing import sign_pdf
 
@@ -153,23 +155,32 @@ def certificate_issue(*, application, actor=None, site_url=None):
 PROGRESS_EVERY = 50
 
 
-def certificates_issue_for_batch(*, batch_id, site_url=None, progress=None):
+def certificates_issue_for_batch(
+    *, batch_id, site_url=None, progress=None, progress_every=None, refused=None, actor=None
+):
     """Issue the certificate of every filed application of a batch that has none; return how many
-    were issued now (0 on a second run). ``progress(done, total)`` is called every PROGRESS_EVERY
-    certificates and at the end (the Celery task reports it as its state)."""
+    were issued now (0 on a second run). ``progress(done, total)`` is called every ``progress_every``
+    (default PROGRESS_EVERY) certificates and at the end; ``refused(application, messages)`` for each
+    application that got none (it moved on meanwhile). ``actor``: the staff member who asked (None: the
+    portal itself)."""
     batch = Batch.objects.filter(pk=batch_id).first()
     if batch is None:
         return 0
     ready = list(selectors.ready_for_certificate(batch).order_by("number"))
+    every = progress_every or PROGRESS_EVERY
     issued = 0
+    if progress is not None and not ready:
+        progress(0, 0)
     for done, application in enumerate(ready, start=1):
         try:
-            certificate_issue(application=application, site_url=site_url)
+            certificate_issue(application=application, site_url=site_url, actor=actor)
         except ValidationError as error:  # moved on meanwhile (a conflict, or no longer filed)
             logger.warning("application %s: no certificate issued: %s", application.number, error.messages)
+            if refused is not None:
+                refused(application, error.messages)
         else:
             issued += 1
-        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(ready)):
+        if progress is not None and (done % every == 0 or done == len(ready)):
             progress(done, len(ready))
     logger.info("batch %s: issued %d certificates", batch_id, issued)
     return issued
@@ -192,36 +203,94 @@ def certificates_queue_blocker(batch):
 
 
 def certificates_queue_for_batch(*, batch, actor, site_url=None):
-    """Queue the issue of a batch's certificates (city staff's button); return how many will be issued.
-    Refused (``ValidationError``) while nothing is ready, with the reason (``certificates_queue_blocker``).
-    ``site_url`` is the portal's address as the staff's request saw it, for the QR codes
-    (``zaozhuang_titles.links.site_url``)."""
+    """Queue the issue of a batch's certificates (city staff's button) and return its ``CertificateRun``,
+    whose page shows the progress. Refused (``ValidationError``) while nothing is ready, with the reason
+    (``certificates_queue_blocker``). A run of the batch that has not ended is returned as it is: a second
+    click queues nothing. ``site_url`` is the portal's address as the staff's request saw it, for the QR
+    codes (``zaozhuang_titles.links.site_url``)."""
     require_city(actor)
-    blocker = certificates_queue_blocker(batch)
-    if blocker:
-        raise ValidationError(blocker, code="not_ready")
-    count = selectors.ready_for_certificate(batch).count()
-    transaction.on_commit(lambda: _queue_certificates(batch.pk, site_url))
-    return count
+    with transaction.atomic():
+        Batch.objects.select_for_update().filter(pk=batch.pk).first()  # one run at a time per batch
+        running = CertificateRun.objects.filter(
+            batch=batch, state__in=[CertificateRun.State.QUEUED, CertificateRun.State.RUNNING]
+        ).first()
+        if running is not None:
+            return running
+        blocker = certificates_queue_blocker(batch)
+        if blocker:
+            raise ValidationError(blocker, code="not_ready")
+        run = CertificateRun.objects.create(
+            batch=batch, actor=actor, total=selectors.ready_for_certificate(batch).count()
+        )
+        transaction.on_commit(lambda: _queue_certificates(batch.pk, site_url, run.pk))
+    return run
 
 
-def _queue_certificates(batch_id, site_url):
+def _queue_certificates(batch_id, site_url, run_id):
     # Deferred: results.tasks imports this module.
     from results.tasks import issue_certificates
 
-    issue_certificates.delay(batch_id=batch_id, site_url=site_url)
+    issue_certificates.delay(batch_id=batch_id, site_url=site_url, run_id=run_id)
 
 
-def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER):
+def certificate_run_execute(*, run_id, site_url=None, reraise=()):
+    """Do the issue of one ``CertificateRun`` (the Celery task's work), writing its progress after each
+    certificate, each application refused with its reason, and the end: FINISHED with how many were
+    issued, or FAILED with the error. Idempotent: an ended run is left as it is; a run the worker lost
+    resumes (issuing skips what has its certificate). Errors in ``reraise`` (a lost connection) are raised
+    again for the task to retry, the run still RUNNING; any other error ends it FAILED. Returns the run,
+    or None when it is gone."""
+    run = CertificateRun.objects.filter(pk=run_id).select_related("actor").first()
+    if run is None or run.ended:
+        return run
+    CertificateRun.objects.filter(pk=run.pk).update(state=CertificateRun.State.RUNNING, started_at=timezone.now())
+    errors = list(run.errors)
+
+    def progress(done, total):
+        CertificateRun.objects.filter(pk=run.pk).update(done=done, total=total)
+
+    def refused(application, messages):
+        errors.append({"number": application.number, "reason": "; ".join(messages)[:500]})
+        CertificateRun.objects.filter(pk=run.pk).update(errors=errors)
+
+    try:
+        issued = certificates_issue_for_batch(
+            batch_id=run.batch_id,
+            site_url=site_url,
+            progress=progress,
+            progress_every=1,
+            refused=refused,
+            actor=run.actor,
+        )
+    except reraise:
+        raise
+    except Exception as error:  # the run must end: its page stops polling and says why
+        logger.exception("certificate run %s failed", run.pk)
+        errors.append({"number": "", "reason": f"{type(error).__name__}: {error}"[:500]})
+        CertificateRun.objects.filter(pk=run.pk).update(
+            state=CertificateRun.State.FAILED, errors=errors, finished_at=timezone.now()
+        )
+    else:
+        CertificateRun.objects.filter(pk=run.pk).update(
+            state=CertificateRun.State.FINISHED, issued=run.issued + issued, finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OTHER, request=None):
     """Revoke a certificate with the reason (kept for staff) and its category (shown with the date by the
     register and the public verification page from then on). The PDF stays as issued and signed: the
-    register, not the file, says whether it still holds."""
+    register, not the file, says whether it still holds. The audit log records who revoked it, when, why
+    and in which category (``AuditEvent.Kind.CERTIFICATE_REVOKED``; with the address of ``request``)."""
     require_city(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Please give the reason; the log will show it.")})
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked = (
+            Certificate.objects.select_for_update(of=("self",)).select_related("application").get(pk=certificate.pk)
+        )
         if locked.revoked_at is not None:
             raise ValidationError(_("This certificate was revoked already."), code="revoked")
         locked.revoked_at = timezone.now()
@@ -229,6 +298,20 @@ def certificate_revoke(*, certificate, actor, reason, category=RevokeCategory.OT
         locked.revoke_reason = reason[:200]
         locked.full_clean()
         locked.save(update_fields=["revoked_at", "revoke_category", "revoke_reason"])
+        # Who, when (the event's time) and why, in the same transaction as the revocation.
+        audit_record(
+            kind=AuditEvent.Kind.CERTIFICATE_REVOKED,
+            request=request,
+            user=actor,
+            obj=locked,
+            detail={
+                "number": locked.number,
+                "application": locked.application.number,
+                "category": locked.revoke_category,
+                "reason": locked.revoke_reason,
+                "revoked_at": locked.revoked_at.isoformat(),
+            },
+        )
         send_on_commit(certificate_revoked, certificate_id=locked.pk)
     logger.info("certificate %s revoked by %s", locked.number, actor.pk if actor else "system")
     certificate.revoked_at, certificate.revoke_reason = locked.revoked_at, locked.revoke_reason

@@ -13,6 +13,11 @@ urlpatterns = [
         filing.CertificateListView.as_view(),
         name="filing_certificates",
     ),
+    path(
+        "filing/batches/<int:batch_pk>/certificates/runs/<int:pk>/",
+        filing.CertificateRunView.as_view(),
+        name="certificate_run",
+    ),
     path("filing/<int:pk>/", filing.FilingDetailView.as_view(), name="filing_detail"),
     path("filing/<int:pk>/rebuild/", filing.FilingRebuildView.as_view(), name="filing_rebuild"),
     path("filing/<int:pk>/excel/", filing.FilingFileView.as_view(kind="excel"), name="filing_excel"),

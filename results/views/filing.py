@@ -231,20 +231,38 @@ class CertificateListView(BatchMixin, View):
                 "to_certify": certificate_selectors.ready_for_certificate(batch).count(),
                 "awaiting_number": list(certificate_selectors.filings_awaiting_number(batch)),
                 "qualification_rule": batch.get_qualification_date_rule_display(),
+                "latest_run": certificate_selectors.latest_certificate_run(batch),
             },
         )
 
     def post(self, request, batch_pk):
         batch = self.permission_object
         try:
-            count = certificate_services.certificates_queue_for_batch(
+            run = certificate_services.certificates_queue_for_batch(
                 batch=batch, actor=request.user, site_url=site_url(request)
             )
         except ValidationError as error:
             _error_messages(request, error)
-        else:
-            messages.success(request, _("%(count)d certificates are being issued.") % {"count": count})
-        return redirect("results:filing_certificates", batch_pk=batch.pk)
+            return redirect("results:filing_certificates", batch_pk=batch.pk)
+        return redirect("results:certificate_run", batch_pk=batch.pk, pk=run.pk)
+
+
+class CertificateRunView(BatchMixin, View):
+    """批量发证进度 — the progress of one issue of a batch's certificates: done of total, the errors, and the
+    result once it has ended. While it runs, the progress part asks again every two seconds (htmx), and
+    the server answers an htmx request with that part alone; ended, it stops asking."""
+
+    template_name = "results/filing/certificate_run.html"
+    fragment_name = "results/filing/includes/certificate_run_progress.html"
+    http_method_names = ["get"]
+
+    def get(self, request, batch_pk, pk):
+        batch = self.permission_object
+        run = certificate_selectors.certificate_run_of_batch(batch, pk)
+        context = {"batch": batch, "run": run}
+        response = render(request, self.fragment_name if request.htmx else self.template_name, context)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class CertificateRevokeView(StaffMixin, View):
@@ -267,6 +285,7 @@ class CertificateRevokeView(StaffMixin, View):
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
                     category=form.cleaned_data["category"],
+                    request=request,
                 )
             except ValidationError as error:
                 _error_messages(request, error)

@@ -9,7 +9,7 @@ expert without an assignment on a case was kept off it by the draw's recusal; it
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
 from reviews.models import (
@@ -25,6 +25,7 @@ from reviews.models import (
 )
 from reviews.rules import seated_meetings
 from reviews.voting import quorum_needed, quorum_reached, vote_passes, votes_needed
+from zaozhuang_titles.models import Role, User
 from zaozhuang_titles.rules import is_city_admin
 
 DEFAULT_QUORUM = (2, 3)
@@ -106,6 +107,14 @@ def attendance_state(meeting):
     )
 
 
+def recorder_candidates(meeting, attendance):
+    """Who may keep the meeting's record (记录人): active city HR staff, and the experts of the panel
+    recorded present (as users), by name."""
+    present = [seat.expert.user_id for seat in attendance.seats if seat.present]
+    staff = Q(is_active=True, roles__role=Role.CITY_STAFF)
+    return User.objects.filter(Q(pk__in=present) | staff).distinct().order_by("real_name", "username")
+
+
 @dataclass
 class CaseTally:
     """One case's voters and, once the vote is closed (or when ``sealed`` is False), its counts."""
@@ -183,7 +192,7 @@ def meetings_for_staff(user):
 
 
 def meeting_for_staff(user, pk):
-    meeting = meetings_for_staff(user).select_related("closed_by").filter(pk=pk).first()
+    meeting = meetings_for_staff(user).select_related("closed_by", "chair__user", "recorder").filter(pk=pk).first()
     if meeting is None:
         raise Http404
     return meeting

@@ -162,11 +162,44 @@ def ballot_cast(*, case, expert, choice):
     return cast
 
 
-def vote_close(*, meeting, actor, confirm_early=False):
+def _display(user):
+    return user.real_name or user.username
+
+
+def meeting_officers_check(*, attendance, chair, recorder):
+    """Raise ``ValidationError`` (by field) unless ``chair`` (an Expert) and ``recorder`` (a user) may sign
+    the meeting's record: the chair is an expert of the panel recorded present; the recorder is city HR
+    staff or another expert of the panel recorded present."""
+    present = {seat.expert.pk: seat.expert for seat in attendance.seats if seat.present}
+    errors = {}
+    if chair is None:
+        errors["chair"] = _("Name the chair of the panel: an expert of the panel recorded as present.")
+    elif chair.pk not in present:
+        errors["chair"] = _(
+            "%(name)s cannot chair this meeting: the chair must be an expert of the panel recorded as present."
+        ) % {"name": str(chair)}
+    if recorder is None:
+        errors["recorder"] = _("Name the recorder: city HR staff, or an expert of the panel recorded as present.")
+    elif not (is_city_admin(recorder) or recorder.pk in {expert.user_id for expert in present.values()}):
+        errors["recorder"] = _(
+            "%(name)s cannot keep this meeting's record: the recorder is city HR staff or an expert of the "
+            "panel recorded as present."
+        ) % {"name": _display(recorder)}
+    elif chair is not None and chair.user_id == recorder.pk:
+        errors["recorder"] = _("The chair and the recorder sign the record apart: name two different people.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def vote_close(*, meeting, actor, confirm_early=False, chair=None, recorder=None):
     """Close the vote: count each case, record its result on the case and on the application (通过 or
     未通过, through the applications' transition function with the counts as the reason), close the
     meeting and store the meeting record PDF with its SHA-256. Once only; all or nothing. Before the
-    meeting's date only with ``confirm_early`` (logged)."""
+    meeting's date only with ``confirm_early`` (logged).
+
+    The record names who chaired the meeting and who kept the record: ``chair`` (an expert of the panel
+    present) and ``recorder`` (city staff or an expert present), given now or named before on the
+    meeting; ``meeting_officers_check`` says what is wrong with them. The log of the close names them."""
     _require_staff(actor)
     with transaction.atomic():
         locked = _lock(meeting)
@@ -181,6 +214,9 @@ def vote_close(*, meeting, actor, confirm_early=False):
             # Asked before counting, so that a refusal writes nothing (the transition asks again).
             raise ValidationError(early_vote_message(locked, "close_vote"), code="before_meeting_date")
         attendance = attendance_state(locked)
+        chair, recorder = chair or locked.chair, recorder or locked.recorder
+        meeting_officers_check(attendance=attendance, chair=chair, recorder=recorder)
+        locked.chair, locked.recorder = chair, recorder
         tallies = case_tallies(locked, attendance=attendance, unseal=True)
         with translation.override("zh-hans"):  # the log and the record are filed in Chinese
             rule = rule_text()
@@ -212,7 +248,14 @@ def vote_close(*, meeting, actor, confirm_early=False):
                         "not_voted": tally.not_voted,
                     },
                 )
-        meeting_transition(meeting=locked, action="close_vote", actor=actor, now=now, confirm_early=confirm_early)
+        with translation.override("zh-hans"):
+            officers = _("Chair: %(chair)s; recorder: %(recorder)s.") % {
+                "chair": str(chair),
+                "recorder": _display(recorder),
+            }
+        meeting_transition(
+            meeting=locked, action="close_vote", actor=actor, now=now, confirm_early=confirm_early, reason=officers
+        )
         locked.voting_closed_at = now
         locked.closed_by = actor
         pdf = sign_pdf(
@@ -221,7 +264,9 @@ def vote_close(*, meeting, actor, confirm_early=False):
         digest = hashlib.sha256(pdf).hexdigest()
         locked.record = default_storage.save(f"meetings/{now:%Y}/{locked.pk}-{digest[:16]}.pdf", ContentFile(pdf))
         locked.record_sha256 = digest
-        locked.save(update_fields=["voting_closed_at", "closed_by", "record", "record_sha256"])
-    _refresh(meeting, locked, ["status", "voting_closed_at", "closed_by", "record", "record_sha256"])
+        locked.save(update_fields=["voting_closed_at", "closed_by", "chair", "recorder", "record", "record_sha256"])
+    _refresh(
+        meeting, locked, ["status", "voting_closed_at", "closed_by", "chair", "recorder", "record", "record_sha256"]
+    )
     logger.info("meeting %s vote closed by %s: %d cases", locked.pk, actor.pk, len(tallies))
     return locked

@@ -25,7 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applications.evidence import file_response
 from applications.views.common import error_messages
-from reviews.forms_staff import EarlyVoteForm
+from reviews.forms_staff import CloseVoteForm, EarlyVoteForm
 from reviews.models import Ballot, Meeting
 from reviews.selectors.voting import (
     attendance_state,
@@ -38,6 +38,7 @@ from reviews.selectors.voting import (
     meeting_for_staff,
     meetings_for_expert,
     meetings_for_staff,
+    recorder_candidates,
 )
 from reviews.services.voting import attendance_record, ballot_cast, ballot_why_not, vote_close, vote_open
 from reviews.voting import outcome_text, quorum_text, rule_text
@@ -89,6 +90,10 @@ class MeetingListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+def close_form(meeting, state, data=None):
+    return CloseVoteForm(data, meeting=meeting, attendance=state, recorders=recorder_candidates(meeting, state))
+
+
 class StaffMeetingMixin(ObjectPermissionMixin):
     role_required = is_city_admin
     permission_required = STAFF_PERMISSION
@@ -138,6 +143,14 @@ class MeetingView(StaffMeetingMixin, TemplateView):
             log=list(meeting.transitions.select_related("actor").order_by("at", "id")),
             form=form or AttendanceForm(seats=state.seats),
         )
+        if meeting.status == Meeting.Status.VOTING:
+            # The options from what is loaded already (one query for the recorders), not the form's
+            # querysets, which a template would count and read again.
+            context.update(
+                close_form=close_form(meeting, state),
+                chair_options=[seat.expert for seat in state.seats if seat.present],
+                recorder_options=list(recorder_candidates(meeting, state)),
+            )
         return context
 
     def post(self, request, pk):
@@ -184,10 +197,20 @@ class VoteCloseView(StaffMeetingMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        form = EarlyVoteForm(request.POST)
-        form.is_valid()  # one optional box: always valid
+        form = close_form(self.meeting, attendance_state(self.meeting), data=request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return self.back()
         try:
-            vote_close(meeting=self.meeting, actor=request.user, confirm_early=form.cleaned_data["confirm_early"])
+            vote_close(
+                meeting=self.meeting,
+                actor=request.user,
+                confirm_early=form.cleaned_data["confirm_early"],
+                chair=form.cleaned_data["chair"],
+                recorder=form.cleaned_data["recorder"],
+            )
         except ValidationError as error:
             error_messages(request, error)
         else:

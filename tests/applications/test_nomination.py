@@ -52,6 +52,7 @@ def test_sign_ranks_moves_and_writes_the_letter(world):
 
 
 @needs_poppler
+@pytest.mark.real_documents
 def test_the_letter_is_on_the_letterhead_attested_closed_and_signed(world):
     first, second = world.submitted(), world.submitted()
     nomination = services.nomination_sign(

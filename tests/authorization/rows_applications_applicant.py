@@ -4,6 +4,7 @@ download that everyone taking part in an application opens.
 The matrix's applicant owns the application of each setup; the matrix's contact and chairman belong
 to its enterprise, and the matrix's district staff serve its division."""
 
+from applications.demo import give_demo_photo
 from applications.models import EducationRecord
 from tests.applications.factories import (
     ProfileFactory,
@@ -49,6 +50,11 @@ def own_profile(ctx):
     matrix_world(ctx)
     ctx["record"] = EducationRecord.objects.filter(profile__user=ctx["applicant"]).first()
     ctx["batch"] = BatchFactory()
+
+
+def own_profile_with_photo(ctx):
+    own_profile(ctx)
+    give_demo_photo(ctx["applicant"], 0)
 
 
 def own_draft(ctx):
@@ -132,6 +138,10 @@ ROWS = [
         setup=own_profile,
         kwargs=lambda ctx: {"section": "educations", "record_pk": ctx["record"].pk},
     ),
+    # The applicant's own photo: "me" is not an object, another applicant has (or not) a photo of its own.
+    # An empty POST is sent back to the profile with the message saying what to choose.
+    applicant_row("profile_photo", post=REDIRECT, setup=own_profile_with_photo, kwargs=None),
+    applicant_row("profile_photo_remove", get=405, post=REDIRECT, setup=own_profile_with_photo, kwargs=None),
     # An open batch is every applicant's: another applicant gets its own start page.
     applicant_row(
         "application_start",

@@ -4,6 +4,7 @@ return for correction and its changes between submissions).
 The matrix's applicant owns the application of each setup, at district audit; the matrix's contact and
 chairman belong to its enterprise, and the matrix's district staff serve its division."""
 
+from applications.demo import give_demo_photo
 from applications.models import BulkRun
 from applications.snapshots import snapshot_evidence_ids
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
@@ -31,6 +32,12 @@ def at_district(ctx):
     applicant = users[Role.APPLICANT.value]
     give_regular_qualification(ProfileFactory(user=applicant, enterprise=world.enterprise))
     ctx["application"] = world.at_district(applicant)
+
+
+def at_district_with_photo(ctx):
+    """The application at district audit, its applicant with a photo on its profile."""
+    at_district(ctx)
+    give_demo_photo(ctx["users"][Role.APPLICANT.value], 0)
 
 
 def bulk_run_of_district(ctx):
@@ -93,6 +100,15 @@ ROWS = [
         post=outcome(allowed=STAFF, ok=405),
         kwargs=application_pk,
         setup=at_district,
+        outsiders=hidden(Role.DISTRICT_STAFF, post=405),
+    ),
+    # The applicant's photo (personal data): the staff auditing the application only, GET only.
+    Row(
+        "applications:applicant_photo",
+        get=outcome(allowed=STAFF),
+        post=outcome(allowed=STAFF, ok=405),
+        kwargs=application_pk,
+        setup=at_district_with_photo,
         outsiders=hidden(Role.DISTRICT_STAFF, post=405),
     ),
     # A file as a submission named it, even after the applicant removed it: staff only, GET only.

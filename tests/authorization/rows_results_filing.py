@@ -4,7 +4,7 @@ its PDF, and the public verification page (码上看), the same for everyone.
 The setup files a batch with two cleared applications, one of them the matrix applicant's, builds the
 filing's files and issues both certificates."""
 
-from results.services.certificates import certificate_issue
+from results.services.certificates import certificate_issue, certificate_run_execute, certificates_queue_for_batch
 from results.services.filing import filing_build_files, filing_create
 from tests.applications.factories import ProfileFactory, World, give_regular_qualification
 from tests.authorization.matrix import PRIVATE, REDIRECT, Row, hidden, outcome, refused_by_role, same_for_all
@@ -19,6 +19,13 @@ CERTIFICATE_OUTSIDERS = {
     **hidden(Role.APPLICANT, post=405),
     **refused_by_role(Role.ENTERPRISE_CONTACT, Role.CHAIRMAN, Role.DISTRICT_STAFF, Role.EXPERT, Role.COMMISSIONER),
 }
+
+
+def issue_run(ctx):
+    """The setup's batch with a finished issue run (the certificate of the other application issued by it)."""
+    filed(ctx)
+    ctx["run"] = certificates_queue_for_batch(batch=ctx["batch"], actor=ctx["users"][Role.CITY_STAFF.value])
+    certificate_run_execute(run_id=ctx["run"].pk)
 
 
 def filed(ctx):
@@ -68,6 +75,16 @@ ROWS = [
         post=outcome(allowed=CITY, ok=REDIRECT),
         kwargs=batch_pk,
         setup=filed,
+        outsiders=refused_by_role(),
+    ),
+    # The progress of an issue run (polled by its page): city staff only, GET only. Every other role is
+    # refused by its role before the run is looked up; another batch's run is 404 (tested in results).
+    Row(
+        "results:certificate_run",
+        get=outcome(allowed=CITY),
+        post=outcome(allowed=CITY, ok=405),
+        kwargs=lambda ctx: {"batch_pk": ctx["batch"].pk, "pk": ctx["run"].pk},
+        setup=issue_run,
         outsiders=refused_by_role(),
     ),
     # An empty POST re-renders the number form with its errors.

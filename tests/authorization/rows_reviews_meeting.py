@@ -11,6 +11,7 @@ from reviews.models import Expert
 from reviews.services.voting import attendance_record, vote_close, vote_open
 from tests.authorization.matrix import REDIRECT, Row, hidden, outcome
 from tests.reviews.factories import ReviewWorld
+from tests.reviews.voting_helpers import officers
 from zaozhuang_titles.models import Role
 
 STAFF = [Role.CITY_STAFF, Role.ADMINISTRATOR]
@@ -25,7 +26,7 @@ def _world(ctx, *, present=False, voting=False, closed=False):
     if voting or closed:
         vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     if closed:
-        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     ctx["world"] = world
     ctx["meeting"] = world.meeting
     ctx["case"] = world.cases[0]

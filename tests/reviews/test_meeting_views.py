@@ -14,7 +14,7 @@ from reviews.services.voting import attendance_record, ballot_cast, vote_close, 
 from tests.factories import UserFactory
 from tests.helpers import assert_constant_queries
 from tests.reviews.factories import ExpertFactory, MeetingFactory, ReviewWorld
-from tests.reviews.voting_helpers import cast_all, voting_world
+from tests.reviews.voting_helpers import cast_all, officers, voting_world
 from zaozhuang_titles.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,17 @@ def test_staff_open_then_close_vote_by_the_buttons():
     assert 'data-testid="close-vote"' in page and 'data-testid="confirm-early-close"' in page
     assert 'data-testid="attendance-form"' not in page
     cast_all(world, world.cases[0], ["yes", "yes", "no"])
-    client.post(meeting_url(world, "reviews:vote_close"))
+    assert 'data-testid="close-chair"' in page and 'data-testid="close-recorder"' in page
+    named = {"chair": world.experts[1].pk, "recorder": world.city.pk}
+    client.post(meeting_url(world, "reviews:vote_close"), named)
     assert Meeting.objects.get().status == Meeting.Status.VOTING
-    page = text(client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True))
+    unnamed = text(client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True))
+    assert "Name the chair of the panel" in unnamed and "Name the recorder" in unnamed
+    assert Meeting.objects.get().status == Meeting.Status.VOTING
+    page = text(client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on", **named}, follow=True))
     assert Meeting.objects.get().status == Meeting.Status.CLOSED
+    assert (Meeting.objects.get().chair, Meeting.objects.get().recorder) == (world.experts[1], world.city)
+    assert f"Chair: {world.experts[1]}; recorder: {world.city.real_name}." in page
     reasons = list(
         world.meeting.transitions.filter(action__in=["open_vote", "close_vote"]).values_list("reason", flat=True)
     )
@@ -107,8 +114,9 @@ def test_staff_open_then_close_vote_by_the_buttons():
 def test_staff_close_twice_says_it_was_closed():
     world = voting_world(cases=1, panel_size=3)
     client = client_for(world.city)
-    client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"})
-    response = client.post(meeting_url(world, "reviews:vote_close"), {"confirm_early": "on"}, follow=True)
+    data = {"confirm_early": "on", "chair": world.experts[0].pk, "recorder": world.city.pk}
+    client.post(meeting_url(world, "reviews:vote_close"), data)
+    response = client.post(meeting_url(world, "reviews:vote_close"), data, follow=True)
     assert "already closed" in text(response)
 
 
@@ -132,7 +140,7 @@ def test_staff_page_lists_recusals_per_case():
 
 def test_record_download_after_close_is_audited():
     world = voting_world(cases=1, panel_size=3)
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     response = client_for(world.city).get(meeting_url(world, "reviews:vote_record"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -277,7 +285,7 @@ def test_expert_invalid_choice_writes_nothing():
 def test_expert_sees_results_after_the_close():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "no", "no"])
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     page = text(client_for(world.experts[0].user).get(meeting_url(world, "reviews:vote_ballots")))
     assert "1 yes / 3 present and not recused, at least 2 needed: not passed (未通过)" in page
 
@@ -318,7 +326,7 @@ def test_staff_meeting_page_constant_queries_while_voting(django_assert_num_quer
         django_assert_num_queries,
         lambda: client.get(meeting_url(world)),
         add_item,
-        expected=14,  # 13 and the meeting's log (one query)
+        expected=15,  # 13, the meeting's log (one query) and who may record it (one query)
     )
     print(f"staff meeting page (voting): {count} queries")
 
@@ -329,7 +337,7 @@ def _closed_world(cases):
     vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     for case in world.cases:
         cast_all(world, case, ["yes", "no", "abstain"])
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     return world
 
 

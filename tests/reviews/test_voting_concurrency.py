@@ -10,7 +10,7 @@ from applications.models import Transition
 from reviews.models import Ballot, Case, Meeting, VoteCast
 from reviews.services.voting import ballot_cast, vote_close
 from tests.helpers import race
-from tests.reviews.voting_helpers import voting_world
+from tests.reviews.voting_helpers import officers, voting_world
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -59,8 +59,12 @@ def test_two_closes_at_once_close_once():
     other_staff = world.city  # the same person clicking twice, or two staff: the lock decides
 
     outcomes = race(
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True),
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=other_staff, confirm_early=True),
+        lambda: vote_close(
+            meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True, **officers(world)
+        ),
+        lambda: vote_close(
+            meeting=Meeting.objects.get(pk=world.meeting.pk), actor=other_staff, confirm_early=True, **officers(world)
+        ),
     )
 
     winners = [o for o in outcomes if isinstance(o, Meeting)]
@@ -76,7 +80,9 @@ def test_ballot_racing_the_close_is_counted_or_refused():
 
     outcomes = race(
         lambda: ballot_cast(case=Case.objects.get(pk=case.pk), expert=world.experts[0], choice="yes"),
-        lambda: vote_close(meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True),
+        lambda: vote_close(
+            meeting=Meeting.objects.get(pk=world.meeting.pk), actor=world.city, confirm_early=True, **officers(world)
+        ),
     )
 
     assert isinstance(outcomes[1], Meeting), outcomes

@@ -14,10 +14,10 @@ from reviews.models import Meeting
 from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from tests.documents import embedded_fonts, snapshot
 from tests.reviews.factories import ReviewWorld
-from tests.reviews.voting_helpers import cast_all
+from tests.reviews.voting_helpers import cast_all, officers
 from zaozhuang_titles import signing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_documents]
 pdftotext = shutil.which("pdftotext")
 
 
@@ -42,7 +42,7 @@ def record_bytes(meeting):
 
 def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
     world = closed_meeting
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     meeting = Meeting.objects.get()
     data = record_bytes(meeting)
     assert data.startswith(b"%PDF-")
@@ -57,7 +57,7 @@ def test_record_is_a_pdf_with_the_cjk_font_embedded(closed_meeting):
 @pytest.mark.skipif(pdftotext is None, reason="pdftotext (poppler-utils) reads the text back")
 def test_record_says_panel_attendance_recusals_counts_rule_and_closer(closed_meeting):
     world = closed_meeting
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     data = record_bytes(Meeting.objects.get())
     text = subprocess.run([pdftotext, "-raw", "-", "-"], input=data, capture_output=True, check=True).stdout
     text = re.sub(r"\s+", "", text.decode())
@@ -68,13 +68,16 @@ def test_record_says_panel_attendance_recusals_counts_rule_and_closer(closed_mee
     assert "同一单位" in text  # the recusal and its reason
     assert world.city.real_name in text
     assert world.meeting.name in text
+    # Who chaired and who recorded, named above their signature lines.
+    chair = officers(world)["chair"]
+    assert f"评审组组长：{chair}".replace(" ", "") in text
+    assert f"记录人：{world.city.real_name}".replace(" ", "") in text
     for expected in (
         "评审会议纪要",
         "枣庄市人力资源和社会保障局",
         f"枣人社职评纪〔{timezone.localdate().year}〕{world.meeting.pk}号",
         "出席与法定人数",
-        "评审组组长（签名）",
-        "记录人（签名）",
+        "签名：",
         "（盖章）",
     ):
         assert expected in text, expected

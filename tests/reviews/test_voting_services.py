@@ -13,7 +13,7 @@ from reviews.models import Attendance, Ballot, Case, Meeting, PanelMember, Revie
 from reviews.services.voting import attendance_record, ballot_cast, vote_close, vote_open
 from tests.factories import UserFactory
 from tests.reviews.factories import ExpertFactory, ReviewWorld
-from tests.reviews.voting_helpers import cast_all, voting_world
+from tests.reviews.voting_helpers import cast_all, officers, voting_world
 from zaozhuang_titles.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_ballot_before_the_vote_opens_refused():
 
 def test_ballot_after_the_close_refused():
     world = voting_world(cases=1, panel_size=3)
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     with pytest.raises(ValidationError) as error:
         ballot_cast(case=world.cases[0], expert=world.experts[0], choice=Ballot.Choice.YES)
     assert codes(error) == ["closed"]
@@ -247,7 +247,7 @@ def test_vote_close_records_counts_results_and_transitions():
     # 6 present: 4 needed. Passing: 4 yes, 1 no, 1 abstain. Failing: 3 yes, 1 no, 2 did not vote.
     cast_all(world, passing, ["yes", "yes", "yes", "yes", "no", "abstain"])
     cast_all(world, failing, ["yes", "yes", "yes", "no"])
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
 
     passing.refresh_from_db()
     failing.refresh_from_db()
@@ -281,7 +281,7 @@ def test_vote_close_excludes_recused_experts_from_present():
     vote_open(meeting=world.meeting, actor=world.city, confirm_early=True)
     # 4 present and not recused: 3 needed (2 of 5 would not be 2/3 of the whole panel: 3 yes pass here).
     cast_all(world, case, ["yes", "yes", "yes", "no"])
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     case.refresh_from_db()
     assert (case.present, case.yes, case.result) == (4, 3, Case.Result.PASSED)
 
@@ -290,7 +290,7 @@ def test_vote_close_counts_a_present_expert_who_did_not_vote_as_not_yes():
     world = voting_world(cases=1, panel_size=3)
     case = world.cases[0]
     cast_all(world, case, ["yes"])  # 1 of 3 present: 2 needed
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     case.refresh_from_db()
     assert (case.present, case.yes, case.no, case.abstain, case.result) == (3, 1, 0, 0, "not_passed")
 
@@ -298,10 +298,10 @@ def test_vote_close_counts_a_present_expert_who_did_not_vote_as_not_yes():
 def test_vote_close_twice_refused_and_nothing_changes():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "yes", "yes"])
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     before = Meeting.objects.values("record", "record_sha256", "voting_closed_at").get()
     with pytest.raises(ValidationError) as error:
-        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     assert codes(error) == ["closed"]
     assert Meeting.objects.values("record", "record_sha256", "voting_closed_at").get() == before
     assert Transition.objects.filter(action__in=["review_pass", "review_fail"]).count() == 1
@@ -310,7 +310,7 @@ def test_vote_close_twice_refused_and_nothing_changes():
 def test_vote_close_before_the_vote_opens_refused():
     world = ReviewWorld(cases=1, panel_size=3)
     with pytest.raises(ValidationError) as error:
-        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     assert codes(error) == ["not_open"]
     assert Case.objects.get().result == Case.Result.PENDING
 
@@ -321,7 +321,7 @@ def test_vote_close_is_all_or_nothing():
     # The second application left review meanwhile (an impossible move for the close): nothing is kept.
     world.applications[1].__class__.objects.filter(pk=world.applications[1].pk).update(status=Status.PASSED)
     with pytest.raises(ValidationError):
-        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
     assert Meeting.objects.get().status == Meeting.Status.VOTING
     assert list(Case.objects.values_list("result", flat=True)) == ["pending", "pending"]
     world.applications[0].refresh_from_db()
@@ -368,7 +368,7 @@ def test_vote_close_before_the_meeting_date_refused_without_confirmation_counts_
     cast_all(world, world.cases[0], ["yes", "yes", "yes"])
 
     with pytest.raises(ValidationError) as refused:
-        vote_close(meeting=world.meeting, actor=world.city)
+        vote_close(meeting=world.meeting, actor=world.city, **officers(world))
 
     assert codes(refused) == ["before_meeting_date"]
     meeting = Meeting.objects.get(pk=world.meeting.pk)
@@ -381,7 +381,7 @@ def test_vote_close_before_the_meeting_date_with_confirmation_is_logged():
     world = voting_world(cases=1, panel_size=3)
     cast_all(world, world.cases[0], ["yes", "yes", "yes"])
 
-    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True)
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, **officers(world))
 
     log = world.meeting.transitions.get(action="close_vote")
     assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.CLOSED
@@ -395,7 +395,59 @@ def test_vote_on_the_meeting_date_needs_no_confirmation():
     world.meeting.refresh_from_db()
 
     vote_open(meeting=world.meeting, actor=world.city)
-    vote_close(meeting=world.meeting, actor=world.city)
+    vote_close(meeting=world.meeting, actor=world.city, **officers(world))
 
     assert Meeting.objects.get(pk=world.meeting.pk).status == Meeting.Status.CLOSED
-    assert set(world.meeting.transitions.values_list("reason", flat=True)) == {""}
+    reasons = dict(world.meeting.transitions.values_list("action", "reason"))
+    # No confirmation recorded; the close names its chair and recorder only.
+    assert reasons["open_vote"] == ""
+    assert reasons["close_vote"] == f"评审组组长：{officers(world)['chair']}；记录人：{world.city.real_name}。"
+
+
+# --- Chair and recorder ---------------------------------------------------------------------------
+
+
+def test_vote_close_names_the_chair_and_the_recorder_and_logs_them():
+    world = voting_world(cases=1, panel_size=5)
+    chair, recorder = world.experts[1], world.experts[2].user
+
+    vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, chair=chair, recorder=recorder)
+
+    meeting = Meeting.objects.get(pk=world.meeting.pk)
+    assert (meeting.chair, meeting.recorder, meeting.status) == (chair, recorder, Meeting.Status.CLOSED)
+    log = meeting.transitions.get(action="close_vote")
+    assert f"评审组组长：{chair}" in log.reason and f"记录人：{recorder.real_name}" in log.reason
+
+
+@pytest.mark.parametrize(
+    ("who", "field", "says"),
+    [
+        ("no_chair", "chair", "Name the chair"),
+        ("absent_chair", "chair", "must be an expert of the panel recorded as present"),
+        ("stranger_chair", "chair", "must be an expert of the panel recorded as present"),
+        ("no_recorder", "recorder", "Name the recorder"),
+        ("district_recorder", "recorder", "the recorder is city HR staff or an expert"),
+        ("absent_recorder", "recorder", "the recorder is city HR staff or an expert"),
+        ("chair_records", "recorder", "two different people"),
+    ],
+)
+def test_vote_close_refuses_a_chair_or_recorder_who_cannot_sign_and_writes_nothing(who, field, says):
+    world = voting_world(cases=1, panel_size=5, present=4)
+    present, absent = world.experts[0], world.experts[4]
+    chair, recorder = {
+        "no_chair": (None, world.city),
+        "absent_chair": (absent, world.city),
+        "stranger_chair": (ExpertFactory(), world.city),
+        "no_recorder": (present, None),
+        "district_recorder": (present, UserFactory(roles=[Role.DISTRICT_STAFF])),
+        "absent_recorder": (present, absent.user),
+        "chair_records": (present, present.user),
+    }[who]
+
+    with pytest.raises(ValidationError) as refused:
+        vote_close(meeting=world.meeting, actor=world.city, confirm_early=True, chair=chair, recorder=recorder)
+
+    assert says in " ".join(refused.value.message_dict[field])
+    meeting = Meeting.objects.get(pk=world.meeting.pk)
+    assert (meeting.status, meeting.chair, meeting.recorder, meeting.record) == (Meeting.Status.VOTING, None, None, "")
+    assert Case.objects.get(pk=world.cases[0].pk).result == Case.Result.PENDING

@@ -10,6 +10,7 @@ from reviews.workflow import MEETING_MOVES, meeting_transition
 from tests.factories import UserFactory
 from tests.reviews.factories import ReviewWorld
 from tests.reviews.test_draw import DrawWorld
+from tests.reviews.voting_helpers import officers
 from zaozhuang_titles.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_opening_and_closing_the_vote_log_one_row_each():
     attendance_record(meeting=review.meeting, actor=review.city, present_expert_ids=[e.pk for e in review.experts])
 
     vote_open(meeting=review.meeting, actor=review.city, confirm_early=True)
-    vote_close(meeting=review.meeting, actor=review.city, confirm_early=True)
+    vote_close(meeting=review.meeting, actor=review.city, confirm_early=True, **officers(review))
 
     assert Meeting.objects.get(pk=review.meeting.pk).status == M.CLOSED
     assert _log(review.meeting) == [

@@ -1,6 +1,6 @@
 """Arrangements shared by the vote's tests: a meeting with attendance recorded and the vote open."""
 
-from reviews.models import Ballot, Meeting
+from reviews.models import Attendance, Ballot, Meeting
 from reviews.services.voting import attendance_record, ballot_cast, vote_open
 from tests.reviews.factories import ReviewWorld
 
@@ -20,3 +20,11 @@ def cast_all(world, case, choices):
     """The first experts cast ``choices`` (``"yes"``, ``"no"``, ``"abstain"``) on ``case``, in order."""
     for expert, choice in zip(world.experts, choices, strict=False):
         ballot_cast(case=case, expert=expert, choice=Ballot.Choice(choice))
+
+
+def officers(world):
+    """Who chairs and who records the meeting when its vote closes: the first expert present and the
+    city staff member running it (``vote_close``'s ``chair`` and ``recorder``); the first expert when
+    nobody attends (a close refused before it looks at them)."""
+    present = set(Attendance.objects.filter(meeting=world.meeting, present=True).values_list("expert_id", flat=True))
+    return {"chair": next((e for e in world.experts if e.pk in present), world.experts[0]), "recorder": world.city}
