@@ -25,9 +25,9 @@ from results.models import Certificate, CertificateRun, RevokeCategory
 from results.selectors import certificates as selectors
 from results.selectors.granted import committee_name, granted_title, qualification_date
 from results.services.filing import replace_stored, require_city
+from results.signals import certificate_issued, certificate_revoked, send_on_commit
 from zaozhuang_titles.audit import audit_record
 from zaozhuang_titles.models import AuditEvent
-from results.signals import certificate_issued, certificate_revoked, send_on_commit
 from zaozhuang_titles.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
