@@ -194,6 +194,7 @@ def test_every_call_is_recorded_once(filed_batch, make_client, api):
 def test_the_list_of_calls_in_admin_costs_the_same_at_1_and_3_rows(
     city, client_for, make_client, api, django_assert_num_queries
 ):
+    from django.db import connection
     from django.urls import reverse
 
     from tests.helpers import assert_constant_queries
@@ -205,7 +206,8 @@ def test_the_list_of_calls_in_admin_costs_the_same_at_1_and_3_rows(
         django_assert_num_queries,
         lambda: browser.get(url),
         lambda: api(token).get("/api/v1/batches/"),
-        expected=QUERIES_OF_THE_CALL_LIST,
+        # PostgreSQL adds the admin's estimated count (pg_class) of the unfiltered list.
+        expected=QUERIES_OF_THE_CALL_LIST + (connection.vendor == "postgresql"),
     )
 
 
