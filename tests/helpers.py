@@ -155,3 +155,11 @@ def database_snapshot():
         snapshot = {label: (rows, top) for label, rows, top in cursor.fetchall()}
     snapshot["application statuses"] = dict(Application.objects.values_list("pk", "status"))
     return snapshot
+
+
+def estimated_count_queries():
+    """The query an unfiltered admin changelist adds on PostgreSQL: its row count estimated from
+    ``pg_class`` (``EstimatedCountPaginator``); SQLite counts nothing then."""
+    from django.db import connection
+
+    return int(connection.vendor == "postgresql")

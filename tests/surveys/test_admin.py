@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from surveys.models import Questionnaire, Response, SurveyEvent
 from tests.enterprises.factories import ContactFactory
-from tests.helpers import assert_constant_queries
+from tests.helpers import assert_constant_queries, estimated_count_queries
 from tests.surveys.factories import QuestionnaireFactory, RecipientFactory
 from zaozhuang_titles.models import Role
 
@@ -53,4 +53,6 @@ def test_survey_admin_lists_cost_the_same_at_1_and_3_rows(
     city = client_for(role_users[Role.CITY_STAFF.value])
     url = reverse(f"admin:surveys_{model}_changelist")
 
-    assert_constant_queries(django_assert_num_queries, lambda: city.get(url), add, expected=expected)
+    assert_constant_queries(
+        django_assert_num_queries, lambda: city.get(url), add, expected=expected + estimated_count_queries()
+    )
