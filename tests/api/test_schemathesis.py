@@ -9,7 +9,9 @@ the shared 2-core machine it was measured on, the test database's creation inclu
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,6 +31,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 #: Loaded at collection, through WSGI: the schema view reads no table.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_test_connection():
+    """As Django's test client does: a request through the WSGI application closes the database
+    connection at its start and end when it looks unusable, and on PostgreSQL a connection inside the
+    test's transaction (autocommit off) looks so; the test's transaction would be lost with it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
