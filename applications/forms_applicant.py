@@ -168,7 +168,7 @@ class EvidenceForm(CleanTextMixin, forms.Form):
     )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(CleanTextMixin, forms.Form):
     """The holder's photo (证件照) printed on the certificate; the uploads module decides what it really is."""
 
     photo = forms.FileField(

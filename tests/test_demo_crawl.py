@@ -140,7 +140,12 @@ def same_site(base, href):
     return None if SKIP.match(path) else path
 
 
+#: An address shown as data (a webhook's target in the audit log): its scheme and host are not prose.
+WEB_ADDRESS = re.compile(r"\bhttps?://\S+")
+
+
 def english_words(text):
+    text = WEB_ADDRESS.sub(" ", text)
     return sorted({word for word in ENGLISH_WORD.findall(text) if word not in ALLOWED_ENGLISH})
 
 

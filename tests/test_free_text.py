@@ -90,6 +90,11 @@ FORM_KWARGS = {
         "meeting": SimpleNamespace(specialty=SimpleNamespace(name="")),
     },
     "reviews.forms_staff.SubstituteForm": lambda: {"members": []},
+    "reviews.forms_staff.CloseVoteForm": lambda: {
+        "meeting": SimpleNamespace(chair_id=None, recorder_id=None),
+        "attendance": SimpleNamespace(present_ids=[]),
+        "recorders": User.objects.none(),
+    },
     "reviews.views.meeting.AttendanceForm": lambda: {"seats": []},
     "results.forms_publicity.ObjectionForm": lambda: {"publicity": SimpleNamespace(entries=PublicityEntry.objects)},
 }
