@@ -21,6 +21,9 @@ class BatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Batch
         fields = ["id", "name", "year", "series", "level", "channel", "status", "opens_at", "closes_at"]
+        # Bounds of our own: the model field's upper bound comes from the database (SQLite's 64-bit,
+        # PostgreSQL's smallint), and the schema must not change with the database it is made on.
+        extra_kwargs = {"year": {"max_value": 2100}}
 
 
 def _filed_fields():
@@ -141,6 +144,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "status",
             "recognitions",
         ]
+        # As the write serializer bounds it; not the database's integer range (see BatchSerializer).
+        extra_kwargs = {"professional_staff_count": {"max_value": 1_000_000}}
 
     def get_town(self, enterprise) -> str:
         return enterprise.town.name if enterprise.town_id else ""
