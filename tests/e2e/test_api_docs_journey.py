@@ -15,9 +15,9 @@ def test_an_integrator_reads_the_api_docs_and_tries_an_operation(page, live_serv
     _client, token = services.client_create(name="省平台", scopes=[Scope.BATCHES_READ], actor=None)
 
     page.goto(f"{live_server.url}/api/v1/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("枣庄")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("枣庄", timeout=20_000)
     batches = page.locator(".opblock-summary-path", has_text="/api/v1/batches/").first
-    expect(batches).to_be_visible()
+    expect(batches).to_be_visible(timeout=20_000)
 
     page.locator(".btn.authorize").click()
     page.locator(".modal-ux input[type=text], .modal-ux input[type=password]").first.fill(token)
@@ -28,5 +28,7 @@ def test_an_integrator_reads_the_api_docs_and_tries_an_operation(page, live_serv
     page.locator(".opblock.is-open .try-out__btn").click()
     page.locator(".opblock.is-open .execute").click()
     response = page.locator(".opblock.is-open .live-responses-table tbody .response-col_status").first
-    expect(response).to_contain_text("200")
-    expect(page.locator(".opblock.is-open .live-responses-table")).to_contain_text("2026年度工程技术专项评审")
+    expect(response).to_contain_text("200", timeout=20_000)
+    expect(page.locator(".opblock.is-open .live-responses-table")).to_contain_text(
+        "2026年度工程技术专项评审", timeout=20_000
+    )
