@@ -15,6 +15,24 @@ from training import excel as training_excel
 from zaozhuang_titles.links import absolute_url
 from zaozhuang_titles.masking import mask_id_number
 from zaozhuang_titles.models import Division, Town
+from zaozhuang_titles.text import CleanTextValidator
+
+
+# What ``zaozhuang_titles.forms.CleanTextMixin`` is to the portal's forms, for the API's writes: every
+# writable text field refuses control characters and text direction controls, with the same message. (A
+# comment, not a docstring: drf-spectacular would print a docstring into each subclass's schema.)
+class CleanTextSerializer(serializers.Serializer):
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if (
+                isinstance(field, serializers.CharField)
+                and not field.read_only
+                and not any(isinstance(validator, CleanTextValidator) for validator in field.validators)
+            ):
+                field.validators.append(CleanTextValidator(multiline=False))
+        return fields
 
 
 class BatchSerializer(serializers.ModelSerializer):
@@ -151,7 +169,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return enterprise.town.name if enterprise.town_id else ""
 
 
-class RecognitionWriteSerializer(serializers.Serializer):
+class RecognitionWriteSerializer(CleanTextSerializer):
     kind = serializers.ChoiceField(choices=RecognitionKind.choices)
     level = serializers.ChoiceField(choices=RecognitionLevel.choices)
     year_granted = serializers.IntegerField(min_value=0, max_value=32767)
@@ -174,7 +192,7 @@ class DivisionField(serializers.CharField):
         return division
 
 
-class EnterpriseWriteSerializer(serializers.Serializer):
+class EnterpriseWriteSerializer(CleanTextSerializer):
     """An enterprise as the industry department sends it. ``town`` is a town of its division by name;
     ``recognitions`` are added with a new enterprise only (a recognition of a known enterprise has its
     own operations). The credit code is checked, and made canonical, by ``enterprises``."""
@@ -223,7 +241,7 @@ class RecognitionUpdateSerializer(RecognitionWriteSerializer):
     year_granted = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
-class HoursRecordSerializer(serializers.Serializer):
+class HoursRecordSerializer(CleanTextSerializer):
     """One record of the training platform: the columns of its Excel (``training.excel.COLUMNS``)."""
 
     record = serializers.CharField(max_length=200, help_text="学时记录编号")
@@ -236,7 +254,7 @@ class HoursRecordSerializer(serializers.Serializer):
     provider = serializers.CharField(max_length=400, required=False, allow_blank=True, help_text="培训机构")
 
 
-class HoursSubmissionSerializer(serializers.Serializer):
+class HoursSubmissionSerializer(CleanTextSerializer):
     records = HoursRecordSerializer(many=True, min_length=1, max_length=training_excel.MAX_ROWS)
 
     def raw_rows(self):

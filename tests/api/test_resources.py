@@ -135,6 +135,40 @@ def test_a_wrong_check_character_is_refused_with_the_expected_one(make_client, a
     assert not Enterprise.objects.filter(credit_code=wrong).exists()
 
 
+@pytest.mark.parametrize(
+    ("hostile", "code"),
+    [
+        ("枣庄\u202e科技", "forbidden_character"),
+        ("枣庄\x1b科技", "forbidden_character"),
+        # DRF refuses a NUL before our validator sees it, in its own (translated) words.
+        ("枣庄\x00科技", "null_characters_not_allowed"),
+    ],
+)
+def test_control_and_direction_characters_are_refused_by_the_api_as_by_the_forms(
+    make_client, api, division, hostile, code
+):
+    _client, token = make_client(Scope.ENTERPRISES_WRITE)
+    body = _enterprise_body(division)
+    response = api(token).post("/api/v1/enterprises/", {**body, "name": hostile})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    error = response.body["errors"][0]
+    assert (error["pointer"], error["code"]) == ("/name", code)
+    if code == "forbidden_character":
+        assert error["detail"].startswith("文本中含有无法保存的字符：")
+    assert not Enterprise.objects.filter(credit_code=body["credit_code"]).exists()
+
+
+def test_a_credit_code_typed_with_full_width_characters_is_stored_canonical(make_client, api, division):
+    _client, token = make_client(Scope.ENTERPRISES_WRITE)
+    body = _enterprise_body(division)
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in body["credit_code"])
+    response = api(token).post("/api/v1/enterprises/", {**body, "credit_code": wide})
+    assert response.status_code == 201, response.body
+    assert response.body["credit_code"] == body["credit_code"]
+    assert Enterprise.objects.filter(credit_code=body["credit_code"]).exists()
+
+
 def test_a_recognition_is_added_and_renewed(make_client, api, division):
     _client, token = make_client(Scope.ENTERPRISES_WRITE, name="市工信局")
     code = api(token).post("/api/v1/enterprises/", _enterprise_body(division, recognitions=[])).body["credit_code"]
