@@ -22,7 +22,6 @@ from zaozhuang_titles.text import CleanTextValidator
 # writable text field refuses control characters and text direction controls, with the same message. (A
 # comment, not a docstring: drf-spectacular would print a docstring into each subclass's schema.)
 class CleanTextSerializer(serializers.Serializer):
-
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
