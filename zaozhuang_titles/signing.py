@@ -61,9 +61,12 @@ def _signer_class(signers):
 
 def _bytes_reserved(own):
     """Room for the signature container, so that pyHanko need not sign twice to measure it: the embedded
-    certificates, the signature value and the signed attributes, with a margin."""
+    certificates, the signature value and the signed attributes, with a margin. pyHanko writes the room
+    as hex digits and wants an even count; certificates' DER lengths are odd or even by chance (a serial
+    number's leading byte), so the sum is rounded up."""
     certificates = [own.signing_cert, *own.cert_registry]
-    return sum(len(cert.dump()) for cert in certificates) + 2 * 1024 + 4096
+    reserved = sum(len(cert.dump()) for cert in certificates) + 2 * 1024 + 4096
+    return reserved + reserved % 2
 
 
 def _outside_event_loop(function, *args, **kwargs):

@@ -143,3 +143,24 @@ def test_signing_and_validating_work_from_inside_an_event_loop():
         return signing.validate_pdf(data)
 
     assert in_a_fresh_thread(lambda: asyncio.run(inside())).valid
+
+
+def test_a_signer_whose_certificates_add_up_to_an_odd_length_signs(tmp_path, settings, monkeypatch):
+    """A certificate's DER length depends on its serial number's length: a random 159-bit serial is one
+    byte shorter about once in 256 draws, and the certificates' total length is then odd, which pyHanko
+    refused as a reserve ("bytes_reserved must be even"). CI drew such a CA once and every signature of
+    the run failed. Here the CA gets a one-byte serial (19 bytes shorter), so the total is odd for sure."""
+    from cryptography import x509
+
+    serials = iter([1, x509.random_serial_number()])
+    monkeypatch.setattr(x509, "random_serial_number", lambda: next(serials))
+    settings.DOCUMENT_SIGNING_P12 = str(tmp_path / signing.DEMO_P12_NAME)
+    call_command("signing_demo_ca", stdout=io.StringIO())
+    own = signing.signer()
+    assert sum(len(cert.dump()) for cert in [own.signing_cert, *own.cert_registry]) % 2 == 1
+
+    data = in_a_fresh_thread(
+        lambda: signing.sign_pdf(render_pdf("documents/demo_evidence.html", {"title": "职称证书"}), reason="测试")
+    )
+
+    assert in_a_fresh_thread(signing.validate_pdf, data).valid
