@@ -178,10 +178,11 @@ class RecognitionWriteSerializer(CleanTextSerializer):
 
 
 class DivisionField(serializers.CharField):
-    """A division by its code (370481) or its name (滕州市)."""
+    """A division by its code (370481) or its name (滕州市). Looked up only after the text field's own
+    checks and validators (a NUL, a control character) have passed: PostgreSQL refuses a NUL in a query."""
 
-    def to_internal_value(self, data):
-        text = super().to_internal_value(data)[:50]
+    def run_validation(self, data=serializers.empty):
+        text = super().run_validation(data)[:50]
         division = Division.objects.filter(code=text).first() or Division.objects.filter(name=text).first()
         if division is None:
             names = "、".join(f"{code} {name}" for code, name in Division.objects.values_list("code", "name"))
