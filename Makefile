@@ -104,9 +104,14 @@ lint: $(VENV)/.installed
 # is not set). SQLite locally; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 # Coverage: the suite fails under COVERAGE_FLOOR percent in all, and scripts/check_coverage.py fails
 # when a module is under 80% without a reason in pyproject.toml ([tool.zaozhuang.coverage]).
+# The suite runs in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with a test
+# database and a Redis database of its own (zaozhuang_titles/test_settings.py); TEST_WORKERS=0 runs it in
+# this process alone.
 COVERAGE_FLOOR ?= 95
+TEST_WORKERS ?= auto
 test: setup lint
-	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest --cov --cov-report=term \
+	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal \
+		--cov --cov-report=term \
 		--cov-report=json:coverage.json --cov-fail-under=$(COVERAGE_FLOOR)
 	$(PY) scripts/check_coverage.py coverage.json
 

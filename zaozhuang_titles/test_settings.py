@@ -7,7 +7,27 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("LOG_FORMAT", "text")
 os.environ.setdefault("SITE_URL", "http://testserver")
 
-from zaozhuang_titles.settings import *  # noqa: F403
+
+def _redis_url_of_worker(url, worker):
+    """``make test`` runs the suite in pytest-xdist workers (gw0, gw1, ...), each with a test database of
+    its own (pytest-django suffixes its name). They share the machine's Redis, where one worker's
+    ``cache.clear()`` or ``purge()`` would empty the other's cache and broker queue, and a worker's Celery
+    worker would take the other's tasks, for a database it cannot see. Each gets a Redis database of its
+    own instead: the next ones after the URL's (of Redis's 16)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
+
+
+#: The machine's Redis as the environment gave it, before a worker took its own database.
+SHARED_REDIS_URL = os.environ.get("REDIS_URL", "")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_url_of_worker(os.environ["REDIS_URL"], _worker)
+
+from zaozhuang_titles.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
