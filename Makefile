@@ -106,12 +106,12 @@ lint: $(VENV)/.installed
 # when a module is under 80% without a reason in pyproject.toml ([tool.zaozhuang.coverage]).
 # The suite runs in TEST_WORKERS processes (pytest-xdist; "auto": one per core), each with a test
 # database and a Redis database of its own (zaozhuang_titles/test_settings.py); TEST_WORKERS=0 runs it in
-# this process alone.
+# this process alone. The 25 slowest tests are listed at the end.
 COVERAGE_FLOOR ?= 95
 TEST_WORKERS ?= auto
 test: setup lint
 	DJANGO_SETTINGS_MODULE=zaozhuang_titles.test_settings $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal \
-		--cov --cov-report=term \
+		--durations=25 --cov --cov-report=term \
 		--cov-report=json:coverage.json --cov-fail-under=$(COVERAGE_FLOOR)
 	$(PY) scripts/check_coverage.py coverage.json
 

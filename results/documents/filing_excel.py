@@ -10,6 +10,7 @@ need ten thousand rows (or model instances) in memory. ``benchmarks/filing.py`` 
 
 import datetime
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -59,7 +60,7 @@ def sex_name(id_number):
 
 def _date(value):
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value.isoformat() if isinstance(value, datetime.date) else ""
 
 

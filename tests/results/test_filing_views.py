@@ -122,7 +122,7 @@ def test_filing_files_are_for_city_staff_only(client_for, django_capture_on_comm
 def test_filing_detail_records_the_number(client_for, django_capture_on_commit_callbacks):
     world = filed_world(1, django_capture_on_commit_callbacks, numbered=False)
     url = reverse("results:filing_detail", args=[world.filing.pk])
-    today = world.filing.created_at.date()
+    today = timezone.localdate(world.filing.created_at)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.city).post(url, {"number": "鲁人社职备〔2026〕3号", "filed_on": today.isoformat()})
@@ -315,7 +315,8 @@ def test_verify_page_shows_a_revoked_certificate(client, django_capture_on_commi
     body = client.get(reverse("results:certificate_verify", args=[certificate.token])).content.decode()
 
     assert "alert-danger" in body
-    assert certificate.revoked_at.date().isoformat() in body
+    # The page says the date in Beijing time: 16:00 to 24:00 UTC is already the next day there.
+    assert timezone.localdate(certificate.revoked_at).isoformat() in body
     assert "经核实业绩造假" not in body
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 
 from results.models import Objection
@@ -51,7 +52,7 @@ def test_filing_number_from_the_whole_of_unicode(client_for, django_capture_on_c
     client = client_for(world.city)
     client.raise_request_exception = False
     url = reverse("results:filing_detail", args=[filing.pk])
-    today = filing.created_at.date().isoformat()
+    today = timezone.localdate(filing.created_at).isoformat()
 
     @FUZZ
     @given(number=code_input("鲁人社职备(2026)3号", max_size=40))
