@@ -7,10 +7,10 @@ Each raises ``django.core.exceptions.ValidationError`` with a message that says 
 would be right; when only the check character is wrong, the message names the expected one.
 """
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zaozhuang_titles.identifiers import canonical_code, foreign_character_error
@@ -124,7 +124,7 @@ def validate_patent_number(value):
         )
     digits, given = match["digits"], match["check"]
     year = _patent_year(digits)
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     if len(digits) == 8 and not _PATENT_FIRST_YEAR <= year <= _PATENT_LAST_OLD_YEAR:
         raise ValidationError(
             _(

@@ -11,6 +11,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zaozhuang_titles.identifiers import canonical_code, foreign_character_error
@@ -68,7 +69,7 @@ def validate_id_number(value):
             % {"digits": value[6:14]},
             code="id_birth_date",
         )
-    if birth.year < 1900 or birth > datetime.date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError(
             _("The birth date %(date)s in this ID number is not plausible.") % {"date": birth.isoformat()},
             code="id_birth_date",

@@ -5,6 +5,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from applications.models import SkillRecord, TitleRecord
 from library.proposals import StaffStructure, document_fit, propose, reason_text, structure_from
@@ -119,7 +120,7 @@ def test_enterprise_staff_structure_from_the_database(django_assert_num_queries)
 @pytest.mark.django_db
 def test_expired_recognition_does_not_open_the_dedicated_channel():
     enterprise = EnterpriseFactory()
-    RecognitionFactory(enterprise=enterprise, expires_on=datetime.date.today() - datetime.timedelta(days=1))
+    RecognitionFactory(enterprise=enterprise, expires_on=timezone.localdate() - datetime.timedelta(days=1))
 
     assert enterprise_staff_structure(enterprise).channels == frozenset()
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from library import services
 from library.models import DocumentKind, DocumentVersion, Package, PackageEvent, Visibility
@@ -19,7 +20,7 @@ from tests.library.factories import make_document, mp4_file, pdf_file, png_file,
 from zaozhuang_titles.models import Notice, Role
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def new_version(document, actor, **kwargs):
