@@ -665,7 +665,9 @@ class InternalNotice(models.Model):
         return f"{self.enterprise} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
 
     def has_ended(self, today=None):
-        return (today or timezone.localdate()) > self.ends_on
+        """Ended once its last day has passed in China (the portal's time zone), whatever time zone is
+        active: from 16:00 to 24:00 UTC it is already the next day in Zaozhuang."""
+        return (today or timezone.localdate(timezone=timezone.get_default_timezone())) > self.ends_on
 
 
 class InternalObjection(models.Model):

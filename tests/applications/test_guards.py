@@ -2,10 +2,13 @@
 ``workflow.MOVES``), ``why_not`` and the pages that show its sentence, and that no page writes when it
 finds a broken signature."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services
 from applications.models import Achievement, Application, NominationEntry, Status, Transition
@@ -179,6 +182,21 @@ def test_forward_guard_refuses_before_the_internal_notice_with_the_same_sentence
     page = _client(world.contact).get(reverse("applications:enterprise_applications")).content.decode()
     assert sentence in page
     assert Application.objects.get(pk=application.pk).status == S.ENTERPRISE_REVIEW
+
+
+@pytest.mark.parametrize("active", ["UTC", "America/New_York", "Asia/Shanghai"])
+def test_the_internal_notice_ends_by_the_day_in_china_whatever_time_zone_is_active(world, monkeypatch, active):
+    """17:00 UTC on 5 March is 01:00 on 6 March in Zaozhuang: a notice whose last day was 5 March has
+    ended there, though it is still 5 March in UTC (CI once ran at that hour and the forward was refused)."""
+    notice = world.notice_ended()
+    notice.ends_on = datetime.date(2024, 3, 5)
+    moment = datetime.datetime(2024, 3, 5, 17, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    with timezone.override(active):
+        assert notice.has_ended()
+        notice.ends_on = datetime.date(2024, 3, 6)
+        assert not notice.has_ended()
 
 
 def test_resubmit_without_a_correction_is_refused_by_its_guard(world):
