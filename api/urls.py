@@ -29,5 +29,6 @@ urlpatterns = [
     path("me/applications/", resources.MyApplications.as_view(), name="my_applications"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.DocsView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^(?P<rest>.*)$", docs.UnknownPath.as_view(), name="unknown"),
+    # Any other path, line breaks included (``.`` would stop at one and leave it to the portal's HTML 404).
+    re_path(r"^(?P<rest>[\s\S]*)$", docs.UnknownPath.as_view(), name="unknown"),
 ]

@@ -1,6 +1,8 @@
 """Safe writes and honest refusals: Idempotency-Key (replayed, 409 for another body), rate limits (429
 with Retry-After), and every error as RFC 9457 problem+json, in Chinese unless English is asked for."""
 
+import urllib.parse
+
 import pytest
 from django.test import override_settings
 
@@ -93,6 +95,12 @@ def test_anonymous_calls_are_limited_by_address(api, filed_batch):
         ("POST", "/api/v1/enterprises/", {"name": 5}, 400),
         ("POST", "/api/v1/enterprises/", [1, 2], 400),
         ("GET", "/api/v1/nothing/", None, 404),
+        # A path that matches no route because of a line break (found by Schemathesis): the catch-all's
+        # pattern once stopped at the line break and Django's HTML 404 answered.
+        # Percent-encoded, as Schemathesis sent it: the test client would drop a raw line break.
+        ("GET", "/api/v1/batches/%0A%C3%AE%C2%9EFB%1C/filed-results/", None, 404),
+        ("GET", "/api/v1/batches/%0A/", None, 404),
+        ("POST", "/api/v1/enterprises/x%0Ay/recognitions/", {}, 404),
     ],
 )
 def test_every_error_is_problem_json(method, path, body, status, make_client, api):
@@ -102,7 +110,8 @@ def test_every_error_is_problem_json(method, path, body, status, make_client, ap
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     assert set(response.body) >= PROBLEM_KEYS
-    assert response.body["status"] == status and response.body["instance"] == path
+    assert response.body["status"] == status
+    assert response.body["instance"] == urllib.parse.unquote(path)
     if status == 400:
         assert response.body["errors"] and all({"pointer", "detail", "code"} <= set(e) for e in response.body["errors"])
 
