@@ -13,12 +13,21 @@ def _redis_url_of_worker(url, worker):
     its own (pytest-django suffixes its name). They share the machine's Redis, where one worker's
     ``cache.clear()`` or ``purge()`` would empty the other's cache and broker queue, and a worker's Celery
     worker would take the other's tasks, for a database it cannot see. Each gets a Redis database of its
-    own instead: the next ones after the URL's (of Redis's 16)."""
+    own instead: the next ones after the URL's (of Redis's 16). A 16th worker would wrap round onto the
+    shared database and the first worker's, so more than 15 workers are refused, not left to collide."""
     from urllib.parse import urlsplit, urlunsplit
 
+    from django.core.exceptions import ImproperlyConfigured
+
+    index = int(worker[2:])
+    if index >= 15:
+        raise ImproperlyConfigured(
+            f"Test worker {worker}: Redis has 16 databases, one shared and 15 for workers; run at most 15 "
+            "workers (make test TEST_WORKERS=15)."
+        )
     parts = urlsplit(url)
     base = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + index) % 16}"))
 
 
 #: The machine's Redis as the environment gave it, before a worker took its own database.

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from zaozhuang_titles.test_settings import _redis_url_of_worker
@@ -22,6 +23,13 @@ from zaozhuang_titles.test_settings import _redis_url_of_worker
 )
 def test_each_worker_gets_the_next_redis_database(url, worker, expected):
     assert _redis_url_of_worker(url, worker) == expected
+
+
+def test_workers_never_share_a_redis_database_and_a_sixteenth_is_refused():
+    urls = {_redis_url_of_worker("redis://127.0.0.1:6379/3", f"gw{index}") for index in range(15)}
+    assert len(urls) == 15 and "redis://127.0.0.1:6379/3" not in urls
+    with pytest.raises(ImproperlyConfigured, match="at most 15 workers"):
+        _redis_url_of_worker("redis://127.0.0.1:6379/3", "gw15")
 
 
 @pytest.mark.skipif("PYTEST_XDIST_WORKER" not in os.environ, reason="the suite runs in one process")
